@@ -1,0 +1,238 @@
+"""The ``newsarchive`` command line: crawl, import, extract, serve, demo."""
+
+from __future__ import annotations
+
+import json
+import sys
+import tempfile
+from datetime import date, timedelta
+from pathlib import Path
+
+import click
+
+from crawler.papers import RegistryError, get_paper
+
+DB_OPTION = click.option(
+    "--db",
+    default="archive.db",
+    show_default=True,
+    type=click.Path(dir_okay=False),
+    help="The archive database.",
+    envvar="NEWSARCHIVE_DB",
+)
+FILES_OPTION = click.option(
+    "--files",
+    default="files",
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="Where page PDFs are stored (content-addressed).",
+    envvar="NEWSARCHIVE_FILES",
+)
+SOURCE_OPTION = click.option(
+    "--source",
+    type=click.Choice(["pypdfium2", "pdfplumber"]),
+    default="pypdfium2",
+    show_default=True,
+    help="Where characters come from.",
+)
+DEMO_DATES = [date(2023, 6, 14), date(2023, 6, 15), date(2023, 6, 16)]
+
+
+@click.group()
+@click.version_option(package_name="newsarchive")
+def cli() -> None:
+    """Crawl regional newspaper e-papers into a searchable archive."""
+
+
+@cli.command()
+@click.argument("papers", nargs=-1, required=True)
+@click.option("--from", "start", type=click.DateTime(["%Y-%m-%d"]), help="First date.")
+@click.option("--to", "end", type=click.DateTime(["%Y-%m-%d"]), help="Last date.")
+@DB_OPTION
+@FILES_OPTION
+@click.option("--base-url", help="Crawl a copy of the paper's site at this URL instead.")
+@click.option("--papers-file", type=click.Path(exists=True, dir_okay=False), help="Registry.")
+@click.option("-s", "--set", "overrides", multiple=True, help="Scrapy setting KEY=VALUE.")
+def crawl(papers, start, end, db, files, base_url, papers_file, overrides) -> None:
+    """Crawl PAPERS (registry ids) from --from to --to (default: yesterday and today).
+
+    Exits 1 when any page failed, so cron notices.
+    """
+    from crawler.runner import crawl as run_crawl
+
+    for paper in papers:
+        try:
+            get_paper(paper, papers_file)
+        except RegistryError as exc:
+            raise click.UsageError(str(exc)) from exc
+    end_day = end.date() if end else date.today()
+    start_day = start.date() if start else end_day - timedelta(days=1)
+    if start_day > end_day:
+        raise click.UsageError(f"--from {start_day} is after --to {end_day}")
+    settings = dict(_parse_setting(o) for o in overrides)
+    runs = run_crawl(
+        list(papers),
+        start=start_day,
+        end=end_day,
+        db=db,
+        files=files,
+        base_url=base_url,
+        registry=papers_file,
+        settings=settings,
+    )
+    for run in runs:
+        _print_run(run)
+    if any(run["status"] != "ok" for run in runs):
+        sys.exit(1)
+
+
+@cli.command(name="import")
+@click.argument("pdfs", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--paper", required=True, help="Registry id of the paper.")
+@click.option("--date", "day", required=True, type=click.DateTime(["%Y-%m-%d"]))
+@click.option("--page", "first_page", default=1, show_default=True, help="Page of the first PDF.")
+@click.option("--page-name", help="Page name (版面名), e.g. 要闻.")
+@DB_OPTION
+@FILES_OPTION
+@SOURCE_OPTION
+def import_(pdfs, paper, day, first_page, page_name, db, files, source) -> None:
+    """Archive PDFs already on disk as pages --page, --page+1, … of PAPER on --date."""
+    from scrapy.pipelines.media import FileException
+
+    from pipelines.archive import Archive
+    from pipelines.ingest import ingest_pdf
+
+    try:
+        entry = get_paper(paper)
+    except RegistryError as exc:
+        raise click.UsageError(str(exc)) from exc
+    failed = 0
+    with Archive(db) as archive:
+        archive.upsert_paper(entry.as_row())
+        for page_no, pdf in enumerate(pdfs, start=first_page):
+            try:
+                row = ingest_pdf(
+                    archive,
+                    files,
+                    pdf,
+                    paper=paper,
+                    date=day.date().isoformat(),
+                    page_no=page_no,
+                    page_name=page_name,
+                    source=source,
+                )
+            except FileException as exc:
+                click.echo(f"{pdf}: {exc}", err=True)
+                failed += 1
+                continue
+            note = f" ({row['reason']})" if row["reason"] else ""
+            click.echo(f"{pdf}: page {page_no} {row['status']}{note}")
+            failed += row["status"] != "ok"
+    if failed:
+        sys.exit(1)
+
+
+@cli.command()
+@click.argument("pdfs", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["json", "text"]), default="text")
+@SOURCE_OPTION
+def extract(pdfs, fmt, source) -> None:
+    """Print the articles of page PDFs (JSON: the engine's document, one per file)."""
+    from pipelines.extract import ExtractError, extract_pdf
+
+    failed = False
+    for pdf in pdfs:
+        try:
+            doc = extract_pdf(pdf, source=source)
+        except ExtractError as exc:
+            click.echo(f"{pdf}: {exc}", err=True)
+            failed = True
+            continue
+        if fmt == "json":
+            click.echo(json.dumps(doc, ensure_ascii=False, indent=2))
+        else:
+            click.echo(_as_text(doc))
+    if failed:
+        sys.exit(1)
+
+
+@cli.command()
+@DB_OPTION
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8001, show_default=True)
+def serve(db, host, port) -> None:
+    """Serve the archive with Datasette (search, facets, CSV/JSON)."""
+    from publish.server import serve as serve_datasette
+
+    if not Path(db).exists():
+        raise click.UsageError(f"{db} does not exist: run `newsarchive crawl` or `demo` first")
+    click.echo(f"Serving {db} on http://{host}:{port}/")
+    serve_datasette(db, host=host, port=port)
+
+
+@cli.command()
+@DB_OPTION
+@FILES_OPTION
+@click.option("--serve/--no-serve", default=True, help="Start Datasette afterwards.")
+@click.option("--port", default=8001, show_default=True)
+def demo(db, files, serve, port) -> None:
+    """Crawl a bundled sample e-paper (served on 127.0.0.1) into the archive and serve it."""
+    from crawler.demo.server import LocalSite
+    from crawler.demo.site import build_site
+    from crawler.runner import crawl as run_crawl
+    from crawler.runner import local_site_settings
+
+    with tempfile.TemporaryDirectory(prefix="newsarchive-demo-") as root:
+        click.echo("Typesetting the sample e-paper (3 dates x 4 pages)…")
+        build_site(root, code="xcrb", paper_name="许昌日报", dates=DEMO_DATES, pages=4)
+        with LocalSite(root, soft_404=("/xcrb/PC/layout/",)) as site:
+            click.echo(f"Crawling {site.url}/xcrb/ into {db} and {files}/…")
+            runs = run_crawl(
+                ["xcrb"],
+                start=DEMO_DATES[0],
+                end=DEMO_DATES[-1],
+                db=db,
+                files=files,
+                base_url=f"{site.url}/xcrb/",
+                settings=local_site_settings(),
+            )
+    for run in runs:
+        _print_run(run)
+    if any(run["status"] != "ok" for run in runs):
+        sys.exit(1)
+    if serve:
+        from publish.server import serve as serve_datasette
+
+        click.echo(f"Serving {db} on http://127.0.0.1:{port}/ (Ctrl-C to stop)")
+        serve_datasette(db, host="127.0.0.1", port=port)
+
+
+def _parse_setting(text: str) -> tuple[str, str]:
+    key, sep, value = text.partition("=")
+    if not sep or not key:
+        raise click.UsageError(f"-s takes KEY=VALUE, got {text!r}")
+    return key, value
+
+
+def _print_run(run: dict) -> None:
+    click.echo(
+        f"{run.get('paper')}: {run.get('status')}: {run.get('pages_new', 0)} new, "
+        f"{run.get('pages_skipped', 0)} skipped, {run.get('pages_failed', 0)} failed pages"
+    )
+
+
+def _as_text(doc: dict) -> str:
+    """Readable plain text of a document: a block per article."""
+    out = []
+    for page in doc["pages"]:
+        out.append(f"=== page {page['number']} [{page.get('status', 'ok')}]")
+        if page.get("reason"):
+            out.append(page["reason"])
+        for article in page.get("articles", []):
+            for field in ("kicker", "title", "subtitle", "byline"):
+                if article.get(field):
+                    out.append(article[field] if field != "title" else f"# {article[field]}")
+            out.append(article.get("body") or "")
+            out.extend(f"[{c}]" for c in article.get("captions") or [])
+            out.append("")
+    return "\n".join(out)

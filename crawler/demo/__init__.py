@@ -1,0 +1,1 @@
+"""The bundled demo: sample articles, the newspaper page typesetter and edition composer."""

@@ -1,0 +1,76 @@
+"""Compose plausible editions (for the demo and fixture sites) and hard benchmark pages."""
+
+from __future__ import annotations
+
+import datetime
+import random
+
+from crawler.demo.articles import EN_STORIES, ZH_BRIEFS, ZH_STORIES
+from crawler.demo.typesetter import Article, PageSpec
+
+PAGE_NAMES = ["要闻", "综合", "魏都新闻", "周末", "民生", "经济", "文化", "时评"]
+EDITORS = ["王晓燕", "陈静", "刘洋", "张慧敏", "孙磊", "赵丽"]
+PROOFREADERS = ["李明", "周婷", "杨帆", "吴昊", "郑雪"]
+
+
+def _rng(*parts: object) -> random.Random:
+    return random.Random(":".join(str(p) for p in parts))
+
+
+def _pick(rng: random.Random, bank: list[Article], n: int) -> list[Article]:
+    return rng.sample(bank, min(n, len(bank)))
+
+
+def edition_specs(paper_name: str, date: datetime.date, pages: int = 4,
+                  seed: int = 0) -> list[PageSpec]:
+    """One day's edition: ``pages`` Chinese pages of 2-5 articles each, drawn
+    deterministically from the bank (the choice changes with the date)."""
+    rng = _rng(paper_name, date.isoformat(), seed)
+    specs = []
+    stories = list(ZH_STORIES)
+    rng.shuffle(stories)
+    for n in range(pages):
+        name = PAGE_NAMES[n] if n < len(PAGE_NAMES) else PAGE_NAMES[n % len(PAGE_NAMES)]
+        k = rng.randint(2, 4)
+        arts = [stories[(n * 3 + i) % len(stories)] for i in range(k)]
+        if rng.random() < 0.5 or name == "魏都新闻":
+            arts += _pick(rng, ZH_BRIEFS, rng.randint(2, 4))
+        specs.append(PageSpec(
+            paper_name=paper_name, date=date, page_label=f"{n + 1:02d}", page_name=name,
+            articles=arts, columns=rng.choice([6, 6, 7, 8]),
+            editor=rng.choice(EDITORS), proofreader=rng.choice(PROOFREADERS),
+            seed=rng.randrange(1 << 30), shuffle_drawing_order=rng.random() < 0.7,
+            title_split=rng.random() < 0.5,
+        ))
+    return specs
+
+
+def broadsheet_specs(n: int, seed: int = 0) -> list[PageSpec]:
+    """``n`` varied hard pages for the extraction quality and speed benchmarks: 5-8
+    columns, shuffled drawing order, sidebars, photos, split titles; one page in four is
+    English."""
+    rng = _rng("broadsheet", seed)
+    specs = []
+    for i in range(n):
+        english = i % 4 == 3
+        date = datetime.date(2023, 1, 1) + datetime.timedelta(days=rng.randrange(365))
+        if english:
+            arts = _pick(rng, EN_STORIES, rng.randint(3, 5))
+            spec = PageSpec(
+                paper_name="The Evening Ledger", date=date.replace(year=1911),
+                page_label=f"{i % 12 + 1:02d}", page_name="City News", articles=arts,
+                columns=rng.choice([6, 7, 8]), editor="J. H. Marsh", seed=rng.randrange(1 << 30),
+                shuffle_drawing_order=True, lang="en",
+            )
+        else:
+            arts = _pick(rng, ZH_STORIES, rng.randint(3, 5))
+            arts += _pick(rng, ZH_BRIEFS, rng.randint(2, 4))
+            spec = PageSpec(
+                paper_name="许昌日报", date=date, page_label=f"{i % 12 + 1:02d}",
+                page_name=rng.choice(PAGE_NAMES), articles=arts,
+                columns=rng.choice([5, 6, 7, 8]), editor=rng.choice(EDITORS),
+                proofreader=rng.choice(PROOFREADERS), seed=rng.randrange(1 << 30),
+                shuffle_drawing_order=True, title_split=rng.random() < 0.6,
+            )
+        specs.append(spec)
+    return specs

@@ -1,0 +1,84 @@
+"""The papers registry: which newspapers we archive, where, and with which site family."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import asdict, dataclass, fields
+from importlib import resources
+from pathlib import Path
+
+
+class RegistryError(ValueError):
+    """The registry file or an entry in it is invalid."""
+
+
+@dataclass(frozen=True)
+class Paper:
+    """One registry entry."""
+
+    id: str
+    name: str
+    family: str
+    base_url: str
+    first_date: str
+    encoding: str = ""
+    entry: str = ""
+    description: str = ""
+    homepage: str = ""
+
+    def as_row(self) -> dict:
+        """The ``papers`` table row."""
+        row = asdict(self)
+        row.pop("entry")
+        return row
+
+
+def registry_path() -> Path | None:
+    """The registry file named by NEWSARCHIVE_PAPERS, or None for the bundled one."""
+    path = os.environ.get("NEWSARCHIVE_PAPERS")
+    return Path(path) if path else None
+
+
+def load_papers(path: str | Path | None = None) -> dict[str, Paper]:
+    """Read a registry TOML file (default: NEWSARCHIVE_PAPERS, else the bundled papers.toml)."""
+    path = path or registry_path()
+    if path:
+        text = Path(path).read_text(encoding="utf-8")
+    else:
+        text = resources.files("crawler").joinpath("papers.toml").read_text(encoding="utf-8")
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise RegistryError(f"{path or 'papers.toml'}: {exc}") from exc
+    from crawler.spiders.families import FAMILIES  # here: the adapters import Paper
+
+    known = {f.name for f in fields(Paper)}
+    papers = {}
+    for paper_id, entry in data.items():
+        unknown = set(entry) - known
+        if unknown:
+            raise RegistryError(f"paper {paper_id}: unknown keys {sorted(unknown)}")
+        try:
+            paper = Paper(id=paper_id, **entry)
+        except TypeError as exc:
+            raise RegistryError(f"paper {paper_id}: {exc}") from exc
+        if paper.family not in FAMILIES:
+            raise RegistryError(
+                f"paper {paper_id}: unknown family {paper.family!r} (one of {', '.join(FAMILIES)})"
+            )
+        if not paper.base_url.endswith("/"):
+            raise RegistryError(f"paper {paper_id}: base_url must end with '/'")
+        papers[paper_id] = paper
+    return papers
+
+
+def get_paper(paper_id: str, path: str | Path | None = None) -> Paper:
+    """One registry entry, with a clear error naming the known papers."""
+    papers = load_papers(path)
+    try:
+        return papers[paper_id]
+    except KeyError:
+        raise RegistryError(
+            f"unknown paper {paper_id!r}; known: {', '.join(sorted(papers))}"
+        ) from None

@@ -1,0 +1,59 @@
+"""Scrapy settings: polite defaults for small regional hosts, pipelines wired by priority.
+
+Paths can be moved with environment variables (NEWSARCHIVE_DB, NEWSARCHIVE_FILES) or with
+``-s ARCHIVE_DB=…`` / ``-s FILES_STORE=…``; the CLI sets them from its options.
+"""
+
+import os
+
+from crawler import __version__
+
+BOT_NAME = "newsarchive"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+# Identity and politeness: one small regional host must never notice us.
+USER_AGENT = f"newsarchive/{__version__} (+https://github.com/newsarchive/newsarchive; archive bot)"
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 1.0
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 3.0
+AUTOTHROTTLE_MAX_DELAY = 60.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+COOKIES_ENABLED = False
+
+# Robustness.
+DOWNLOAD_TIMEOUT = 60
+RETRY_ENABLED = True
+RETRY_TIMES = 3  # default RETRY_HTTP_CODES already include 408, 429 and 5xx
+DOWNLOAD_MAXSIZE = 100 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 30 * 1024 * 1024
+DOWNLOAD_FAIL_ON_DATALOSS = True  # a truncated body is retried, never stored
+HTTPERROR_ALLOWED_CODES = [403, 404]  # "no issue that day" is an answer, not an error
+MEMUSAGE_ENABLED = True
+MEMUSAGE_WARNING_MB = 1536
+
+# Page PDFs, extraction, archive.
+ITEM_PIPELINES = {
+    "pipelines.files.PdfFilesPipeline": 100,
+    "pipelines.extraction.ExtractPipeline": 300,
+    "pipelines.storage.ArchivePipeline": 800,
+}
+FILES_STORE = os.environ.get("NEWSARCHIVE_FILES", "files")
+FILES_EXPIRES = 3650
+MEDIA_ALLOW_REDIRECTS = True
+ARCHIVE_DB = os.environ.get("NEWSARCHIVE_DB", "archive.db")
+EXTRACT_SOURCE = "pypdfium2"  # or "pdfplumber"
+EXTRACT_WORKERS = 0  # 0: one per core, at most 4
+EXTRACT_MAX_TASKS_PER_CHILD = 200  # recycle workers: PDF libraries keep memory
+EXTRACT_TIMEOUT = 120  # seconds per PDF before the page is recorded as failed
+
+# Operations.
+LOG_LEVEL = "INFO"
+STATS_DUMP = True
+TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False  # Scrapy 2.19 starts a code-execution server by default
+EXTENSIONS = {"crawler.extensions.RunRecorder": 500}
+FEED_EXPORT_ENCODING = "utf-8"

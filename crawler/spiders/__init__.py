@@ -1,0 +1,1 @@
+"""Spiders: one generic e-paper spider (``epaper``) over site-family adapters."""

@@ -1,0 +1,18 @@
+"""Site-family adapters, by the name used in the papers registry."""
+
+from crawler.spiders.families.base import Family, PageInfo, PageLink, page_number
+from crawler.spiders.families.founder_classic import FounderClassic
+from crawler.spiders.families.founder_col import FounderCol
+from crawler.spiders.families.founder_new import FounderNew
+
+FAMILIES: dict[str, type[Family]] = {
+    cls.name: cls for cls in (FounderClassic, FounderNew, FounderCol)
+}
+
+
+def get_family(name: str) -> Family:
+    """The adapter for a registry family name."""
+    return FAMILIES[name]()
+
+
+__all__ = ["FAMILIES", "Family", "PageInfo", "PageLink", "get_family", "page_number"]

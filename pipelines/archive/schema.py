@@ -1,0 +1,125 @@
+"""Table definitions of archive.db.
+
+Every table is created through sqlite-utils so that Datasette and stock sqlite3 read it as is.
+Columns are added, never dropped: an old archive.db opened by a newer version gains the new
+columns (``ensure_schema`` is idempotent).
+"""
+
+from __future__ import annotations
+
+import sqlite_utils
+
+TABLES: dict[str, dict] = {
+    "papers": {
+        "columns": {
+            "id": str,
+            "name": str,
+            "family": str,
+            "base_url": str,
+            "first_date": str,
+            "encoding": str,
+            "description": str,
+            "homepage": str,
+        },
+        "pk": "id",
+    },
+    "pages": {
+        "columns": {
+            "id": int,
+            "paper": str,
+            "date": str,
+            "page_no": int,
+            "page_label": str,
+            "page_name": str,
+            "page_url": str,
+            "pdf_url": str,
+            "pdf_path": str,
+            "sha256": str,
+            "size": int,
+            "http_status": int,
+            "fetched_at": str,
+            "extractor": str,
+            "extractor_version": str,
+            "status": str,
+            "reason": str,
+            "header": str,
+            "hints": str,
+        },
+        "pk": "id",
+        "foreign_keys": [("paper", "papers", "id")],
+        "unique": ["paper", "date", "page_no"],
+    },
+    "articles": {
+        "columns": {
+            "id": int,
+            "page_id": int,
+            "seq": int,
+            "paper": str,
+            "date": str,
+            "page_no": int,
+            "kicker": str,
+            "title": str,
+            "subtitle": str,
+            "byline": str,
+            "body": str,
+            "captions": str,
+            "bbox": str,
+        },
+        "pk": "id",
+        "foreign_keys": [("page_id", "pages", "id"), ("paper", "papers", "id")],
+        "unique": ["page_id", "seq"],
+    },
+    "crawl_runs": {
+        "columns": {
+            "id": int,
+            "paper": str,
+            "started_at": str,
+            "finished_at": str,
+            "args": str,
+            "pages_new": int,
+            "pages_skipped": int,
+            "pages_failed": int,
+            "bytes": int,
+            "duration": float,
+            "status": str,
+            "stats": str,
+        },
+        "pk": "id",
+    },
+    "failures": {
+        "columns": {
+            "id": int,
+            "run_id": int,
+            "paper": str,
+            "date": str,
+            "page_no": int,
+            "url": str,
+            "stage": str,
+            "reason": str,
+            "occurred_at": str,
+        },
+        "pk": "id",
+    },
+}
+
+INDEXES = [
+    ("articles", ["paper", "date"]),
+    ("pages", ["date"]),
+    ("failures", ["paper", "date"]),
+]
+
+
+def ensure_schema(db: sqlite_utils.Database) -> None:
+    """Create missing tables, columns and indexes; leave existing data alone."""
+    for name, spec in TABLES.items():
+        table = db[name]
+        if not table.exists():
+            table.create(spec["columns"], pk=spec["pk"], foreign_keys=spec.get("foreign_keys"))
+        else:
+            missing = {c: t for c, t in spec["columns"].items() if c not in table.columns_dict}
+            for column, col_type in missing.items():
+                table.add_column(column, col_type)
+        if "unique" in spec:
+            table.create_index(spec["unique"], unique=True, if_not_exists=True)
+    for name, columns in INDEXES:
+        db[name].create_index(columns, if_not_exists=True)

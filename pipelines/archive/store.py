@@ -1,0 +1,206 @@
+"""The archive writer: pages, articles, papers, runs and failures in one SQLite file.
+
+Every page is written in one short transaction (page row, its articles, their search index),
+keyed by (paper, date, page_no) and (page_id, seq), so re-running a crawl or an import is
+idempotent. A page that is already archived with status ``ok`` is never replaced by a failed
+attempt: the failure is recorded in ``failures`` and the archived text stays.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import sqlite_utils
+
+from pipelines.archive import search
+from pipelines.archive.schema import ensure_schema
+
+ARTICLE_FIELDS = ("kicker", "title", "subtitle", "byline", "body")
+
+
+class ArchiveError(Exception):
+    """The archive cannot be opened or written."""
+
+
+def now() -> str:
+    """UTC timestamp as stored in the archive (ISO 8601, seconds)."""
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+class Archive:
+    """An archive.db opened for reading and writing (schema created on first use)."""
+
+    def __init__(self, path: str | Path, *, busy_timeout_ms: int = 30_000):
+        self.path = Path(path)
+        try:
+            self.db = sqlite_utils.Database(self.path)
+            self.db.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+            self.db.enable_wal()
+            with self.db.atomic():
+                ensure_schema(self.db)
+                search.ensure_search_index(self.db)
+        except Exception as exc:  # sqlite3 errors, unreadable path, not a database
+            raise ArchiveError(f"cannot open archive {self.path}: {exc}") from exc
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Archive:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # papers ---------------------------------------------------------------------------------
+
+    def upsert_paper(self, paper: dict) -> None:
+        """Record a paper's registry entry (id, name, family, base_url, …)."""
+        with self.db.atomic():
+            self.db["papers"].upsert(paper, pk="id", alter=True)
+
+    # pages ----------------------------------------------------------------------------------
+
+    def page(self, paper: str, date: str, page_no: int) -> dict | None:
+        """The stored page row, or None."""
+        rows = list(
+            self.db["pages"].rows_where(
+                "paper = ? and date = ? and page_no = ?", [paper, date, page_no]
+            )
+        )
+        return rows[0] if rows else None
+
+    def archived_pages(self, paper: str, start: str, end: str) -> set[tuple[str, int]]:
+        """(date, page_no) of pages archived with status ok between start and end."""
+        rows = self.db.execute(
+            "select date, page_no from pages where paper = ? and date between ? and ? "
+            "and status = 'ok'",
+            [paper, start, end],
+        ).fetchall()
+        return {(d, n) for d, n in rows}
+
+    def save_page(
+        self, page: dict, articles: Iterable[dict] = (), *, run_id: int | None = None
+    ) -> int:
+        """Store one page and its articles atomically; return the page id.
+
+        ``page`` has at least paper, date, page_no and status. A status other than ``ok`` is
+        also recorded in ``failures``; and when the page is already archived with status ok,
+        nothing is replaced: the archived id is returned.
+        """
+        articles = list(articles)
+        failed = page.get("status") != "ok"
+        with self.db.atomic():
+            existing = self.page(page["paper"], page["date"], page["page_no"])
+            if failed:
+                stage = "download" if page.get("status") == "download_failed" else "extract"
+                reason = page.get("reason") or page.get("status") or "failed"
+                self._failure(page, stage=stage, reason=reason, run_id=run_id)
+                if existing and existing["status"] == "ok":
+                    return existing["id"]
+            row = {k: _column_value(v) for k, v in page.items()}
+            table = self.db["pages"]
+            if existing:
+                page_id = existing["id"]
+                table.update(page_id, row, alter=True)
+            else:
+                page_id = table.insert(row, alter=True).last_pk
+            self._replace_articles(page_id, page, articles)
+            return page_id
+
+    def _replace_articles(self, page_id: int, page: dict, articles: list[dict]) -> None:
+        """Write articles by (page_id, seq), keeping ids, and re-index changed text."""
+        table = self.db["articles"]
+        old = {r["seq"]: r for r in table.rows_where("page_id = ?", [page_id])}
+        for seq, article in enumerate(articles, start=1):
+            row = {
+                "page_id": page_id,
+                "seq": seq,
+                "paper": page["paper"],
+                "date": page["date"],
+                "page_no": page["page_no"],
+                **{f: article.get(f) for f in ARTICLE_FIELDS},
+                "captions": json.dumps(article.get("captions") or [], ensure_ascii=False),
+                "bbox": json.dumps(article.get("bbox")) if article.get("bbox") else None,
+            }
+            previous = old.pop(seq, None)
+            if previous:
+                row["id"] = previous["id"]
+                if all(previous[k] == row[k] for k in ("title", "byline", "body", "captions")):
+                    table.update(previous["id"], row)
+                    continue
+                search.unindex_article(self.db, previous["id"], previous)
+                table.update(previous["id"], row)
+                article_id = previous["id"]
+            else:
+                table.insert(row)
+                article_id = table.last_pk
+            search.index_article(self.db, article_id, row)
+        for previous in old.values():
+            search.unindex_article(self.db, previous["id"], previous)
+            table.delete(previous["id"])
+
+    # failures and runs ----------------------------------------------------------------------
+
+    def record_failure(
+        self,
+        *,
+        paper: str,
+        stage: str,
+        reason: str,
+        date: str | None = None,
+        page_no: int | None = None,
+        url: str | None = None,
+        run_id: int | None = None,
+    ) -> None:
+        """Record why a date or page could not be archived."""
+        with self.db.atomic():
+            self._failure(
+                {"paper": paper, "date": date, "page_no": page_no, "pdf_url": url},
+                stage=stage,
+                reason=reason,
+                run_id=run_id,
+            )
+
+    def _failure(self, page: dict, *, stage: str, reason: str, run_id: int | None = None):
+        self.db["failures"].insert(
+            {
+                "run_id": run_id if run_id is not None else page.get("run_id"),
+                "paper": page.get("paper"),
+                "date": page.get("date"),
+                "page_no": page.get("page_no"),
+                "url": page.get("pdf_url") or page.get("page_url"),
+                "stage": stage,
+                "reason": reason,
+                "occurred_at": now(),
+            }
+        )
+
+    def start_run(self, paper: str, args: dict) -> int:
+        """Open a crawl_runs row; return its id."""
+        with self.db.atomic():
+            table = self.db["crawl_runs"]
+            table.insert(
+                {
+                    "paper": paper,
+                    "started_at": now(),
+                    "args": json.dumps(args, ensure_ascii=False, default=str),
+                    "status": "running",
+                }
+            )
+            return table.last_pk
+
+    def finish_run(self, run_id: int, **fields) -> None:
+        """Close a crawl_runs row with its figures (pages_new, pages_failed, stats, …)."""
+        fields = {k: _column_value(v) for k, v in fields.items()}
+        with self.db.atomic():
+            self.db["crawl_runs"].update(run_id, {"finished_at": now(), **fields})
+
+
+def _column_value(value):
+    """SQLite-storable form of a value: lists and dicts become JSON text."""
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False, default=str)
+    return value

@@ -1,0 +1,14 @@
+"""The extraction engine: a newspaper page PDF in, whole articles out.
+
+``extract_pdf(path, source="pypdfium2")`` returns ``{"pages": [...]}`` as specified in
+docs/architecture.md. Pipeline per page: chars (pypdfium2 or pdfplumber) -> health check ->
+runs -> running header/footer -> XY-cut with rules -> blocks -> fields -> articles ->
+paragraphs, with script-aware joining and wordfreq de-hyphenation. Pure Python plus the
+PDF libraries: it runs in worker processes, so nothing here imports Scrapy or Twisted.
+"""
+
+from .document import ExtractError, extract_pdf
+
+EXTRACTOR_VERSION = "0.1.0"
+
+__all__ = ["EXTRACTOR_VERSION", "ExtractError", "extract_pdf"]

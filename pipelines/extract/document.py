@@ -1,0 +1,99 @@
+"""A whole PDF in, one result per page out; only a file that cannot be opened raises."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from .chars import CharSource, PageTooLarge
+from .columns import LayoutTimeout
+from .page import extract_page, page_result
+
+MAX_CHARS = 120_000  # glyphs per page; a denser page gets status "error"
+PAGE_BUDGET = 10.0  # seconds of layout analysis per page
+SOURCES = ("pypdfium2", "pdfplumber")
+
+
+class ExtractError(Exception):
+    """The file as a whole cannot be read; the message is the reason to record."""
+
+
+def _sniff(path: str) -> None:
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(1024)
+            fh.seek(0, os.SEEK_END)
+            size = fh.tell()
+    except OSError as exc:
+        raise ExtractError(f"cannot read file: {exc.strerror or exc}") from exc
+    if size == 0:
+        raise ExtractError("empty file (0 bytes)")
+    if b"%PDF-" not in head:
+        lowered = head.lstrip().lower()
+        if lowered.startswith((b"<!doctype html", b"<html", b"<?xml", b"<head", b"<body")):
+            raise ExtractError("not a PDF: the file is an HTML/XML page (an error or soft-404 "
+                               "page saved as .pdf)")
+        raise ExtractError(f"not a PDF: no %PDF- header (starts with {head[:16]!r})")
+
+
+def open_source(path: str, source: str) -> CharSource:
+    """Open ``path`` with the named char source, mapping library errors to ExtractError."""
+    if source not in SOURCES:
+        raise ValueError(f"unknown char source {source!r}; choose one of {SOURCES}")
+    _sniff(path)
+    try:
+        if source == "pypdfium2":
+            from .pdfium_source import PdfiumSource
+
+            opened: CharSource = PdfiumSource(path, MAX_CHARS)
+        else:
+            from .plumber_source import PlumberSource
+
+            opened = PlumberSource(path, MAX_CHARS)
+    except Exception as exc:
+        raise ExtractError(_open_reason(exc)) from exc
+    if opened.page_count == 0:
+        opened.close()
+        raise ExtractError("PDF has zero pages")
+    return opened
+
+
+def _open_reason(exc: Exception) -> str:
+    text = str(exc)
+    low = text.lower()
+    if "password" in low or "encrypt" in low or "security" in low:
+        return f"encrypted PDF: a password is needed to open it ({text})"
+    if "format" in low or "syntax" in low or "eof" in low or "xref" in low or "trailer" in low:
+        return f"corrupt or truncated PDF: {text}"
+    return f"cannot open PDF: {type(exc).__name__}: {text}"
+
+
+def extract_pdf(path: str | os.PathLike[str], source: str = "pypdfium2") -> dict[str, Any]:
+    """Extract the articles of every page of a PDF (see docs/architecture.md)."""
+    opened = open_source(os.fspath(path), source)
+    pages = []
+    try:
+        for number, content in enumerate(opened.pages(), start=1):
+            if isinstance(content, PageTooLarge):
+                pages.append(page_result(number, "error", f"page too large: {content}"))
+            elif isinstance(content, Exception):
+                pages.append(page_result(number, "error", f"cannot read page: "
+                                         f"{type(content).__name__}: {content}"))
+            else:
+                pages.append(_safe_page(content))
+    finally:
+        opened.close()
+    return {"pages": pages}
+
+
+def _safe_page(content) -> dict:
+    try:
+        return extract_page(content, PAGE_BUDGET)
+    except LayoutTimeout:
+        return page_result(content.number, "error",
+                           f"page too complex: layout took over {PAGE_BUDGET:.0f} s")
+    except RecursionError:
+        return page_result(content.number, "error", "page too complex: layout nesting too deep")
+    except Exception as exc:  # a bug on one page must not lose the others
+        return page_result(content.number, "error",
+                           f"extraction failed: {type(exc).__name__}: {exc}")

@@ -1,0 +1,79 @@
+"""Label blocks by what they are on a newspaper page: heading, byline, caption or body.
+
+Cues (research/pdf-extraction.md §3.3): headings are larger than the dominant body size
+(or bold at body size and short); bylines start with 本报记者/记者/通讯员/□; captions end
+with a photographer's credit (… 许廷合 摄) or sit against an image.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from .blocks import Block
+from .chars import Box
+
+HEADING_RATIO = 1.15  # a block this much larger than body text is a heading
+BYLINE = re.compile(
+    r"^[□■◇◆]?\s*(本报记者|本报通讯员|本报特约记者|特约记者|记者|通讯员|实习生|本报评论员)"
+    r"|^(By|BY)\s+[A-Z]"
+)
+INLINE_BYLINE = re.compile(r"^(本报讯|本报[^\s（(]{1,8}电)\s*[（(]([^）)]{2,40})[）)]")
+CAPTION_END = re.compile(r"([\u4e00-\u9fff]{2,4}\s*(摄|摄影|供图|制图|绘)|图[/／]\S{2,8})$")
+BOLD_FONT = re.compile(r"bold|black|heavy|hei|黑|粗|demi", re.IGNORECASE)
+SENTENCE_END = "。！？；：”.!?;:"
+
+
+def classify(blocks: Sequence[Block], body: float, images: Sequence[Box]) -> None:
+    """Set ``kind`` (and heading ``level``, the font size) of each text block."""
+    for block in blocks:
+        if block.kind != "body":
+            continue
+        text = block.text
+        if block.size >= HEADING_RATIO * body or _bold_heading(block, body):
+            block.kind = "heading"
+            block.level = round(block.size, 1)
+        elif BYLINE.match(text) and len(text) <= 60 and len(block.lines) <= 3:
+            block.kind = "byline"
+        elif _is_caption(block, body, images):
+            block.kind = "caption"
+
+
+def _bold_heading(block: Block, body: float) -> bool:
+    text = block.text
+    return (
+        block.size >= 0.95 * body
+        and BOLD_FONT.search(block.font) is not None
+        and len(block.lines) <= 2
+        and len(text) <= 40
+        and text[-1] not in SENTENCE_END
+    )
+
+
+def _is_caption(block: Block, body: float, images: Sequence[Box]) -> bool:
+    text = block.text
+    if len(block.lines) > 6:
+        return False
+    if CAPTION_END.search(text):
+        return True
+    for x0, top, x1, bottom in images:
+        overlap = min(x1, block.x1) - max(x0, block.x0)
+        below = 0 <= block.top - bottom <= 2 * body
+        beside = (0 <= block.x0 - x1 <= 2 * body or 0 <= x0 - block.x1 <= 2 * body) and (
+            top - body <= block.top <= bottom)
+        if (overlap > 0.5 * (block.x1 - block.x0) and below) or beside:
+            return block.size <= body * 1.05 and len(block.lines) <= 4
+    return False
+
+
+def split_leading_bylines(block: Block) -> list[Block]:
+    """A body block that opens with byline lines becomes a byline block plus the rest."""
+    lines = block.lines
+    k = 0
+    while k < len(lines) and k < 3 and BYLINE.match(lines[k].text) and len(lines[k].text) <= 40:
+        k += 1
+    if k == 0 or k == len(lines):
+        return [block]
+    head = Block(lines[:k], block.frame, "byline")
+    rest = Block(lines[k:], block.frame, "body")
+    return [head, rest]

@@ -1,0 +1,47 @@
+"""Is a page's text layer worth archiving? Detects image-only pages and garbled fonts.
+
+A font without a Unicode map yields (cid:N), U+FFFD, or its raw bytes read as Latin-1
+(GBK mojibake such as ``¹ØÓÚ`` for 关于); storing that as text would poison search.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .chars import PageContent
+
+MIN_CHARS = 10
+UNMAPPED_SHARE = 0.05
+LATIN1_SHARE = 0.25
+PRIVATE_SHARE = 0.2
+
+
+@dataclass(frozen=True)
+class Health:
+    status: str  # ok | no_text | garbled
+    reason: str | None = None
+
+
+def check_page(content: PageContent) -> Health:
+    """Classify a page before layout analysis."""
+    visible = [c.text for c in content.chars]
+    n = len(visible)
+    if n + content.unmapped < MIN_CHARS:
+        images = len(content.images) + content.full_images
+        if images:
+            return Health("no_text", f"no text layer: {n} glyphs, {images} image(s); "
+                                     "the page is a scan (needs OCR)")
+        return Health("no_text", f"no text layer: {n} glyphs and no images (blank page)")
+    total = n + content.unmapped
+    if content.unmapped / total > UNMAPPED_SHARE:
+        return Health("garbled", f"{content.unmapped} of {total} glyphs have no Unicode map "
+                                 "(font without ToUnicode); text would be mojibake")
+    latin1 = sum(1 for t in visible if "\u0080" <= t[0] <= "\u00ff")
+    if latin1 / n > LATIN1_SHARE:
+        return Health("garbled", f"{latin1} of {n} glyphs decode as Latin-1 bytes "
+                                 "(likely GBK text in a font without a Unicode map)")
+    private = sum(1 for t in visible if "\ue000" <= t[0] <= "\uf8ff" or t[0] < " ")
+    if private / n > PRIVATE_SHARE:
+        return Health("garbled", f"{private} of {n} glyphs are private-use or control "
+                                 "codes (font without a usable Unicode map)")
+    return Health("ok")

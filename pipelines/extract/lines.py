@@ -1,0 +1,140 @@
+"""Glyphs to runs (stream-order pieces of one line) and runs to lines.
+
+Runs follow the content stream: consecutive glyphs on one baseline with a small gap. They
+never bridge a column gutter, so the layout step can cut between them; every glyph drawn
+on its own still ends up in one run.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+
+from .chars import Box, Char
+from .text.join import join_line
+
+RUN_GAP_EM = 0.9  # a wider gap ends a run: it may be a column gutter
+DISPLAY_GAP_EM = 4.0  # display pieces on one baseline this close are one line (title halves)
+
+
+class Run:
+    """Consecutive glyphs of one line, in one size."""
+
+    __slots__ = ("chars", "x0", "x1", "top", "bottom", "base", "size")
+
+    def __init__(self, first: Char) -> None:
+        self.chars = [first]
+        self.x0, self.x1 = first.x0, first.x1
+        self.top, self.bottom = first.top, first.bottom
+        self.base, self.size = first.base, first.size
+
+    def add(self, c: Char) -> None:
+        self.chars.append(c)
+        if c.x0 < self.x0:
+            self.x0 = c.x0
+        if c.x1 > self.x1:
+            self.x1 = c.x1
+        if c.top < self.top:
+            self.top = c.top
+        if c.bottom > self.bottom:
+            self.bottom = c.bottom
+
+    def absorb(self, other: Run) -> None:
+        for c in other.chars:
+            self.add(c)
+
+
+def body_size(chars: Iterable[Char]) -> float:
+    """The dominant font size on the page, weighted by glyph count."""
+    counts = Counter(round(c.size * 2) / 2 for c in chars)
+    return counts.most_common(1)[0][0] if counts else 10.0
+
+
+def build_runs(chars: Sequence[Char]) -> list[Run]:
+    """Group glyphs in stream order into runs."""
+    runs: list[Run] = []
+    cur: Run | None = None
+    last: Char | None = None
+    for c in chars:
+        if last is not None and cur is not None:
+            em = last.size if last.size > c.size else c.size
+            gap = c.x0 - last.x1
+            ratio = c.size / last.size
+            if (
+                -0.3 * em <= gap <= RUN_GAP_EM * em
+                and abs(c.base - last.base) <= 0.2 * em
+                and 0.7 <= ratio <= 1.43
+            ):
+                cur.add(c)
+                last = c
+                continue
+        cur = Run(c)
+        runs.append(cur)
+        last = c
+    return runs
+
+
+def merge_display_runs(runs: list[Run], body: float, vrules: Sequence[Box]) -> list[Run]:
+    """Join display runs (headlines) that sit on one baseline, e.g. a title set in halves."""
+    display = sorted((r for r in runs if r.size >= 1.25 * body), key=lambda r: (r.base, r.x0))
+    merged_away: set[int] = set()
+    prev: Run | None = None
+    for run in display:
+        if (
+            prev is not None
+            and abs(run.base - prev.base) <= 0.15 * prev.size
+            and abs(run.size - prev.size) <= 0.1 * prev.size
+            and 0 <= run.x0 - prev.x1 <= DISPLAY_GAP_EM * prev.size
+            and not _rule_between(prev, run, vrules)
+        ):
+            prev.absorb(run)
+            merged_away.add(id(run))
+            continue
+        prev = run
+    return [r for r in runs if id(r) not in merged_away]
+
+
+def _rule_between(a: Run, b: Run, vrules: Sequence[Box]) -> bool:
+    for x0, top, x1, bottom in vrules:
+        if a.x1 <= x0 and x1 <= b.x0 and top <= a.bottom and bottom >= a.top:
+            return True
+    return False
+
+
+class Line:
+    """One text line of a block: its glyphs left to right, and its text."""
+
+    __slots__ = ("chars", "x0", "x1", "top", "bottom", "base", "size", "font", "text")
+
+    def __init__(self, runs: list[Run]) -> None:
+        runs.sort(key=lambda r: r.x0)
+        self.chars = [c for r in runs for c in r.chars]
+        self.x0 = min(r.x0 for r in runs)
+        self.x1 = max(r.x1 for r in runs)
+        self.top = min(r.top for r in runs)
+        self.bottom = max(r.bottom for r in runs)
+        self.base = runs[0].base
+        sizes = Counter(round(c.size, 1) for c in self.chars)
+        self.size = sizes.most_common(1)[0][0]
+        self.font = Counter(c.font for c in self.chars).most_common(1)[0][0]
+        self.text = join_line(self.chars)
+
+    def __repr__(self) -> str:
+        return f"Line({self.text!r}, size={self.size})"
+
+
+def build_lines(runs: Iterable[Run]) -> list[Line]:
+    """Cluster runs by baseline into lines, top to bottom."""
+    ordered = sorted(runs, key=lambda r: (r.base, r.x0))
+    groups: list[list[Run]] = []
+    for run in ordered:
+        if groups:
+            group = groups[-1]
+            head = group[0]
+            if abs(run.base - head.base) <= 0.3 * max(run.size, head.size) and not any(
+                run.x0 < g.x1 - 0.3 * g.size and g.x0 < run.x1 - 0.3 * g.size for g in group
+            ):
+                group.append(run)
+                continue
+        groups.append([run])
+    return [Line(g) for g in groups]

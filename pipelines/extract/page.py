@@ -1,0 +1,61 @@
+"""One page through the pipeline: health check, runs, layout, blocks, fields, articles."""
+
+from __future__ import annotations
+
+import time
+from statistics import median
+
+from .articles import assemble
+from .blocks import Block, Image, leaf_blocks
+from .chars import PageContent
+from .columns import CutParams, xy_cut
+from .fields import classify, split_leading_bylines
+from .health import check_page
+from .lines import Run, body_size, build_runs, merge_display_runs
+from .running_heads import heads_text, split_running_heads
+
+GUTTER_EM = 0.75  # narrowest column gutter, in body em
+
+
+def page_result(number: int, status: str, reason: str | None = None,
+                header: str | None = None, articles: list | None = None) -> dict:
+    """One entry of ``doc["pages"]``."""
+    return {"number": number, "status": status, "reason": reason, "header": header,
+            "articles": articles or []}
+
+
+def _leading(runs: list[Run], body: float) -> float:
+    """Typical baseline distance of body lines (from runs in stream order)."""
+    steps = []
+    for a, b in zip(runs, runs[1:], strict=False):
+        if abs(a.size - body) < 0.1 * body and abs(a.x0 - b.x0) < 3 * body:
+            d = b.base - a.base
+            if 0.9 * body < d < 3 * body:
+                steps.append(d)
+    return median(steps) if steps else 1.4 * body
+
+
+def extract_page(content: PageContent, budget: float) -> dict:
+    """Articles of one page; raises LayoutTimeout when over ``budget`` seconds."""
+    deadline = time.monotonic() + budget
+    health = check_page(content)
+    if health.status != "ok":
+        return page_result(content.number, health.status, health.reason)
+    body = body_size(content.chars)
+    runs = build_runs(content.chars)
+    header, footer, rest = split_running_heads(runs, content)
+    leading = _leading(rest, body)
+    rest = merge_display_runs(rest, body, content.vrules)
+    items: list[Run | Image] = [*rest, *(Image(box) for box in content.images)]
+    params = CutParams(
+        gutter=GUTTER_EM * body,
+        band=max(leading - body, 0.0) + 0.25 * body,
+        deadline=deadline,
+    )
+    blocks: list[Block] = []
+    for leaf in xy_cut(items, content.hrules, content.vrules, params):
+        for block in leaf_blocks(leaf):
+            blocks.extend(split_leading_bylines(block) if block.kind == "body" else [block])
+    classify(blocks, body, content.images)
+    articles = [a.to_dict() for a in assemble(blocks)]
+    return page_result(content.number, "ok", None, heads_text(header), articles)

@@ -1,0 +1,178 @@
+"""Char source on pypdfium2 (the default): ~10x faster than pdfplumber for the same boxes.
+
+Reads glyphs through pdfium's raw text API (one call per attribute, reused ctypes buffers),
+and rules and image regions from the page objects.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import math
+from collections.abc import Iterator
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as raw
+
+from .chars import Box, Char, PageContent, PageTooLarge, rules_from_box
+
+_SKIP_GENERATED = frozenset(" \r\n")
+_HYPHEN_MARKERS = frozenset("\ufffe\x02")
+
+
+def decode_font_name(name: bytes) -> str:
+    """Font names are bytes, often GBK (宋体) in Chinese PDFs."""
+    for encoding in ("utf-8", "gbk"):
+        try:
+            return name.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return name.decode("latin-1")
+
+
+class PdfiumSource:
+    """An opened PDF read with pypdfium2."""
+
+    def __init__(self, path: str, max_chars: int) -> None:
+        self._doc = pdfium.PdfDocument(path)
+        self.page_count = len(self._doc)
+        self.max_chars = max_chars
+
+    def pages(self) -> Iterator[PageContent | Exception]:
+        for index in range(self.page_count):
+            try:
+                yield self._read_page(index)
+            except Exception as exc:  # one bad page never stops the others
+                yield exc
+
+    def close(self) -> None:
+        self._doc.close()
+
+    def _read_page(self, index: int) -> PageContent:
+        page = self._doc[index]
+        try:
+            width, height = page.get_size()
+            content = PageContent(number=index + 1, width=width, height=height)
+            textpage = page.get_textpage()
+            try:
+                _read_chars(textpage.raw, content, self.max_chars)
+            finally:
+                textpage.close()
+            _read_objects(page.raw, content)
+            return content
+        finally:
+            page.close()
+
+
+def _read_chars(tp: ctypes.c_void_p, content: PageContent, max_chars: int) -> None:
+    count = raw.FPDFText_CountChars(tp)
+    content.raw_chars = max(count, 0)
+    if count <= 0:
+        return
+    if count > max_chars:
+        raise PageTooLarge(f"page has {count} glyphs, over the limit of {max_chars}")
+    buf = ctypes.create_string_buffer(2 * count + 2)
+    raw.FPDFText_GetText(tp, 0, count, ctypes.cast(buf, ctypes.POINTER(ctypes.c_ushort)))
+    text = buf.raw[: 2 * count].decode("utf-16-le", errors="replace")
+    if len(text) != count:  # surrogate pairs: fall back to one call per glyph
+        text = "".join(chr(raw.FPDFText_GetUnicode(tp, i)) for i in range(count))
+    height = content.height
+    rect = raw.FS_RECTF()
+    ox, oy = ctypes.c_double(), ctypes.c_double()
+    name_buf = ctypes.create_string_buffer(256)
+    flags = ctypes.c_int()
+    fonts: dict[bytes, str] = {}
+    chars = content.chars
+    pending_space = 0
+    loose_box = raw.FPDFText_GetLooseCharBox
+    origin = raw.FPDFText_GetCharOrigin
+    font_size = raw.FPDFText_GetFontSize
+    font_info = raw.FPDFText_GetFontInfo
+    get_matrix = raw.FPDFText_GetMatrix
+    matrix = raw.FS_MATRIX()
+    for i, ch in enumerate(text):
+        if ch in _SKIP_GENERATED:
+            if ch == " ":
+                pending_space = max(pending_space, 1 if raw.FPDFText_IsGenerated(tp, i) else 2)
+            continue
+        if ch in _HYPHEN_MARKERS:
+            ch = "-"
+        elif ch < " " or ch == "\ufffd":
+            content.unmapped += ch == "\ufffd"
+            continue
+        get_matrix(tp, i, matrix)
+        size = font_size(tp, i) * math.hypot(matrix.c, matrix.d)  # Tf size times Tm scale
+        if size <= 0:
+            continue
+        loose_box(tp, i, rect)
+        origin(tp, i, ox, oy)
+        font_info(tp, i, name_buf, 256, flags)
+        key = name_buf.value
+        font = fonts.get(key)
+        if font is None:
+            font = fonts[key] = decode_font_name(key)
+        chars.append(Char(ch, rect.left, rect.right, height - oy.value, size, font, pending_space))
+        pending_space = 0
+    for i in range(0, count, 16):  # a sample is enough to see a missing Unicode map
+        content.unmapped += raw.FPDFText_HasUnicodeMapError(tp, i) * 16
+
+
+def _read_objects(page: ctypes.c_void_p, content: PageContent) -> None:
+    """Collect rules, frames and image regions from the page's drawing objects."""
+    n = raw.FPDFPage_CountObjects(page)
+    stack = [(raw.FPDFPage_GetObject(page, i), None) for i in range(n)]
+    l, b, r, t = (ctypes.c_float() for _ in range(4))
+    page_area = content.width * content.height
+    while stack:
+        obj, matrix = stack.pop()
+        kind = raw.FPDFPageObj_GetType(obj)
+        if kind == raw.FPDF_PAGEOBJ_FORM:
+            m = raw.FS_MATRIX()
+            raw.FPDFPageObj_GetMatrix(obj, m)
+            inner = _compose(matrix, (m.a, m.b, m.c, m.d, m.e, m.f))
+            for j in range(raw.FPDFFormObj_CountObjects(obj)):
+                stack.append((raw.FPDFFormObj_GetObject(obj, j), inner))
+            continue
+        if kind not in (raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_IMAGE):
+            continue
+        if not raw.FPDFPageObj_GetBounds(obj, l, b, r, t):
+            continue
+        x0, y0, x1, y1 = _transform(matrix, l.value, b.value, r.value, t.value)
+        box: Box = (x0, content.height - y1, x1, content.height - y0)
+        area = (x1 - x0) * (y1 - y0)
+        if area > 0.6 * page_area:  # a scan, the page background or a clipping frame
+            content.full_images += kind == raw.FPDF_PAGEOBJ_IMAGE
+            continue
+        if kind == raw.FPDF_PAGEOBJ_IMAGE:
+            if x1 - x0 > 4 and y1 - y0 > 4:
+                content.images.append(box)
+            continue
+        segments = raw.FPDFPath_CountSegments(obj)
+        found = rules_from_box(box)
+        if len(found) == 4 and segments > 8:  # a drawing (logo, chart), not a frame
+            content.images.append(box)
+            continue
+        for orient, rule in found:
+            (content.hrules if orient == "h" else content.vrules).append(rule)
+
+
+Matrix = tuple[float, float, float, float, float, float]
+
+
+def _compose(outer: Matrix | None, inner: Matrix) -> Matrix:
+    if outer is None:
+        return inner
+    a, b, c, d, e, f = inner
+    A, B, C, D, E, F = outer
+    return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D,
+            e * A + f * C + E, e * B + f * D + F)
+
+
+def _transform(m: Matrix | None, x0: float, y0: float, x1: float, y1: float) -> Box:
+    if m is None:
+        return x0, y0, x1, y1
+    a, b, c, d, e, f = m
+    xs, ys = [], []
+    for x, y in ((x0, y0), (x0, y1), (x1, y0), (x1, y1)):
+        xs.append(a * x + c * y + e)
+        ys.append(b * x + d * y + f)
+    return min(xs), min(ys), max(xs), max(ys)

@@ -1,0 +1,81 @@
+"""The running header and footer (date, page name, 编辑/校对, page number): no article's text.
+
+A wide rule near the top (bottom) edge closes the header (opens the footer). Without one,
+lines in the outer band that look like header matter (dates, 第N版, 编辑) are taken.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from .chars import Box, PageContent
+from .lines import Run, build_lines
+
+HEAD_BAND = 0.15  # share of the page height a header rule may sit in
+PLAIN_BAND = 0.07  # share of the page height searched without a rule
+HEAD_PATTERN = re.compile(
+    r"\d{4}\s*年|\d+\s*月\s*\d+\s*日|星期[一二三四五六日天]|第\s*[0-9０-９一二三四五六七八九十]+\s*版"
+    r"|编辑|校对|美编|版式|责编|Page\s+\d+|\bPAGE\b", re.IGNORECASE)
+
+
+def _edge(rules: Sequence[Box], page: PageContent, top: bool) -> float | None:
+    wide = [r for r in rules if r[2] - r[0] >= 0.5 * page.width]
+    if top:
+        ys = [r[3] for r in wide if r[1] <= HEAD_BAND * page.height]
+        return max(ys) if ys else None
+    ys = [r[1] for r in wide if r[3] >= (1 - HEAD_BAND) * page.height]
+    return min(ys) if ys else None
+
+
+def split_running_heads(runs: list[Run], page: PageContent) -> tuple[list[Run], list[Run], list[Run]]:
+    """(header runs, footer runs, the rest) of a page."""
+    head_y = _edge(page.hrules, page, top=True)
+    foot_y = _edge(page.hrules, page, top=False)
+    header: list[Run] = []
+    footer: list[Run] = []
+    rest: list[Run] = []
+    for run in runs:
+        if head_y is not None and run.bottom <= head_y + 1:
+            header.append(run)
+        elif foot_y is not None and run.top >= foot_y - 1:
+            footer.append(run)
+        else:
+            rest.append(run)
+    if len(header) > 0.2 * len(runs):  # a rule under the first headline, not a header rule
+        rest.extend(header)
+        header = []
+    if head_y is None:
+        band = [r for r in rest if r.bottom <= PLAIN_BAND * page.height]
+        header = _matching_lines(band)
+    if foot_y is None:
+        band = [r for r in rest if r.top >= (1 - PLAIN_BAND) * page.height]
+        footer = _matching_lines(band)
+    taken = {id(r) for r in header} | {id(r) for r in footer}
+    return header, footer, [r for r in rest if id(r) not in taken]
+
+
+def _matching_lines(runs: list[Run]) -> list[Run]:
+    out: list[Run] = []
+    for line_runs in _group_by_line(runs):
+        text = "".join(c.text for r in line_runs for c in r.chars)
+        if HEAD_PATTERN.search(text):
+            out.extend(line_runs)
+    return out
+
+
+def _group_by_line(runs: list[Run]) -> list[list[Run]]:
+    groups: list[list[Run]] = []
+    for run in sorted(runs, key=lambda r: r.base):
+        if groups and abs(run.base - groups[-1][0].base) <= 0.3 * run.size:
+            groups[-1].append(run)
+        else:
+            groups.append([run])
+    return groups
+
+
+def heads_text(runs: list[Run]) -> str | None:
+    """Text of header or footer runs: lines top to bottom, pieces joined by a space."""
+    if not runs:
+        return None
+    return " ".join(ln.text for ln in build_lines(runs)) or None

@@ -1,0 +1,88 @@
+"""Join glyphs into line text and lines into paragraphs, script-aware (research §5).
+
+Justified CJK lines put gaps between every glyph, so a space between two CJK glyphs is only
+real when its gap is an outlier on that line; Latin words keep their spaces; distances are
+measured in em of the font size, never in points.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from statistics import median
+from typing import Protocol
+
+from .dehyphenate import join_hyphenated
+from .script import is_cjk
+
+WIDE_GAP_EM = 2.0  # a gap this wide separates pieces of a line (title halves, header items)
+CJK_SPACE_EM = 0.6  # CJK-CJK gap above the line's median that is a real space
+CJK_GLYPH_SPACE_EM = 0.2  # same, when the PDF drew a space glyph there
+MIXED_SPACE_EM = 1.0  # CJK-Latin gap above the median that is a real space
+LATIN_SPACE_EM = 0.2  # Latin gap that is a word space without a space glyph
+
+
+class Glyph(Protocol):
+    text: str
+    x0: float
+    x1: float
+    size: float
+    sp: int  # 0: nothing before; 1: generated space hint; 2: a space glyph before
+
+
+def _segments(glyphs: Sequence[Glyph]) -> list[list[Glyph]]:
+    """Split a line at very wide gaps (title halves, header items)."""
+    out: list[list[Glyph]] = [[glyphs[0]]]
+    for prev, cur in zip(glyphs, glyphs[1:], strict=False):
+        em = max(prev.size, cur.size) or 1.0
+        if (cur.x0 - prev.x1) / em >= WIDE_GAP_EM:
+            out.append([cur])
+        else:
+            out[-1].append(cur)
+    return out
+
+
+def _join_segment(glyphs: list[Glyph]) -> str:
+    pairs = list(zip(glyphs, glyphs[1:], strict=False))
+    gaps = [(b.x0 - a.x1) / (max(a.size, b.size) or 1.0) for a, b in pairs]
+    cjk = [is_cjk(g.text[0]) for g in glyphs]
+    cjk_gaps = [g for i, g in enumerate(gaps) if cjk[i] and cjk[i + 1]]
+    lat_gaps = [g for i, g in enumerate(gaps) if not cjk[i] and not cjk[i + 1] and not pairs[i][1].sp]
+    m_cjk = median(cjk_gaps) if cjk_gaps else 0.0
+    m_lat = median(lat_gaps) if lat_gaps else 0.0
+    m_all = median(gaps) if gaps else 0.0
+    parts = [glyphs[0].text]
+    for i, (_a, b) in enumerate(pairs):
+        gap = gaps[i]
+        if cjk[i] and cjk[i + 1]:
+            excess = gap - m_cjk
+            space = excess > CJK_SPACE_EM or (b.sp == 2 and excess > CJK_GLYPH_SPACE_EM)
+        elif cjk[i] or cjk[i + 1]:
+            space = gap - max(m_all, 0.0) > MIXED_SPACE_EM
+        else:
+            space = b.sp > 0 or gap > max(LATIN_SPACE_EM, m_lat + 0.12)
+        if space:
+            parts.append(" ")
+        parts.append(b.text)
+    return "".join(parts)
+
+
+def join_line(glyphs: Sequence[Glyph]) -> str:
+    """Text of one line from its glyphs sorted left to right."""
+    if not glyphs:
+        return ""
+    return " ".join(_join_segment(seg) for seg in _segments(glyphs))
+
+
+def join_lines(first: str, second: str) -> str:
+    """Continue ``first`` with the next line ``second`` of the same paragraph."""
+    if not first:
+        return second
+    if not second:
+        return first
+    joined = join_hyphenated(first, second)
+    if joined is not None:
+        return joined
+    a, b = first[-1], second[0]
+    if is_cjk(a) or is_cjk(b) or a in "–—/" or a.isspace():
+        return first + second
+    return first + " " + second

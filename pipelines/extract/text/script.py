@@ -1,0 +1,41 @@
+"""Character classes that decide spacing: CJK glyphs never take a space between them."""
+
+from __future__ import annotations
+
+# Han, kana, CJK symbols and punctuation, full-width forms, and the quotes, dashes and dots
+# that Chinese text sets full width. Ranges are inclusive.
+_CJK_RANGES = (
+    (0x2E80, 0x2FDF),  # radicals
+    (0x3000, 0x303F),  # CJK symbols and punctuation
+    (0x3040, 0x30FF),  # kana
+    (0x3100, 0x312F),  # bopomofo
+    (0x3190, 0x31FF),
+    (0x3200, 0x33FF),  # enclosed, compatibility
+    (0x3400, 0x4DBF),  # extension A
+    (0x4E00, 0x9FFF),  # unified ideographs
+    (0xAC00, 0xD7AF),  # hangul
+    (0xF900, 0xFAFF),  # compatibility ideographs
+    (0xFE30, 0xFE4F),  # vertical forms
+    (0xFF00, 0xFFEF),  # full-width forms
+    (0x20000, 0x3134F),  # extensions B-G
+)
+_CJK_EXTRA = frozenset("“”‘’…—·□■○●◆◇△▲☆★")
+
+
+def is_cjk(ch: str) -> bool:
+    """True for a glyph that Chinese/Japanese text sets without spaces around it."""
+    if ch in _CJK_EXTRA:
+        return True
+    cp = ord(ch)
+    if cp < 0x2E80:
+        return False
+    for lo, hi in _CJK_RANGES:
+        if lo <= cp <= hi:
+            return True
+    return False
+
+
+def is_han(ch: str) -> bool:
+    """True for a Han ideograph (the unit of Chinese text)."""
+    cp = ord(ch)
+    return 0x4E00 <= cp <= 0x9FFF or 0x3400 <= cp <= 0x4DBF or 0x20000 <= cp <= 0x3134F

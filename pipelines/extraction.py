@@ -1,0 +1,108 @@
+"""Run the extraction engine on each downloaded PDF in a process pool.
+
+Extraction is CPU-bound pure Python: on the reactor thread it would stall every download
+(shared/research/scrapy-practice.md §1.2). pebble's ProcessPool gives what
+concurrent.futures lacks here: a per-task timeout that kills a worker stuck on a hostile PDF,
+and worker recycling after N tasks (PDF libraries keep memory).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import os
+from concurrent.futures import TimeoutError as FutureTimeout
+from pathlib import Path
+from typing import Any
+
+from pebble import ProcessPool
+from pebble.common import ProcessExpired
+
+from crawler.items import PageItem
+
+
+def extract_file(path: str, source: str) -> dict:
+    """Worker entry point: the engine's output, or a document-level error as a status."""
+    from pipelines.extract import EXTRACTOR_VERSION, ExtractError, extract_pdf
+
+    try:
+        doc = extract_pdf(path, source=source)
+    except ExtractError as exc:
+        doc = {"status": "error", "reason": str(exc), "pages": []}
+    return {**doc, "extractor_version": EXTRACTOR_VERSION}
+
+
+def new_pool(workers: int, max_tasks: int) -> ProcessPool:
+    """A pool of forkserver workers (never fork a process that runs a reactor thread)."""
+    return ProcessPool(
+        max_workers=workers,
+        max_tasks=max_tasks,
+        context=multiprocessing.get_context("forkserver"),
+    )
+
+
+def default_workers() -> int:
+    return max(1, min(4, os.cpu_count() or 1))
+
+
+class ExtractPipeline:
+    """Fill ``item.extraction`` from the stored PDF; never raise for a bad PDF."""
+
+    def __init__(self, files_store: str, source: str, workers: int, max_tasks: int, timeout: float):
+        self.files_store = Path(files_store)
+        self.source = source
+        self.workers = workers or default_workers()
+        self.max_tasks = max_tasks
+        self.timeout = timeout
+        self.pool: ProcessPool | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler) -> ExtractPipeline:
+        s = crawler.settings
+        pipeline = cls(
+            s.get("FILES_STORE"),
+            s.get("EXTRACT_SOURCE", "pypdfium2"),
+            s.getint("EXTRACT_WORKERS"),
+            s.getint("EXTRACT_MAX_TASKS_PER_CHILD", 200),
+            s.getfloat("EXTRACT_TIMEOUT", 120),
+        )
+        pipeline.stats = crawler.stats
+        return pipeline
+
+    def open_spider(self, spider=None) -> None:
+        self.pool = new_pool(self.workers, self.max_tasks)
+
+    async def close_spider(self, spider=None) -> None:
+        if self.pool is not None:
+            self.pool.close()
+            await asyncio.to_thread(self.pool.join)
+
+    async def process_item(self, item: Any, spider=None) -> Any:
+        if not isinstance(item, PageItem) or not item.files:
+            return item
+        path = str(self.files_store / item.files[0]["path"])
+        item.extraction = await self.extract(path)
+        self.stats.inc_value(f"newsarchive/extract/{page_status(item.extraction)}")
+        return item
+
+    async def extract(self, path: str) -> dict:
+        """The engine's document for ``path``; a timeout or crash becomes a status."""
+        future = self.pool.schedule(extract_file, (path, self.source), timeout=self.timeout)
+        try:
+            return await asyncio.wrap_future(future)
+        except FutureTimeout:
+            return {"status": "error", "reason": f"extraction took over {self.timeout:g} s"}
+        except ProcessExpired as exc:
+            return {"status": "error", "reason": f"extraction worker died: {exc}"}
+        except Exception as exc:  # a bug in the engine must not stop the crawl
+            return {"status": "error", "reason": f"extraction failed: {exc!r}"}
+
+
+def page_status(doc: dict) -> str:
+    """One status for a document: its own, else the first non-ok page's, else ok."""
+    if doc.get("status"):
+        return doc["status"]
+    for page in doc.get("pages", []):
+        if page.get("status", "ok") != "ok":
+            return page["status"]
+    return "ok" if doc.get("pages") else "no_text"

@@ -1,0 +1,98 @@
+"""Download page PDFs with Scrapy's FilesPipeline, check them, store them by content.
+
+Over the stock pipeline this adds: a Referer (many e-paper CDNs refuse PDFs without one, and
+media requests skip the Referer middleware), a check that the body is a PDF (servers answer
+missing pages with an HTML page and status 200), content-addressed paths
+``pdf/ab/<sha256>.pdf`` (a PDF that changes at the same URL is kept as a new file), and
+provenance on the item (HTTP status, time fetched, sha256, size).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from typing import Any
+
+from scrapy import Request
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Response
+from scrapy.pipelines.files import FilesPipeline
+from scrapy.pipelines.media import FileException
+from scrapy.utils.request import NO_CALLBACK
+
+from crawler.items import PageItem
+from pipelines.archive.store import now
+
+logger = logging.getLogger(__name__)
+
+PDF_MAGIC = b"%PDF-"
+
+
+def check_pdf(body: bytes, content_type: str = "") -> None:
+    """Raise FileException with a clear reason when ``body`` is not a PDF file."""
+    if not body:
+        raise FileException("empty body instead of a PDF")
+    if PDF_MAGIC not in body[:1024]:
+        head = body[:60].decode("utf-8", "replace").strip()
+        kind = content_type or "unknown type"
+        raise FileException(f"not a PDF ({kind}), starts with {head!r}")
+
+
+def content_path(sha256: str) -> str:
+    """Where a PDF with this sha256 is stored, relative to FILES_STORE."""
+    return f"pdf/{sha256[:2]}/{sha256}.pdf"
+
+
+class PdfFilesPipeline(FilesPipeline):
+    """FilesPipeline for page PDFs (see the module docstring)."""
+
+    def get_media_requests(self, item: Any, info) -> list[Request]:
+        if not isinstance(item, PageItem):
+            return []
+        return [
+            Request(url, headers={"Referer": item.page_url}, callback=NO_CALLBACK)
+            for url in item.file_urls
+        ]
+
+    def media_to_download(self, request: Request, info, *, item: Any = None):
+        """Always download: the spider asks only for pages not archived yet, and a
+        content-addressed path is known only once the body is there."""
+        return None
+
+    async def media_downloaded(self, response: Response, request: Request, info, *, item=None):
+        if item is not None:
+            item.http_status = response.status
+            item.fetched_at = now()
+        if response.status != 200:
+            raise FileException(f"PDF download failed: HTTP {response.status}")
+        check_pdf(response.body, response.headers.get("Content-Type", b"").decode("latin-1"))
+        request.meta["sha256"] = hashlib.sha256(response.body).hexdigest()
+        result = await super().media_downloaded(response, request, info, item=item)
+        result["size"] = len(response.body)
+        return result
+
+    def media_failed(self, failure, request: Request, info):
+        """Keep the cause (timeout, connection reset, robots.txt) as the failure reason."""
+        if isinstance(failure.value, IgnoreRequest):
+            return super().media_failed(failure, request, info)
+        logger.warning("PDF download failed: %s: %s", request.url, failure.value)
+        raise FileException(f"PDF download failed: {failure.value!r}")
+
+    def file_path(self, request: Request, response=None, info=None, *, item=None) -> str:
+        sha256 = request.meta.get("sha256")
+        if sha256 is None:  # only asked with a response; see media_to_download
+            raise FileException("file_path needs the downloaded body")
+        return content_path(sha256)
+
+    async def file_downloaded(self, response: Response, request: Request, info, *, item=None):
+        """Store the body; the checksum recorded is its sha256."""
+        await super().file_downloaded(response, request, info, item=item)
+        return request.meta["sha256"]
+
+    def item_completed(self, results, item: Any, info) -> Any:
+        item = super().item_completed(results, item, info)
+        if isinstance(item, PageItem):
+            errors = [str(value.value) for ok, value in results if not ok]
+            if errors and not item.files:
+                item.download_error = errors[0] or "PDF download failed"
+        return item

@@ -1,0 +1,47 @@
+"""Shared fixtures: local e-paper sites on 127.0.0.1 and the real-corpus location."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from crawler.demo.server import LocalSite
+from tests.fixture_sites import build_fixture_site
+
+REAL_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "real"
+
+
+@pytest.fixture(scope="session")
+def real_corpus() -> Path:
+    """../shared/corpus/real; tests using it skip only where that folder is absent."""
+    if not REAL_CORPUS.is_dir():
+        pytest.skip(f"real corpus not present at {REAL_CORPUS} (outside checkout)")
+    return REAL_CORPUS
+
+
+def _site(family: str, tmp_path_factory, **server_options):
+    root = tmp_path_factory.mktemp(family)
+    truths = build_fixture_site(family, root)
+    with LocalSite(root, **server_options) as site:
+        site.truths = truths
+        site.root = root
+        yield site
+
+
+@pytest.fixture(scope="session")
+def col_site(tmp_path_factory):
+    """许昌日报-style site; 2023-06-19 has no edition (404), 2023-06-20 redirects home."""
+    yield from _site("founder_col", tmp_path_factory, soft_404=("/xcrb/PC/layout/202306/20/",))
+
+
+@pytest.fixture(scope="session")
+def classic_site(tmp_path_factory):
+    """Classic Founder site; 2020 dates are outside its archive (403)."""
+    yield from _site("founder_classic", tmp_path_factory, forbidden=("/html/2020-",))
+
+
+@pytest.fixture(scope="session")
+def new_site(tmp_path_factory):
+    """New Founder pc/layout site."""
+    yield from _site("founder_new", tmp_path_factory)

@@ -1,0 +1,199 @@
+"""End to end: each family's fixture site crawled by the real spider into a temporary archive.
+
+The crawl runs in-process (pytest-twisted, asyncio reactor) with the project's settings and
+pipelines: FilesPipeline download, process-pool extraction, sqlite-utils archive.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from scrapy.utils.defer import deferred_f_from_coro_f
+from scrapy.utils.test import get_crawler
+
+from crawler.runner import local_site_settings, project_settings
+from crawler.spiders.epaper import EpaperSpider
+from pipelines.archive import Archive
+
+
+async def run_spider(tmp_path, **spider_args) -> dict:
+    """Crawl into tmp_path/archive.db; return the crawler's stats."""
+    settings = project_settings(
+        ARCHIVE_DB=str(tmp_path / "archive.db"),
+        FILES_STORE=str(tmp_path / "files"),
+        EXTRACT_WORKERS=2,
+        **local_site_settings(),
+    )
+    crawler = get_crawler(EpaperSpider, settings.copy_to_dict())
+    await crawler.crawl_async(**spider_args)
+    return crawler.stats.get_stats()
+
+
+def pages(db_path) -> list[tuple]:
+    with Archive(db_path) as archive:
+        return [
+            (r["date"], r["page_no"], r["page_label"], r["page_name"], r["status"])
+            for r in archive.db["pages"].rows_where(order_by="date, page_no")
+        ]
+
+
+def failures(db_path) -> list[tuple]:
+    with Archive(db_path) as archive:
+        return sorted(
+            (r["date"], r["page_no"] or 0, r["stage"], r["reason"])
+            for r in archive.db["failures"].rows
+        )
+
+
+def articles_by_page(db_path) -> dict[tuple, list[dict]]:
+    with Archive(db_path) as archive:
+        out: dict[tuple, list[dict]] = {}
+        for r in archive.db["articles"].rows_where(order_by="date, page_no, seq"):
+            out.setdefault((r["date"], r["page_no"]), []).append(r)
+        return out
+
+
+def assert_articles_match(rows: list[dict], truth: dict) -> None:
+    """The archived articles are the page's true articles, field by field, in order."""
+    expected = [
+        (a["kicker"], a["title"], a["subtitle"], a["byline"], a["body"], a["captions"])
+        for a in truth["articles"]
+    ]
+    got = [
+        (r["kicker"], r["title"], r["subtitle"], r["byline"], r["body"], json.loads(r["captions"]))
+        for r in rows
+    ]
+    assert got == expected
+
+
+@deferred_f_from_coro_f
+async def test_founder_col_site(col_site, tmp_path):
+    stats = await run_spider(
+        tmp_path,
+        paper="xcrb",
+        start="2023-06-16",
+        end="2023-06-20",
+        base_url=f"{col_site.url}/xcrb/",
+    )
+    db = tmp_path / "archive.db"
+    assert pages(db) == [
+        ("2023-06-16", 1, "01", "要闻", "ok"),
+        ("2023-06-16", 2, "02", "综合", "ok"),
+        ("2023-06-17", 1, "01", "要闻", "download_failed"),
+        ("2023-06-17", 2, "02", "综合", "error"),
+        ("2023-06-17", 5, "05", "魏都新闻", "error"),
+    ]
+    reasons = failures(db)
+    assert [(d, n, stage) for d, n, stage, _ in reasons] == [
+        ("2023-06-16", 5, "page"),
+        ("2023-06-17", 1, "download"),
+        ("2023-06-17", 2, "extract"),
+        ("2023-06-17", 5, "extract"),
+        ("2023-06-18", 0, "edition"),
+        ("2023-06-19", 0, "edition"),
+        ("2023-06-20", 0, "edition"),
+    ]
+    by_key = {(d, n): reason for d, n, _, reason in reasons}
+    assert by_key[("2023-06-16", 5)] == "the page has no PDF link"
+    assert by_key[("2023-06-17", 1)].startswith("not a PDF")
+    assert by_key[("2023-06-18", 0)] == "no edition: HTTP 404"
+    assert "soft 404" in by_key[("2023-06-20", 0)]
+    stored = articles_by_page(db)
+    truth = col_site.truths
+    assert_articles_match(
+        stored[("2023-06-16", 1)], truth["xcrb/PC/attachement/202306/16/6f1c0a9be2.pdf"]
+    )
+    assert_articles_match(
+        stored[("2023-06-16", 2)], truth["xcrb/PC/attachement/202306/16/b7e4d21f09.pdf"]
+    )
+    assert stats["newsarchive/pages_ok"] == 2
+
+    # Running again adds nothing twice: ok pages are skipped, failures retried.
+    before = articles_by_page(db)
+    stats = await run_spider(
+        tmp_path,
+        paper="xcrb",
+        start="2023-06-16",
+        end="2023-06-20",
+        base_url=f"{col_site.url}/xcrb/",
+    )
+    assert stats["newsarchive/pages_skipped"] == 2
+    assert "newsarchive/pages_ok" not in stats
+    assert articles_by_page(db) == before
+    assert len(pages(db)) == 5
+
+
+@deferred_f_from_coro_f
+async def test_founder_classic_site(classic_site, tmp_path):
+    await run_spider(
+        tmp_path,
+        paper="zzrb",
+        start="2022-11-08",
+        end="2022-11-10",
+        base_url=f"{classic_site.url}/",
+        entry="node_2.htm",
+    )
+    db = tmp_path / "archive.db"
+    # node ids 2, 3, 5 are pages 01, 02, 04; the GBK page (declared GB2312) decodes 镕.
+    assert pages(db) == [
+        ("2022-11-08", 1, "01", "要闻", "ok"),
+        ("2022-11-08", 4, "04", "郑州新闻", "ok"),
+        ("2022-11-10", 1, "01", "镕城要闻", "ok"),
+    ]
+    assert [(d, n, s, r) for d, n, s, r in failures(db)] == [
+        ("2022-11-08", 2, "page", "the page has no PDF link"),
+        ("2022-11-09", 0, "edition", "no edition: HTTP 404"),
+    ]
+    stored = articles_by_page(db)
+    truth = classic_site.truths
+    assert_articles_match(stored[("2022-11-08", 1)], truth["images/2022-11/08/01/ZZRB2022110801.pdf"])
+    assert_articles_match(stored[("2022-11-08", 4)], truth["images/2022-11/08/04/ZZRB2022110804.pdf"])
+    with Archive(db) as archive:
+        hints = json.loads(archive.page("zzrb", "2022-11-08", 1)["hints"])
+    assert hints == [{"title": None, "url": f"{classic_site.url}/html/2022-11/08/content_1331011.htm"}]
+
+
+@deferred_f_from_coro_f
+async def test_founder_classic_out_of_archive(classic_site, tmp_path):
+    await run_spider(
+        tmp_path, paper="zzrb", start="2020-01-02", end="2020-01-02",
+        base_url=f"{classic_site.url}/", entry="node_2.htm",
+    )
+    assert failures(tmp_path / "archive.db") == [
+        ("2020-01-02", 0, "edition", "no edition: HTTP 403")
+    ]
+
+
+@deferred_f_from_coro_f
+async def test_founder_new_site(new_site, tmp_path):
+    await run_spider(
+        tmp_path,
+        paper="rmrb",
+        start="2024-12-25",
+        end="2024-12-25",
+        base_url=f"{new_site.url}/rmrb/",
+    )
+    db = tmp_path / "archive.db"
+    assert pages(db) == [
+        ("2024-12-25", 1, "01", "要闻", "ok"),
+        ("2024-12-25", 2, "02", "要闻", "ok"),
+    ]
+    assert failures(db) == [("2024-12-25", 3, "page", "the page has no PDF link")]
+    stored = articles_by_page(db)
+    prefix = "rmrb/pc/attachement/202412/25/"
+    assert_articles_match(
+        stored[("2024-12-25", 1)], new_site.truths[prefix + "58d97d37-6229-4f3b-872d-3911f85cb11b.pdf"]
+    )
+    assert_articles_match(
+        stored[("2024-12-25", 2)], new_site.truths[prefix + "a4c2e0b1-7d3f-4e55-9a61-2f0c8b7d6e10.pdf"]
+    )
+
+
+def test_spider_rejects_bad_arguments():
+    with pytest.raises(ValueError, match="unknown paper 'nope'"):
+        EpaperSpider(paper="nope")
+    with pytest.raises(ValueError, match="start must be a date"):
+        EpaperSpider(paper="xcrb", start="June")
+    with pytest.raises(ValueError, match="is after end"):
+        EpaperSpider(paper="xcrb", start="2023-06-02", end="2023-06-01")
