@@ -162,10 +162,10 @@ def extract(pdfs, fmt, source) -> None:
 @click.option("--port", default=8001, show_default=True)
 def serve(db, host, port) -> None:
     """Serve the archive with Datasette (search, facets, CSV/JSON)."""
-    from publish.server import serve as serve_datasette
-
     if not Path(db).exists():
         raise click.UsageError(f"{db} does not exist: run `newsarchive crawl` or `demo` first")
+    from publish.server import serve as serve_datasette
+
     click.echo(f"Serving {db} on http://{host}:{port}/")
     serve_datasette(db, host=host, port=port)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from importlib import import_module
 from pathlib import Path
 
 from scrapy.crawler import CrawlerProcess
@@ -12,13 +13,11 @@ from crawler.spiders.epaper import EpaperSpider
 from pipelines.archive import Archive
 
 
-def project_settings(**overrides) -> Settings:
-    """crawler.settings with overrides (KEY=value, as ``scrapy crawl -s``)."""
-    settings = Settings()
-    settings.setmodule("crawler.settings", priority="project")
-    for key, value in overrides.items():
-        settings.set(key, value, priority="cmdline")
-    return settings
+def project_settings(**overrides) -> dict:
+    """The values of crawler.settings with overrides (KEY=value, as ``scrapy crawl -s``)."""
+    module = import_module("crawler.settings")
+    values = {key: getattr(module, key) for key in dir(module) if key.isupper()}
+    return {**values, **overrides}
 
 
 def local_site_settings() -> dict:
@@ -44,8 +43,7 @@ def crawl(
 ) -> list[dict]:
     """Crawl each paper over [start, end]; return their ``crawl_runs`` rows."""
     process = CrawlerProcess(
-        project_settings(ARCHIVE_DB=str(db), FILES_STORE=str(files), **(settings or {})),
-        install_root_handler=True,
+        Settings(project_settings(ARCHIVE_DB=str(db), FILES_STORE=str(files), **(settings or {})))
     )
     crawlers = []
     for paper in papers:

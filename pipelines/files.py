@@ -16,9 +16,9 @@ from typing import Any
 from scrapy import Request
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
+from scrapy.http.request import NO_CALLBACK
 from scrapy.pipelines.files import FilesPipeline
 from scrapy.pipelines.media import FileException
-from scrapy.utils.request import NO_CALLBACK
 
 from crawler.items import PageItem
 from pipelines.archive.store import now
@@ -75,6 +75,8 @@ class PdfFilesPipeline(FilesPipeline):
         """Keep the cause (timeout, connection reset, robots.txt) as the failure reason."""
         if isinstance(failure.value, IgnoreRequest):
             return super().media_failed(failure, request, info)
+        if isinstance(failure.value, FileException):  # ours, from media_downloaded
+            raise failure.value
         logger.warning("PDF download failed: %s: %s", request.url, failure.value)
         raise FileException(f"PDF download failed: {failure.value!r}")
 

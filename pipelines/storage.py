@@ -88,9 +88,7 @@ class ArchivePipeline:
             return item
         if isinstance(item, PageItem):
             row = page_row(item, self.extractor)
-            self.archive.save_page(
-                row, articles_of(item.extraction), run_id=run_id
-            )
+            self.archive.save_page(row, articles_of(item.extraction), run_id=run_id)
             ok = row["status"] == "ok"
             stats.inc_value("newsarchive/pages_ok" if ok else "newsarchive/pages_failed")
             stats.inc_value("newsarchive/bytes", row["size"] or 0)

@@ -25,7 +25,7 @@ async def run_spider(tmp_path, **spider_args) -> dict:
         EXTRACT_WORKERS=2,
         **local_site_settings(),
     )
-    crawler = get_crawler(EpaperSpider, settings.copy_to_dict())
+    crawler = get_crawler(EpaperSpider, settings)
     await crawler.crawl_async(**spider_args)
     return crawler.stats.get_stats()
 
@@ -147,18 +147,28 @@ async def test_founder_classic_site(classic_site, tmp_path):
     ]
     stored = articles_by_page(db)
     truth = classic_site.truths
-    assert_articles_match(stored[("2022-11-08", 1)], truth["images/2022-11/08/01/ZZRB2022110801.pdf"])
-    assert_articles_match(stored[("2022-11-08", 4)], truth["images/2022-11/08/04/ZZRB2022110804.pdf"])
+    assert_articles_match(
+        stored[("2022-11-08", 1)], truth["images/2022-11/08/01/ZZRB2022110801.pdf"]
+    )
+    assert_articles_match(
+        stored[("2022-11-08", 4)], truth["images/2022-11/08/04/ZZRB2022110804.pdf"]
+    )
     with Archive(db) as archive:
         hints = json.loads(archive.page("zzrb", "2022-11-08", 1)["hints"])
-    assert hints == [{"title": None, "url": f"{classic_site.url}/html/2022-11/08/content_1331011.htm"}]
+    assert hints == [
+        {"title": None, "url": f"{classic_site.url}/html/2022-11/08/content_1331011.htm"}
+    ]
 
 
 @deferred_f_from_coro_f
 async def test_founder_classic_out_of_archive(classic_site, tmp_path):
     await run_spider(
-        tmp_path, paper="zzrb", start="2020-01-02", end="2020-01-02",
-        base_url=f"{classic_site.url}/", entry="node_2.htm",
+        tmp_path,
+        paper="zzrb",
+        start="2020-01-02",
+        end="2020-01-02",
+        base_url=f"{classic_site.url}/",
+        entry="node_2.htm",
     )
     assert failures(tmp_path / "archive.db") == [
         ("2020-01-02", 0, "edition", "no edition: HTTP 403")
@@ -183,10 +193,12 @@ async def test_founder_new_site(new_site, tmp_path):
     stored = articles_by_page(db)
     prefix = "rmrb/pc/attachement/202412/25/"
     assert_articles_match(
-        stored[("2024-12-25", 1)], new_site.truths[prefix + "58d97d37-6229-4f3b-872d-3911f85cb11b.pdf"]
+        stored[("2024-12-25", 1)],
+        new_site.truths[prefix + "58d97d37-6229-4f3b-872d-3911f85cb11b.pdf"],
     )
     assert_articles_match(
-        stored[("2024-12-25", 2)], new_site.truths[prefix + "a4c2e0b1-7d3f-4e55-9a61-2f0c8b7d6e10.pdf"]
+        stored[("2024-12-25", 2)],
+        new_site.truths[prefix + "a4c2e0b1-7d3f-4e55-9a61-2f0c8b7d6e10.pdf"],
     )
 
 

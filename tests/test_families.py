@@ -56,8 +56,10 @@ def test_founder_col_pages_and_pdf_in_comment_or_link():
     none = response("founder_col", "xcrb/PC/layout/202306/16/col05.html")
     assert family.find_pdf(none) is None
     assert family.hints(first) == [
-        {"title": "魏都区召开优化营商环境工作推进会",
-         "url": "http://site.test/xcrb/PC/con/202306/16/c120540.html"}
+        {
+            "title": "魏都区召开优化营商环境工作推进会",
+            "url": "http://site.test/xcrb/PC/con/202306/16/c120540.html",
+        }
     ]
 
 
@@ -72,9 +74,7 @@ def test_founder_classic_node_ids_are_not_page_numbers_and_pdf_comes_from_the_ro
     ]
     assert family.find_pdf(page) is None  # page 02's row has no PDF
     node5 = response("founder_classic", "html/2022-11/08/node_5.htm")
-    assert family.find_pdf(node5) == (
-        "http://site.test/images/2022-11/08/04/ZZRB2022110804.pdf"
-    )
+    assert family.find_pdf(node5) == ("http://site.test/images/2022-11/08/04/ZZRB2022110804.pdf")
 
 
 def test_gb2312_declared_page_with_gbk_bytes_decodes():
@@ -92,7 +92,10 @@ def test_founder_new_pdf_with_random_name_and_banner_name():
     )
     assert info.name == "要闻"
     assert [p.label for p in family.page_links(page)] == ["01", "02", "03"]
-    assert family.page_info(response("founder_new", "rmrb/pc/layout/202412/25/node_03.html")).pdf_url is None
+    assert (
+        family.page_info(response("founder_new", "rmrb/pc/layout/202412/25/node_03.html")).pdf_url
+        is None
+    )
 
 
 def test_registry_has_the_papers_and_rejects_bad_entries(tmp_path):

@@ -1,7 +1,8 @@
 """The one e-paper spider: dates -> edition -> pages (版面) -> page PDF URLs.
 
-``scrapy crawl epaper -a paper=xcrb -a start=2023-06-01 -a end=2023-06-30`` (default: today and
-yesterday; ``-a base_url=`` and ``-a entry=`` override the registry's site root and first page). Site specifics live in the family adapters; pages already archived with status ok
+``scrapy crawl epaper -a paper=xcrb -a start=2023-06-01 -a end=2023-06-30`` (default: today
+and yesterday; ``-a base_url=`` and ``-a entry=`` override the registry's site root and first
+page). Site specifics live in the family adapters; pages already archived with status ok
 are skipped (the archive is read once, at start). Dates without an edition (404/403, or a
 200 that is not the edition: a soft 404) and pages without a PDF leave as ``PageFailure``
 items, so the archive records why.

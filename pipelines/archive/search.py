@@ -23,10 +23,7 @@ COLUMNS = ("title", "byline", "body", "captions")
 # bm25 weights, in COLUMNS order: a hit in the title counts most.
 WEIGHTS = (10.0, 2.0, 1.0, 1.0)
 
-CJK = (
-    "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af"
-    "\U00020000-\U0002ebef"
-)
+CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af\U00020000-\U0002ebef"
 SENTINEL = "\ue000"  # a private-use character: a token that no query word can contain
 _CJK_CHAR = re.compile(f"[{CJK}]")
 # A run of characters unicode61 does not index (spaces, punctuation) next to a CJK char.
@@ -66,9 +63,7 @@ def ensure_search_index(db: sqlite_utils.Database) -> None:
         "tokenize='unicode61 remove_diacritics 2')"
     )
     weights = ", ".join(str(w) for w in WEIGHTS)
-    db.execute(
-        f"insert into {FTS_TABLE}({FTS_TABLE}, rank) values ('rank', 'bm25({weights})')"
-    )
+    db.execute(f"insert into {FTS_TABLE}({FTS_TABLE}, rank) values ('rank', 'bm25({weights})')")
 
 
 def index_article(db: sqlite_utils.Database, article_id: int, article: dict) -> None:

@@ -73,6 +73,14 @@ def _rule_cuts(gaps: list[tuple[float, float]], rules: Sequence[Box], vertical: 
     return cuts
 
 
+def _widest(gaps: list[tuple[float, float]]) -> list[float]:
+    """The widest whitespace band(s): cutting at every band would slice columns into strips."""
+    if not gaps:
+        return []
+    width = max(b - a for a, b in gaps)
+    return [(a + b) / 2 for a, b in gaps if b - a >= 0.9 * width]
+
+
 def xy_cut(items: Sequence[Boxed], hrules: Sequence[Box], vrules: Sequence[Box],
            params: CutParams) -> list[list[Boxed]]:
     """Leaves of the XY-cut tree in reading order; each leaf is a list of items."""
@@ -100,7 +108,7 @@ def _cut(items: list[Boxed], hrules: Sequence[Box], vrules: Sequence[Box], param
         (_rule_cuts(ygaps, local_h, False, x0, x1, 0.8), False),
         (_rule_cuts(xgaps, local_v, True, top, bottom, 0.5), True),
         ([(a + b) / 2 for a, b in xgaps if b - a >= params.gutter], True),
-        ([(a + b) / 2 for a, b in ygaps if b - a >= params.band], False),
+        (_widest([g for g in ygaps if g[1] - g[0] >= params.band]), False),
     )
     for cuts, vertical in choices:
         if cuts:

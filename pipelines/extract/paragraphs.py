@@ -1,6 +1,7 @@
 """Paragraphs from body lines: a first-line indent or a short last line ends a paragraph.
 
 A column that starts without an indent continues the open paragraph of the previous one.
+In ragged-right text (many short lines) only indents count.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from .text.join import join_lines
 
 INDENT_EM = 0.8  # first-line indent (Chinese sets 2 em, Latin about 1 em)
 SHORT_EM = 1.0  # a line ending this far before the column edge closes its paragraph
+RAGGED_SHARE = 0.4  # more short lines than this: the text is set ragged right
 
 
 def body_paragraphs(blocks: Iterable[Block]) -> list[str]:
@@ -21,6 +23,8 @@ def body_paragraphs(blocks: Iterable[Block]) -> list[str]:
     for block in blocks:
         left, _, right, _ = block.frame
         single = len(block.lines) == 1 and block.x1 - block.x0 < 0.5 * (right - left)
+        short = sum(1 for ln in block.lines if right - ln.x1 >= SHORT_EM * (ln.size or 1.0))
+        ragged = len(block.lines) >= 4 and short > RAGGED_SHARE * len(block.lines)
         for line in block.lines:
             em = line.size or 1.0
             indented = line.x0 - left > INDENT_EM * em and not single
@@ -28,5 +32,5 @@ def body_paragraphs(blocks: Iterable[Block]) -> list[str]:
                 paras.append(line.text)
             else:
                 paras[-1] = join_lines(paras[-1], line.text)
-            open_para = right - line.x1 < SHORT_EM * em
+            open_para = ragged or right - line.x1 < SHORT_EM * em
     return [p for p in paras if p]

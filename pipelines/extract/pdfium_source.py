@@ -100,6 +100,8 @@ def _read_chars(tp: ctypes.c_void_p, content: PageContent, max_chars: int) -> No
             content.unmapped += ch == "\ufffd"
             continue
         get_matrix(tp, i, matrix)
+        if abs(matrix.b) > 0.05 * abs(matrix.a) or matrix.a <= 0:
+            continue  # rotated text (margin notes, vertical stamps) is not page text
         size = font_size(tp, i) * math.hypot(matrix.c, matrix.d)  # Tf size times Tm scale
         if size <= 0:
             continue

@@ -1,0 +1,85 @@
+"""The archive writer: idempotent upserts, nothing archived lost, index kept in step."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from pipelines.archive import Archive, ArchiveError
+from pipelines.archive.search import fts_query
+
+PAGE = {"paper": "xcrb", "date": "2023-06-16", "page_no": 1, "page_name": "要闻", "status": "ok"}
+ARTICLES = [
+    {
+        "title": "魏都区召开优化营商环境推进会",
+        "byline": "本报记者 许廷合",
+        "body": "第一段。\n第二段。",
+        "captions": ["会议现场。许廷合 摄"],
+        "bbox": [10, 20, 300, 400],
+    },
+    {"title": "许烟社区", "body": "疫情防控常态化。"},
+]
+
+
+def hits(archive: Archive, query: str) -> list[int]:
+    sql = "select rowid from articles_fts where articles_fts match ? order by rowid"
+    return [r[0] for r in archive.db.execute(sql, [fts_query(query)]).fetchall()]
+
+
+def test_saving_a_page_twice_changes_nothing(tmp_path):
+    with Archive(tmp_path / "a.db") as archive:
+        first = archive.save_page(PAGE, ARTICLES)
+        rows = list(archive.db["articles"].rows)
+        second = archive.save_page(PAGE, ARTICLES)
+        assert first == second
+        assert list(archive.db["articles"].rows) == rows
+        assert archive.db["pages"].count == 1
+        assert hits(archive, "营商环境") == [rows[0]["id"]]
+        assert rows[0]["captions"] == '["会议现场。许廷合 摄"]'
+        assert rows[0]["bbox"] == "[10, 20, 300, 400]"
+
+
+def test_a_failed_attempt_never_replaces_an_archived_page(tmp_path):
+    with Archive(tmp_path / "a.db") as archive:
+        page_id = archive.save_page(PAGE, ARTICLES)
+        failed = {**PAGE, "status": "error", "reason": "truncated PDF"}
+        assert archive.save_page(failed, []) == page_id
+        assert archive.page("xcrb", "2023-06-16", 1)["status"] == "ok"
+        assert archive.db["articles"].count == 2
+        assert [(f["stage"], f["reason"]) for f in archive.db["failures"].rows] == [
+            ("extract", "truncated PDF")
+        ]
+
+
+def test_new_text_keeps_article_ids_and_reindexes(tmp_path):
+    with Archive(tmp_path / "a.db") as archive:
+        archive.save_page(PAGE, ARTICLES)
+        ids = [r["id"] for r in archive.db["articles"].rows]
+        changed = [ARTICLES[0], {"title": "许烟社区", "body": "气凝胶新材料。"}]
+        archive.save_page(PAGE, changed)
+        assert [r["id"] for r in archive.db["articles"].rows] == ids
+        assert hits(archive, "疫情") == []
+        assert hits(archive, "气凝胶") == [ids[1]]
+        archive.save_page(PAGE, changed[:1])  # an article gone from the page
+        assert archive.db["articles"].count == 1
+        assert hits(archive, "气凝胶") == []
+
+
+def test_archive_survives_reopening_and_readers_use_stock_sqlite(tmp_path):
+    path = tmp_path / "a.db"
+    with Archive(path) as archive:
+        archive.upsert_paper({"id": "xcrb", "name": "许昌日报"})
+        archive.save_page(PAGE, ARTICLES)
+    with Archive(path) as archive:  # schema creation is idempotent
+        assert archive.db["articles"].count == 2
+    conn = sqlite3.connect(path)
+    assert conn.execute("select name from papers").fetchall() == [("许昌日报",)]
+    assert conn.execute("pragma journal_mode").fetchone() == ("wal",)
+
+
+def test_a_file_that_is_not_a_database_gets_a_clear_error(tmp_path):
+    path = tmp_path / "a.db"
+    path.write_text("this is not sqlite " * 100)
+    with pytest.raises(ArchiveError, match="cannot open archive"):
+        Archive(path)

@@ -1,0 +1,126 @@
+"""The ``newsarchive`` command line: extract, import, crawl arguments, the demo."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from crawler.cli import cli
+from crawler.demo.editions import edition_specs
+from crawler.demo.typesetter import typeset_page
+
+NEWSARCHIVE = str(Path(sys.executable).parent / "newsarchive")
+
+
+@pytest.fixture(scope="module")
+def page_pdf(tmp_path_factory) -> tuple[Path, dict]:
+    path = tmp_path_factory.mktemp("pdf") / "page.pdf"
+    spec = edition_specs("许昌日报", datetime.date(2023, 6, 16), pages=1, seed=7)[0]
+    return path, typeset_page(spec, path)
+
+
+def test_extract_json_has_the_documented_shape(page_pdf):
+    path, truth = page_pdf
+    result = CliRunner().invoke(cli, ["extract", str(path), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.output)
+    (page,) = doc["pages"]
+    assert page["number"] == 1 and page["status"] == "ok"
+    assert [a["title"] for a in page["articles"]] == [a["title"] for a in truth["articles"]]
+    for article in page["articles"]:
+        assert set(article) >= {"kicker", "title", "subtitle", "byline", "body", "captions", "bbox"}
+        x0, top, x1, bottom = article["bbox"]
+        assert x0 < x1 and top < bottom
+
+
+def test_extract_text_and_a_bad_file(page_pdf, tmp_path):
+    path, truth = page_pdf
+    result = CliRunner().invoke(cli, ["extract", str(path)])
+    assert result.exit_code == 0
+    assert f"# {truth['articles'][0]['title']}" in result.output
+    html = tmp_path / "error.pdf"
+    html.write_text("<html><body>404 Not Found</body></html>")
+    result = CliRunner().invoke(cli, ["extract", str(html)])
+    assert result.exit_code == 1
+    assert "error.pdf" in result.output
+
+
+def test_import_archives_pdfs_once_and_rejects_non_pdfs(page_pdf, tmp_path):
+    path, truth = page_pdf
+    html = tmp_path / "p2.pdf"
+    html.write_text("<html>not a pdf</html>")
+    args = [
+        "import",
+        "--paper",
+        "xcrb",
+        "--date",
+        "2023-06-16",
+        "--page",
+        "3",
+        "--db",
+        str(tmp_path / "a.db"),
+        "--files",
+        str(tmp_path / "files"),
+    ]
+    result = CliRunner().invoke(cli, [*args, str(path), str(html)])
+    assert result.exit_code == 1
+    assert "page 3 ok" in result.output
+    assert "p2.pdf: not a PDF" in result.output
+    CliRunner().invoke(cli, [*args, str(path)])  # again: nothing twice
+    db = sqlite3.connect(tmp_path / "a.db")
+    assert db.execute("select paper, date, page_no, status, pdf_url from pages").fetchall() == [
+        ("xcrb", "2023-06-16", 3, "ok", path.resolve().as_uri())
+    ]
+    titles = [r[0] for r in db.execute("select title from articles order by seq")]
+    assert titles == [a["title"] for a in truth["articles"]]
+    (stored,) = db.execute("select pdf_path, sha256 from pages").fetchall()
+    assert (tmp_path / "files" / stored[0]).read_bytes() == path.read_bytes()
+    assert stored[1] in stored[0]
+
+
+def test_crawl_rejects_unknown_papers_and_reversed_dates():
+    result = CliRunner().invoke(cli, ["crawl", "nope"])
+    assert result.exit_code == 2
+    assert "unknown paper 'nope'" in result.output
+    result = CliRunner().invoke(
+        cli, ["crawl", "xcrb", "--from", "2023-06-02", "--to", "2023-06-01"]
+    )
+    assert result.exit_code == 2
+    assert "is after" in result.output
+
+
+def test_serve_needs_an_archive(tmp_path):
+    result = CliRunner().invoke(cli, ["serve", "--db", str(tmp_path / "missing.db")])
+    assert result.exit_code == 2
+    assert "does not exist" in result.output
+
+
+def test_demo_builds_the_archive_and_adds_nothing_twice(tmp_path):
+    def demo() -> str:
+        done = subprocess.run(
+            [NEWSARCHIVE, "demo", "--no-serve"],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    assert "xcrb: ok: 12 new, 0 skipped, 0 failed pages" in demo()
+    db = sqlite3.connect(tmp_path / "archive.db")
+    counts = db.execute("select count(*) from pages where status = 'ok'").fetchone()
+    articles = db.execute("select count(*) from articles").fetchone()[0]
+    assert counts == (12,)
+    assert articles >= 24
+    assert "xcrb: ok: 0 new, 12 skipped, 0 failed pages" in demo()
+    assert db.execute("select count(*) from articles").fetchone()[0] == articles
+    dates = [r[0] for r in db.execute("select distinct date from pages order by date")]
+    assert dates == ["2023-06-14", "2023-06-15", "2023-06-16"]
