@@ -15,7 +15,8 @@ class RegistryError(ValueError):
 
 @dataclass(frozen=True)
 class Paper:
-    """One registry entry."""
+    """One registry entry. ``lccn`` names a Chronicling America title (family ``chronam``);
+    like ``entry`` it only addresses the crawl and is left out of the ``papers`` row."""
 
     id: str
     name: str
@@ -24,13 +25,19 @@ class Paper:
     first_date: str
     encoding: str = ""
     entry: str = ""
+    #: Non-empty: crawl despite robots.txt, for this stated reason (recorded with each run).
+    ignore_robots: str = ""
     description: str = ""
     homepage: str = ""
+    #: Library of Congress Control Number, for the ``chronam`` family (Chronicling America).
+    lccn: str = ""
 
     def as_row(self) -> dict:
         """The ``papers`` table row."""
         row = asdict(self)
         row.pop("entry")
+        row.pop("lccn")  # addresses the crawl, like entry; not a papers column
+        row.pop("ignore_robots")
         return row
 
 

@@ -57,3 +57,9 @@ TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False  # Scrapy 2.19 starts a code-execution server by default
 EXTENSIONS = {"crawler.extensions.RunRecorder": 500}
 FEED_EXPORT_ENCODING = "utf-8"
+
+# Incremental crawls: a page that failed this often is left alone (see `newsarchive status`);
+# this many dates in a row without an edition mean the site's archive ends there.
+PAGE_MAX_ATTEMPTS = 5
+EDITION_MISSING_DAYS_LIMIT = 31
+EDITION_LOOKAHEAD = 4  # editions requested ahead of the oldest answered one

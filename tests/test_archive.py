@@ -83,3 +83,21 @@ def test_a_file_that_is_not_a_database_gets_a_clear_error(tmp_path):
     path.write_text("this is not sqlite " * 100)
     with pytest.raises(ArchiveError, match="cannot open archive"):
         Archive(path)
+
+
+def test_reordered_articles_keep_their_ids_and_changed_ones_their_slot(tmp_path):
+    with Archive(tmp_path / "a.db") as archive:
+        three = [{"title": t, "body": f"{t}正文。"} for t in ("甲", "乙", "丙")]
+        archive.save_page(PAGE, three)
+        ids = {r["title"]: r["id"] for r in archive.db["articles"].rows}
+        new = [three[2], {"title": "乙", "body": "改过的正文。"}, three[0]]
+        archive.save_page(PAGE, new)
+        rows = list(archive.db["articles"].rows_where(order_by="seq"))
+        assert [(r["seq"], r["title"], r["id"]) for r in rows] == [
+            (1, "丙", ids["丙"]),
+            (2, "乙", ids["乙"]),
+            (3, "甲", ids["甲"]),
+        ]
+        assert hits(archive, "改过") == [ids["乙"]]
+        assert hits(archive, "乙正文") == []
+        assert hits(archive, "丙正文") == [ids["丙"]]

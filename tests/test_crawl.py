@@ -161,18 +161,25 @@ async def test_founder_classic_site(classic_site, tmp_path):
 
 
 @deferred_f_from_coro_f
-async def test_founder_classic_out_of_archive(classic_site, tmp_path):
-    await run_spider(
+async def test_a_backfill_ends_where_the_sites_archive_ends(classic_site, tmp_path):
+    """The site answers 403 before November 2022: a 60-day backfill stops there."""
+    classic_site.requests.clear()
+    stats = await run_spider(
         tmp_path,
         paper="zzrb",
-        start="2020-01-02",
-        end="2020-01-02",
+        start="2022-09-10",
+        end="2022-11-08",
         base_url=f"{classic_site.url}/",
         entry="node_2.htm",
     )
-    assert failures(tmp_path / "archive.db") == [
-        ("2020-01-02", 0, "edition", "no edition: HTTP 403")
-    ]
+    db = tmp_path / "archive.db"
+    assert [p[:2] for p in pages(db)] == [("2022-11-08", 1), ("2022-11-08", 4)]
+    forbidden = [f for f in failures(db) if f[3] == "no edition: HTTP 403"]
+    assert forbidden and all(f[0].startswith("2022-10-") for f in forbidden)
+    asked = [path for path, _ in classic_site.requests if path.startswith("/html/2022-")]
+    assert not any(path.startswith("/html/2022-09") for path in asked)
+    assert len(asked) < 20  # not one request per date of the window
+    assert stats["finish_reason"] == "finished"
 
 
 @deferred_f_from_coro_f

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import random
 
@@ -17,8 +18,18 @@ def _rng(*parts: object) -> random.Random:
     return random.Random(":".join(str(p) for p in parts))
 
 
+SECTION_HEADS = ["一周要闻", "周要闻", "本地简讯", "魏都快讯"]
+
+
 def _pick(rng: random.Random, bank: list[Article], n: int) -> list[Article]:
     return rng.sample(bank, min(n, len(bank)))
+
+
+def _briefs(rng: random.Random, n: int) -> list[Article]:
+    """``n`` briefs for one box; the first carries the box's section head as its kicker."""
+    picked = [dataclasses.replace(a, kicker=None) for a in _pick(rng, ZH_BRIEFS, n)]
+    picked[0] = dataclasses.replace(picked[0], kicker=rng.choice(SECTION_HEADS))
+    return picked
 
 
 def edition_specs(paper_name: str, date: datetime.date, pages: int = 4,
@@ -29,12 +40,14 @@ def edition_specs(paper_name: str, date: datetime.date, pages: int = 4,
     specs = []
     stories = list(ZH_STORIES)
     rng.shuffle(stories)
+    used = 0
     for n in range(pages):
-        name = PAGE_NAMES[n] if n < len(PAGE_NAMES) else PAGE_NAMES[n % len(PAGE_NAMES)]
+        name = PAGE_NAMES[n % len(PAGE_NAMES)]
         k = rng.randint(2, 4)
-        arts = [stories[(n * 3 + i) % len(stories)] for i in range(k)]
+        arts = [stories[(used + i) % len(stories)] for i in range(k)]
+        used += k
         if rng.random() < 0.5 or name == "魏都新闻":
-            arts += _pick(rng, ZH_BRIEFS, rng.randint(2, 4))
+            arts += _briefs(rng, rng.randint(2, 4))
         specs.append(PageSpec(
             paper_name=paper_name, date=date, page_label=f"{n + 1:02d}", page_name=name,
             articles=arts, columns=rng.choice([6, 6, 7, 8]),
@@ -55,22 +68,24 @@ def broadsheet_specs(n: int, seed: int = 0) -> list[PageSpec]:
         english = i % 4 == 3
         date = datetime.date(2023, 1, 1) + datetime.timedelta(days=rng.randrange(365))
         if english:
-            arts = _pick(rng, EN_STORIES, rng.randint(3, 5))
+            arts = _pick(rng, EN_STORIES, rng.randint(4, 6))
             spec = PageSpec(
                 paper_name="The Evening Ledger", date=date.replace(year=1911),
                 page_label=f"{i % 12 + 1:02d}", page_name="City News", articles=arts,
                 columns=rng.choice([6, 7, 8]), editor="J. H. Marsh", seed=rng.randrange(1 << 30),
-                shuffle_drawing_order=True, lang="en",
+                shuffle_drawing_order=True, lang="en", narrow_titles=rng.random() < 0.7,
+                space_glyphs=rng.random() < 0.5,
             )
         else:
-            arts = _pick(rng, ZH_STORIES, rng.randint(3, 5))
-            arts += _pick(rng, ZH_BRIEFS, rng.randint(2, 4))
+            arts = _pick(rng, ZH_STORIES, rng.randint(5, 8))
+            arts += _briefs(rng, rng.randint(2, 4))
             spec = PageSpec(
                 paper_name="许昌日报", date=date, page_label=f"{i % 12 + 1:02d}",
                 page_name=rng.choice(PAGE_NAMES), articles=arts,
                 columns=rng.choice([5, 6, 7, 8]), editor=rng.choice(EDITORS),
                 proofreader=rng.choice(PROOFREADERS), seed=rng.randrange(1 << 30),
                 shuffle_drawing_order=True, title_split=rng.random() < 0.6,
+                narrow_titles=rng.random() < 0.7,
             )
         specs.append(spec)
     return specs

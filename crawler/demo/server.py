@@ -3,7 +3,8 @@
 Serves a directory on 127.0.0.1 from a background thread. Paths that do not exist under a
 ``soft_404`` prefix are redirected to the home page with 302, as some e-paper hosts do for
 dates they have no edition for; paths under a ``forbidden`` prefix get 403, as hosts answer
-for dates older than their archive.
+for dates older than their archive. ``site.requests`` lists what was asked (path and
+headers); a ``faults`` object may answer a request instead (the tests' fault injection).
 """
 
 from __future__ import annotations
@@ -12,6 +13,12 @@ import functools
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Protocol
+
+
+class Faults(Protocol):
+    def handle(self, handler: SimpleHTTPRequestHandler, path: str) -> bool:
+        """Answer the request (and return True), or leave it to the static server."""
 
 
 class _Handler(SimpleHTTPRequestHandler):
@@ -20,6 +27,10 @@ class _Handler(SimpleHTTPRequestHandler):
 
     def do_GET(self) -> None:
         path = self.path.split("?")[0]
+        self.server.requests.append((path, dict(self.headers)))
+        faults = self.server.faults
+        if faults is not None and faults.handle(self, path):
+            return
         if path.startswith(self.forbidden):
             self.send_error(403, "outside the archive")
             return
@@ -45,6 +56,7 @@ class LocalSite:
         *,
         soft_404: tuple[str, ...] = (),
         forbidden: tuple[str, ...] = (),
+        faults: Faults | None = None,
         port: int = 0,
     ):
         handler = type(
@@ -53,12 +65,20 @@ class LocalSite:
         self.server = ThreadingHTTPServer(
             ("127.0.0.1", port), functools.partial(handler, directory=str(root))
         )
+        self.server.daemon_threads = True
+        self.server.requests = []
+        self.server.faults = faults
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     @property
     def url(self) -> str:
         host, port = self.server.server_address[:2]
         return f"http://{host}:{port}"
+
+    @property
+    def requests(self) -> list[tuple[str, dict]]:
+        """(path, headers) of every GET so far, in arrival order."""
+        return self.server.requests
 
     def __enter__(self) -> LocalSite:
         self.thread.start()

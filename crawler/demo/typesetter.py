@@ -90,6 +90,8 @@ class PageSpec:
     column_rules: bool | None = None  # vertical rules between regions; None: seed decides
     space_glyphs: bool = False  # draw English spaces as glyphs instead of gaps
     fill_adverts: bool = True  # fill large leftover space with an image (no text)
+    narrow_titles: bool = False  # some headlines leave the last column, which starts beside them
+    tc_spacing: bool = False  # evenly spaced lines use the Tc operator instead of TJ offsets
 
 
 # --------------------------------------------------------------------------- metrics
@@ -105,9 +107,11 @@ def text_width(text: str, font: str, size: float) -> float:
     return sum(_w1000(c, font) for c in text) * size / 1000.0
 
 
-def _is_cjk(ch: str) -> bool:
-    o = ord(ch)
-    return o >= 0x2E80 or 0x2010 <= o <= 0x201F or ch in "…—·"
+def display_width(text: str, lang: Lang, font: str, size: float) -> float:
+    """Width of a one-line display text as set (a Chinese space is an em wide)."""
+    if lang == "zh":
+        return sum(_zh_tok_width(t, font, size) for t in zh_tokens(text))
+    return text_width(text, font, size)
 
 
 # --------------------------------------------------------------------------- lines
@@ -188,24 +192,25 @@ def _pyphen():
     return pyphen.Pyphen(lang="en_US")
 
 
-def _splits(word: str) -> list[tuple[str, str, bool]]:
+@lru_cache(maxsize=4096)
+def _splits(word: str) -> tuple[tuple[str, str, bool], ...]:
     """Ways to break ``word`` at a line end: (drawn prefix, rest, soft hyphen added)."""
-    out = []
+    out: list[tuple[str, str, bool]] = []
     if any(d in word[1:-1] for d in "-–"):
         for k, ch in enumerate(word[:-1]):
             if ch in "-–" and 0 < k and word[k + 1].isalnum():
                 out.append((word[: k + 1], word[k + 1:], False))
-        return out
+        return tuple(out)
     m = re.match(r"^([“\"‘'(]*)([A-Za-z]+)(.*)$", word)
     dic = _pyphen()
     if not m or dic is None or len(m.group(2)) < 6:
-        return out
+        return ()
     lead, core = m.group(1), m.group(2)
     for pos in dic.positions(core):
         if pos >= 2 and len(core) - pos >= 3:
             cut = len(lead) + pos
             out.append((word[:cut] + "-", word[cut:], True))
-    return out
+    return tuple(out)
 
 
 @dataclass
@@ -325,7 +330,22 @@ def _encode(text: str, font: str) -> str:
     return "<" + text.encode("cp1252").hex() + ">"
 
 
-def _draw_block(c: rl_canvas.Canvas, block: Block, images: dict[int, ImageReader]) -> None:
+def _draw_with_tc(t: Any, run: Run) -> bool:
+    """Draw an evenly spaced run as one Tj with character spacing (Tc); False if uneven."""
+    if len(run.glyphs) < 3:
+        return False
+    gaps = []
+    for (ch, x), (_, nx) in zip(run.glyphs, run.glyphs[1:], strict=False):
+        gaps.append(nx - x - _w1000(ch, run.font) * run.size / 1000.0)
+    if max(gaps) - min(gaps) > 0.001 or gaps[0] < 0.01:
+        return False
+    text = "".join(ch for ch, _ in run.glyphs)
+    t._code.append(f"{gaps[0]:.3f} Tc {_encode(text, run.font)} Tj 0 Tc")
+    return True
+
+
+def _draw_block(c: rl_canvas.Canvas, block: Block, images: dict[int, ImageReader],
+                tc_spacing: bool = False) -> None:
     for shape in block.shapes:
         kind = shape[0]
         if kind == "line":
@@ -356,6 +376,8 @@ def _draw_block(c: rl_canvas.Canvas, block: Block, images: dict[int, ImageReader
             if bold:
                 c.setLineWidth(size * 0.035)
         t._code.append(f"1 0 0 1 {run.x:.3f} {run.y:.3f} Tm")
+        if tc_spacing and _draw_with_tc(t, run):
+            continue
         parts = []
         expect = 0.0
         for i, (ch, x) in enumerate(run.glyphs):
@@ -547,15 +569,19 @@ class _PageComposer:
             ks = 11.0 if lang == "zh" else 10.0
             y = self._set_lines(block("kicker"), art.kicker, lang, ks, fr.x0, full, y - ks,
                                 ks * 1.35, italic=True) + ks * 0.35
+        narrow = (self.spec.narrow_titles and role_size in ("story", "lead") and fr.ncols >= 3
+                  and not art.captions and self.rng.random() < 0.5)
+        if narrow:
+            full = fr.width - fr.colw - fr.gutter
         tsize = self._title_size(art, fr, role_size)
         tfont = ZH_FONT if lang == "zh" else EN_BOLD
-        while tsize > 10 and text_width(art.title, tfont, tsize) > full:
+        while tsize > 10 and display_width(art.title, lang, tfont, tsize) > full:
             tsize -= 1
         tb = block("title")
         y -= tsize * 0.95
         halves = art.title.split(" ")
         if (self.spec.title_split and lang == "zh" and len(halves) == 2
-                and text_width(art.title, tfont, tsize) + 3 * tsize < full
+                and display_width(art.title, lang, tfont, tsize) + 3 * tsize < full
                 and self.rng.random() < 0.8 and role_size != "brief"):
             g0, _ = place_zh(zh_tokens(halves[0]), tfont, tsize, full, False)
             g1, w1 = place_zh(zh_tokens(halves[1]), tfont, tsize, full, False)
@@ -564,7 +590,7 @@ class _PageComposer:
             y -= tsize * 1.3
         else:
             tracking = 0.0
-            nat = text_width(art.title, tfont, tsize)
+            nat = display_width(art.title, lang, tfont, tsize)
             if lang == "zh" and role_size == "story" and nat < 0.5 * full:
                 tracking = min(0.3 * tsize, (0.65 * full - nat) / max(len(art.title) - 1, 1))
             y = self._set_lines(tb, art.title, lang, tsize, fr.x0, full, y, tsize * 1.3,
@@ -578,6 +604,8 @@ class _PageComposer:
         body_line = line0 + math.ceil((self.line_top(line0) - y + 0.3 * self.L) / self.L)
 
         offsets = [0] * fr.ncols
+        if narrow:  # the last column starts at the top, beside the headline
+            offsets[-1] = line0 - body_line
         for n, caption in enumerate(art.captions):
             k = fr.ncols if fr.ncols < 3 else 2
             cols = list(range(fr.ncols - k, fr.ncols))
@@ -594,9 +622,12 @@ class _PageComposer:
         if art.byline and inline and paragraphs:
             paragraphs[0] = art.byline + paragraphs[0]
         elif art.byline:
-            parts = _BYLINE_BREAK.split(art.byline) if lang == "zh" else [art.byline]
-            for part in parts:
-                seq.append(("byline", part))
+            for part in (_BYLINE_BREAK.split(art.byline) if lang == "zh" else [art.byline]):
+                if lang == "zh":
+                    seq += [("byline", t) for t in break_zh(part, ZH_FONT, self.size, fr.colw)]
+                else:
+                    seq += [("byline", ln.words) for ln in
+                            break_en(part, EN_ITALIC, self.size, fr.colw, hyphenate=False)]
         for p in paragraphs:
             seq.extend(self._body_lines(p, lang, fr.colw))
         if not seq:
@@ -688,12 +719,11 @@ class _PageComposer:
             return
         if role == "byline":
             if lang == "zh":
-                g, _ = place_zh(zh_tokens(data), ZH_FONT, size, width, False)
+                g, _ = place_zh(data, ZH_FONT, size, width, False)
                 self._run(b, ZH_FONT, size, x, y, g)
             else:
-                g, used = place_en(data.split(), EN_ITALIC, size, width, False,
-                                   self.spec.space_glyphs)
-                self._run(b, EN_ITALIC, size, x + (width - used) / 2, y, g)
+                g, used = place_en(data, EN_ITALIC, size, width, False, self.spec.space_glyphs)
+                self._run(b, EN_ITALIC, size, x + max(0.0, width - used) / 2, y, g)
             return
         line, first, last = data
         indent = 0.0
@@ -983,7 +1013,7 @@ def _draw(c: rl_canvas.Canvas, page: Typeset) -> None:
     c.setPageSize((page.spec.width, page.spec.height))
     images = {i: _photo(i) for i in range(9)}
     for block in page.blocks:
-        _draw_block(c, block, images)
+        _draw_block(c, block, images, page.spec.tc_spacing)
     c.showPage()
 
 

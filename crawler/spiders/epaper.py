@@ -10,6 +10,7 @@ items, so the archive records why.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
 from datetime import date, timedelta
@@ -43,6 +44,7 @@ class EpaperSpider(scrapy.Spider):
         base_url: str | None = None,
         entry: str | None = None,
         papers: str | None = None,
+        refresh: str | bool = False,
         *args,
         **kwargs,
     ):
@@ -60,36 +62,60 @@ class EpaperSpider(scrapy.Spider):
         self.start_day = parse_day(start, "start") if start else self.end - timedelta(days=1)
         if self.start_day > self.end:
             raise ValueError(f"start {self.start_day} is after end {self.end}")
+        # Re-download pages already archived (a PDF that changed is kept as a new version).
+        self.refresh = str(refresh).lower() in ("1", "true", "yes")
         self.family: Family = get_family(self.paper.family)
         host = urlparse(self.paper.base_url).hostname
         self.allowed_domains = [host] if host else []
         self.archived: set[tuple[str, int]] = set()
+        self.attempts: dict[tuple[str, int], int] = {}
+        # The oldest date the site still serves, once a 403 or a long run of 404s shows it.
+        self.floor: date | None = None
+        self.missing: set[date] = set()
 
     def dates(self) -> Iterator[date]:
-        """Newest first, so a daily run gets today's edition before anything else."""
+        """Newest first (today's edition before anything else), never before first_date."""
+        first = date.fromisoformat(self.paper.first_date) if self.paper.first_date else None
         day = self.end
-        while day >= self.start_day:
+        while day >= self.start_day and (first is None or day >= first):
             yield day
             day -= timedelta(days=1)
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         with Archive(self.settings.get("ARCHIVE_DB")) as archive:
-            self.archived = archive.archived_pages(
-                self.paper.id, self.start_day.isoformat(), self.end.isoformat()
-            )
+            span = self.paper.id, self.start_day.isoformat(), self.end.isoformat()
+            self.archived = set() if self.refresh else archive.archived_pages(*span)
+            self.attempts = archive.failed_attempts(*span)
+        # At most EDITION_LOOKAHEAD editions in flight: when the site's archive ends (403),
+        # only that many requests go past it.
+        self.lookahead = asyncio.Semaphore(self.settings.getint("EDITION_LOOKAHEAD", 4))
         for day in self.dates():
-            yield scrapy.Request(
+            await self.lookahead.acquire()
+            if self.floor and day < self.floor:
+                self.logger.info("%s: the site's archive ends at %s", self.paper.id, self.floor)
+                break
+            yield self.request(
                 self.family.issue_url(self.paper, day),
                 callback=self.parse_edition,
                 errback=self.edition_failed,
                 cb_kwargs={"day": day},
             )
 
+    def request(self, url: str, **kwargs) -> scrapy.Request:
+        """A request, marked to bypass robots.txt when the registry says so."""
+        if self.paper.ignore_robots:
+            kwargs["meta"] = {**kwargs.get("meta", {}), "dont_obey_robotstxt": True}
+        return scrapy.Request(url, **kwargs)
+
     # edition ------------------------------------------------------------------------------
 
     def parse_edition(self, response: Response, day: date):
         """Follow every page of the edition that is not archived yet."""
+        self.lookahead.release()
+        if self.floor and day < self.floor:
+            return  # scheduled before the end of the site's archive was known
         if response.status in (403, 404):
+            self.note_missing(day, response.status)
             yield self.failure(day, response.url, "edition", f"no edition: HTTP {response.status}")
             return
         response = self.decoded(response)
@@ -102,21 +128,37 @@ class EpaperSpider(scrapy.Spider):
                 "(soft 404)",
             )
             return
+        stats = self.crawler.stats
         for link in self.family.page_links(response):
-            if (day.isoformat(), link.number) in self.archived:
-                self.crawler.stats.inc_value("newsarchive/pages_skipped")
+            key = (day.isoformat(), link.number)
+            if key in self.archived:
+                stats.inc_value("newsarchive/pages_skipped")
+                continue
+            if self.attempts.get(key, 0) >= self.settings.getint("PAGE_MAX_ATTEMPTS", 5):
+                stats.inc_value("newsarchive/pages_given_up")
                 continue
             if link.url == response.url:
                 yield from self.parse_page(response, day=day, link=link)
             else:
-                yield response.follow(
+                yield self.request(
                     link.url,
                     callback=self.parse_page,
                     errback=self.page_failed,
                     cb_kwargs={"day": day, "link": link},
                 )
 
+    def note_missing(self, day: date, status: int) -> None:
+        """Find where the site's archive ends: a 403, or a long run of dates without edition."""
+        if status == 403:
+            self.floor = max(self.floor or day, day + timedelta(days=1))
+            return
+        self.missing.add(day)
+        limit = self.settings.getint("EDITION_MISSING_DAYS_LIMIT", 31)
+        if all(day + timedelta(days=i) in self.missing for i in range(limit)):
+            self.floor = max(self.floor or day, day + timedelta(days=1))
+
     def edition_failed(self, failure):
+        self.lookahead.release()
         day = failure.request.cb_kwargs["day"]
         yield self.failure(day, failure.request.url, "edition", f"edition failed: {failure.value}")
 

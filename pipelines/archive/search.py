@@ -1,20 +1,30 @@
 """Portable Chinese + English full-text search: a shadow text indexed by stock FTS5.
 
 SQLite's unicode61 tokenizer reads a run of Han characters as one token, so 魏都区 inside
-魏都区召开… is never found. We index a *shadow* of each article in which every CJK
-character is its own token (and punctuation or spacing between CJK characters is a sentinel
-token, so a phrase cannot match across "，"), with the built-in unicode61 tokenizer. A user's
-query becomes phrases of the same tokens (``fts_query``). Decision and measurements:
-shared/research/cjk-search.md (design D′); stock sqlite3 and Datasette can open the file.
+魏都区召开… is never found. We index a *shadow* of each article instead, with the built-in
+unicode61 tokenizer (design D′ of shared/research/cjk-search.md; docs/search.md):
 
-The FTS table is contentless (``content=''``): the shadow text is not stored a second time,
-only the index. Rows are written and deleted by :class:`pipelines.archive.Archive` in the same
-transaction as the article (no triggers: the shadow needs Python).
+* every CJK character is its own token;
+* a run of Latin letters or digits stays one word, as unicode61 would make it;
+* each space or punctuation character next to a CJK character becomes a token of its own (a
+  private-use code, see ``gap_token``), so "中，国" is not the phrase 中国 and "许 昌" is not
+  许昌; other spaces and punctuation separate words as usual.
+
+A query term becomes a phrase of the same tokens (``fts_query``, ``fts_query_raw``), which makes
+a Chinese term match exactly where ``instr()`` finds it, for any length from one character.
+Text is NFKC-normalised first, so ５Ｇ finds 5G.
+
+The FTS table is contentless (``content=''``): the shadow is never stored, only the index.
+:class:`pipelines.archive.Archive` writes index rows in the same transaction as the article
+(no triggers: the shadow needs Python). Stock sqlite3 and Datasette still open the file.
 """
 
 from __future__ import annotations
 
+import json
 import re
+import unicodedata
+from functools import lru_cache
 
 import sqlite_utils
 
@@ -23,63 +33,222 @@ COLUMNS = ("title", "byline", "body", "captions")
 # bm25 weights, in COLUMNS order: a hit in the title counts most.
 WEIGHTS = (10.0, 2.0, 1.0, 1.0)
 
-CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af\U00020000-\U0002ebef"
-SENTINEL = "\ue000"  # a private-use character: a token that no query word can contain
-_CJK_CHAR = re.compile(f"[{CJK}]")
-# A run of characters unicode61 does not index (spaces, punctuation) next to a CJK char.
-_GAP_NEAR_CJK = re.compile(rf"(?<=[{CJK}])[\W_]+|[\W_]+(?=[{CJK}])")
+# Characters that are one token each: Han (with extensions), kana, Hangul, bopomofo, 々〆〇.
+# Only letters and numbers, which unicode61 also reads as token characters.
+CJK = (
+    "\u1100-\u11ff\u3005-\u3007\u3021-\u3029\u3031-\u3035\u3038-\u303c\u3041-\u3096"
+    "\u309d-\u309f\u30a1-\u30fa\u30fc-\u30ff\u3105-\u312f\u3131-\u318e\u31a0-\u31bf"
+    "\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\ua960-\ua97c\uac00-\ud7a3\ud7b0-\ud7fb"
+    "\uf900-\ufad9\U0001b000-\U0001b16f\U00020000-\U0003134f"
+)
+# A run of CJK characters | a word (letters/digits, not CJK) | a gap (space, punctuation…).
+_PIECE = re.compile(rf"([{CJK}]+)|([^\W_{CJK}]+)|([\W_]+)")
+
+
+@lru_cache(maxsize=1)
+def _unstable_bmp() -> re.Pattern:
+    """Runs of BMP characters that NFKC changes (full-width forms, ideographic space, …)."""
+    ranges: list[list[int]] = []
+    for cp in range(0x10000):
+        if 0xD800 <= cp < 0xE000 or unicodedata.normalize("NFKC", chr(cp)) == chr(cp):
+            continue
+        if ranges and ranges[-1][1] == cp - 1:
+            ranges[-1][1] = cp
+        else:
+            ranges.append([cp, cp])
+    body = "".join(re.escape(chr(a)) + "-" + re.escape(chr(b)) for a, b in ranges)
+    return re.compile(f"[{body}]+")
+
+
+def normalize(text: str) -> str:
+    """NFKC, so that ５Ｇ is 5G; fast when only a few characters change (the usual case)."""
+    if unicodedata.is_normalized("NFKC", text):
+        return text
+    if max(text) > "\uffff":
+        return unicodedata.normalize("NFKC", text)
+    return _unstable_bmp().sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
+
+
+@lru_cache(maxsize=4096)
+def gap_token(char: str) -> str:
+    """The token for a gap character next to CJK text: two private-use characters.
+
+    unicode61 reads private-use characters as token characters, and no word of real text
+    is made of them, so these tokens only ever match each other.
+    """
+    cp = ord(char)
+    return chr(0xE000 + (cp >> 8)) + chr(0xF100 + (cp & 0xFF))
 
 
 def shadow_text(text: str | None) -> str:
-    """Return ``text`` with each CJK character a token and CJK-adjacent gaps a sentinel."""
+    """Return ``text`` as the space-separated tokens that unicode61 indexes."""
     if not text:
         return ""
-    text = _GAP_NEAR_CJK.sub(f" {SENTINEL} ", text)
-    return _CJK_CHAR.sub(lambda m: f" {m.group()} ", text)
+    text = normalize(text)
+    out: list[str] = []
+    pieces = _PIECE.findall(text)
+    last = len(pieces) - 1
+    for i, (cjk, word, gap) in enumerate(pieces):
+        if cjk:
+            out.append(" ".join(cjk))
+        elif word:
+            out.append(word)
+        elif (i > 0 and pieces[i - 1][0]) or (i < last and pieces[i + 1][0]):
+            out.append(" ".join([gap_token(c) for c in gap]))
+    if not out:
+        # Only punctuation (say a query "，"): match it where it touches CJK text.
+        out = [gap_token(c) for c in text if not c.isspace()]
+    return " ".join(out)
+
+
+def tokens(text: str | None) -> list[str]:
+    """The tokens of ``text`` as the index sees them (before unicode61 folds case)."""
+    return shadow_text(text).split()
+
+
+def _phrase(text: str) -> str:
+    """One FTS5 phrase of the tokens of ``text`` ("" when it has none)."""
+    return '"' + " ".join(tokens(text)) + '"'
+
+
+_ESCAPED_BITS = re.compile(r'\s+|(".*?")')
 
 
 def fts_query(query: str) -> str:
-    """Turn a user's query into FTS5 phrases: whitespace-separated terms are ANDed."""
-    phrases = []
-    for term in query.split():
-        tokens = shadow_text(term).split()
-        if tokens:
-            phrases.append('"' + " ".join(t.replace('"', '""') for t in tokens) + '"')
-    return " ".join(phrases)
+    """Translate a search-box query into FTS5: every term a phrase, terms ANDed.
+
+    Splits like Datasette's ``escape_fts``: whitespace separates terms and "double quotes"
+    keep a phrase together. The result is left unchanged by ``escape_fts``, so it can be
+    passed where Datasette applies it. A query with no terms gives ``""``, matching nothing.
+    """
+    if query.count('"') % 2:
+        query += '"'
+    bits = [b for b in _ESCAPED_BITS.split(query) if b and b != '""']
+    phrases = [_phrase(b[1:-1] if b.startswith('"') else b) for b in bits]
+    phrases = [p for p in phrases if p != '""']
+    return " ".join(phrases) or '""'
+
+
+# FTS5 query syntax: spaces, "strings", the characters that are syntax, anything else (words).
+_RAW_LEXEME = re.compile(r'(\s+)|("(?:[^"]|"")*"?)|([(){}:,+*^])|([^\s"(){}:,+*^]+)')
+_OPERATORS = {"AND", "OR", "NOT"}
+
+
+def fts_query_raw(query: str) -> str:
+    """Translate an FTS5 query that uses operators (``_searchmode=raw``).
+
+    OR, NOT, AND, NEAR(… , n), column filters (``title:``, ``{title body}:``, ``-body:``),
+    ``*``, ``^``, ``+`` and parentheses are kept; every other word or "string" becomes a
+    phrase of shadow tokens, exactly as in :func:`fts_query`.
+    """
+    lexemes = [m.groups() for m in _RAW_LEXEME.finditer(query)]
+    out: list[str] = []
+    in_braces = False
+    near_open = 0  # inside NEAR( … ): the distance after the last comma is kept
+    for i, (space, string, syntax, word) in enumerate(lexemes):
+        nxt = next((lx for lx in lexemes[i + 1 :] if not lx[0]), (None,) * 4)
+        if space:
+            out.append(" ")
+        elif syntax:
+            in_braces = (in_braces or syntax == "{") and syntax != "}"
+            if syntax == ")" and near_open:
+                near_open -= 1
+            out.append(syntax)
+        elif string:
+            body = string[1:-1] if len(string) > 1 and string.endswith('"') else string[1:]
+            out.append(_phrase(body.replace('""', '"')))
+        elif word in _OPERATORS or in_braces or nxt[2] == ":":
+            out.append(word)  # an operator or a column name
+        elif word == "NEAR" and nxt[2] == "(":
+            near_open += 1
+            out.append(word)
+        elif near_open and word.isdigit() and "".join(out).rstrip().endswith(","):
+            out.append(word)  # the distance in NEAR(a b, 5)
+        else:
+            out.append(_phrase(word))
+    return "".join(out).strip() or '""'
+
+
+def _captions_text(value) -> str | None:
+    """Captions as indexed: one per line (the archive stores them as a JSON list)."""
+    if isinstance(value, list):
+        return "\n".join(str(v) for v in value)
+    if isinstance(value, str) and value.startswith("["):
+        try:
+            items = json.loads(value)
+        except ValueError:
+            return value
+        if isinstance(items, list):
+            return "\n".join(str(v) for v in items)
+    return value
 
 
 def shadow_row(article: dict) -> dict:
     """The FTS row of an article (captions as stored: JSON text of a list)."""
-    return {column: shadow_text(article.get(column)) for column in COLUMNS}
+    row = {column: article.get(column) for column in COLUMNS}
+    row["captions"] = _captions_text(row["captions"])
+    return {column: shadow_text(value) for column, value in row.items()}
 
 
-def ensure_search_index(db: sqlite_utils.Database) -> None:
-    """Create the contentless FTS5 index and set its bm25 column weights."""
-    if FTS_TABLE in db.table_names():
-        return
+def create_index(db: sqlite_utils.Database, name: str = FTS_TABLE) -> None:
+    """Create an empty contentless FTS5 index with the bm25 column weights."""
     columns = ", ".join(COLUMNS)
     db.execute(
-        f"create virtual table {FTS_TABLE} using fts5({columns}, content='', "
+        f"create virtual table [{name}] using fts5({columns}, content='', "
         "tokenize='unicode61 remove_diacritics 2')"
     )
     weights = ", ".join(str(w) for w in WEIGHTS)
-    db.execute(f"insert into {FTS_TABLE}({FTS_TABLE}, rank) values ('rank', 'bm25({weights})')")
+    db.execute(f"insert into [{name}]([{name}], rank) values ('rank', 'bm25({weights})')")
+
+
+def ensure_search_index(db: sqlite_utils.Database) -> None:
+    """Create the index on first use (an existing one is left alone)."""
+    if FTS_TABLE not in db.table_names():
+        create_index(db)
+
+
+_INSERT = (
+    f"insert into {FTS_TABLE}(rowid, {', '.join(COLUMNS)}) values (?, ?, ?, ?, ?)"
+)
+_DELETE = (
+    f"insert into {FTS_TABLE}({FTS_TABLE}, rowid, {', '.join(COLUMNS)}) "
+    "values ('delete', ?, ?, ?, ?, ?)"
+)
 
 
 def index_article(db: sqlite_utils.Database, article_id: int, article: dict) -> None:
     """Add one article to the index (the caller removes its old version first)."""
     row = shadow_row(article)
-    db.execute(
-        f"insert into {FTS_TABLE}(rowid, {', '.join(COLUMNS)}) values (?, ?, ?, ?, ?)",
-        [article_id, *(row[c] for c in COLUMNS)],
-    )
+    db.execute(_INSERT, [article_id, *(row[c] for c in COLUMNS)])
 
 
 def unindex_article(db: sqlite_utils.Database, article_id: int, old: dict) -> None:
     """Remove an article from the contentless index, given the text it was indexed with."""
     row = shadow_row(old)
-    db.execute(
-        f"insert into {FTS_TABLE}({FTS_TABLE}, rowid, {', '.join(COLUMNS)}) "
-        "values ('delete', ?, ?, ?, ?, ?)",
-        [article_id, *(row[c] for c in COLUMNS)],
-    )
+    db.execute(_DELETE, [article_id, *(row[c] for c in COLUMNS)])
+
+
+def rebuild_index(db: sqlite_utils.Database, *, batch: int = 2000, progress=None) -> int:
+    """Drop and rebuild the whole index from ``articles`` in one transaction; return the
+    number of articles indexed. ``progress(done)`` is called after every batch.
+
+    The transaction keeps searches consistent while it runs but holds the write lock:
+    run it when no crawl is writing.
+    """
+    select = f"select id, {', '.join(COLUMNS)} from articles order by id"
+    done = 0
+    with db.atomic():
+        db.execute(f"drop table if exists {FTS_TABLE}")
+        create_index(db)
+        cursor = db.conn.execute(select)
+        while rows := cursor.fetchmany(batch):
+            values = []
+            for article_id, *texts in rows:
+                shadow = shadow_row(dict(zip(COLUMNS, texts, strict=True)))
+                values.append([article_id, *(shadow[c] for c in COLUMNS)])
+            db.conn.executemany(_INSERT, values)
+            done += len(rows)
+            if progress:
+                progress(done)
+        db.execute(f"insert into {FTS_TABLE}({FTS_TABLE}) values ('optimize')")
+    return done

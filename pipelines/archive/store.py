@@ -81,6 +81,17 @@ class Archive:
         ).fetchall()
         return {(d, n) for d, n in rows}
 
+    def failed_attempts(self, paper: str, start: str, end: str) -> dict[tuple[str, int], int]:
+        """How often each page not archived yet failed to download or extract."""
+        rows = self.db.execute(
+            "select f.date, f.page_no, count(*) from failures f "
+            "where f.paper = ? and f.date between ? and ? and f.stage in ('download', 'extract') "
+            "and not exists (select 1 from pages p where p.paper = f.paper and p.date = f.date "
+            "and p.page_no = f.page_no and p.status = 'ok') group by f.date, f.page_no",
+            [paper, start, end],
+        ).fetchall()
+        return {(d, n): count for d, n, count in rows}
+
     def save_page(
         self, page: dict, articles: Iterable[dict] = (), *, run_id: int | None = None
     ) -> int:
@@ -111,36 +122,53 @@ class Archive:
             return page_id
 
     def _replace_articles(self, page_id: int, page: dict, articles: list[dict]) -> None:
-        """Write articles by (page_id, seq), keeping ids, and re-index changed text."""
+        """Replace a page's articles; an article whose text is unchanged keeps its id.
+
+        New articles take, in order: the id of an old article with the same text, else the id
+        of the old article in the same position whose text changed, else a new id. Links to
+        an article stay valid across re-extraction as long as its text does.
+        """
         table = self.db["articles"]
-        old = {r["seq"]: r for r in table.rows_where("page_id = ?", [page_id])}
-        for seq, article in enumerate(articles, start=1):
-            row = {
-                "page_id": page_id,
-                "seq": seq,
-                "paper": page["paper"],
-                "date": page["date"],
-                "page_no": page["page_no"],
-                **{f: article.get(f) for f in ARTICLE_FIELDS},
-                "captions": json.dumps(article.get("captions") or [], ensure_ascii=False),
-                "bbox": json.dumps(article.get("bbox")) if article.get("bbox") else None,
-            }
-            previous = old.pop(seq, None)
-            if previous:
-                row["id"] = previous["id"]
-                if all(previous[k] == row[k] for k in ("title", "byline", "body", "captions")):
-                    table.update(previous["id"], row)
-                    continue
+        old = list(table.rows_where("page_id = ?", [page_id], order_by="seq"))
+        rows = [self._article_row(page_id, page, seq, a) for seq, a in enumerate(articles, 1)]
+        by_text: dict[tuple, list[dict]] = {}
+        for r in old:
+            by_text.setdefault(_text_key(r), []).append(r)
+        unused = {r["id"]: r for r in old}
+        unchanged: set[int] = set()
+        for row in rows:
+            same = by_text.get(_text_key(row))
+            if same:
+                row["id"] = same.pop(0)["id"]
+                del unused[row["id"]]
+                unchanged.add(row["id"])
+        for row in rows:
+            if "id" not in row:
+                slot = next((r for r in old if r["seq"] == row["seq"] and r["id"] in unused), None)
+                if slot:
+                    row["id"] = slot["id"]
+                    del unused[slot["id"]]
+        for previous in old:
+            if previous["id"] not in unchanged:
                 search.unindex_article(self.db, previous["id"], previous)
-                table.update(previous["id"], row)
-                article_id = previous["id"]
-            else:
-                table.insert(row)
-                article_id = table.last_pk
-            search.index_article(self.db, article_id, row)
-        for previous in old.values():
-            search.unindex_article(self.db, previous["id"], previous)
-            table.delete(previous["id"])
+        table.delete_where("page_id = ?", [page_id])
+        for row in rows:
+            article_id = table.insert(row).last_pk
+            if row.get("id") not in unchanged:
+                search.index_article(self.db, article_id, row)
+
+    @staticmethod
+    def _article_row(page_id: int, page: dict, seq: int, article: dict) -> dict:
+        return {
+            "page_id": page_id,
+            "seq": seq,
+            "paper": page["paper"],
+            "date": page["date"],
+            "page_no": page["page_no"],
+            **{f: article.get(f) for f in ARTICLE_FIELDS},
+            "captions": json.dumps(article.get("captions") or [], ensure_ascii=False),
+            "bbox": json.dumps(article.get("bbox")) if article.get("bbox") else None,
+        }
 
     # failures and runs ----------------------------------------------------------------------
 
@@ -197,6 +225,11 @@ class Archive:
         fields = {k: _column_value(v) for k, v in fields.items()}
         with self.db.atomic():
             self.db["crawl_runs"].update(run_id, {"finished_at": now(), **fields})
+
+
+def _text_key(row: dict) -> tuple:
+    """What makes two versions of an article the same text (and the same search entry)."""
+    return tuple(row.get(c) for c in ("kicker", "subtitle", *search.COLUMNS))
 
 
 def _column_value(value):

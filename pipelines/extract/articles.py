@@ -12,8 +12,11 @@ from dataclasses import dataclass, field
 
 from .blocks import Block
 from .chars import Box
+from .fields import INLINE_BYLINE
 from .paragraphs import body_paragraphs
 from .text.join import join_lines
+
+SECTION_HEAD_CHARS = 6  # a section head (一周要闻, 核心提示) is this short
 
 
 @dataclass
@@ -35,12 +38,18 @@ class Article:
 
     def to_dict(self) -> dict:
         bbox = self.bbox
+        paragraphs = body_paragraphs(self.body_blocks)
+        byline = self.byline
+        inline = INLINE_BYLINE.match(paragraphs[0]) if paragraphs and not byline else None
+        if inline:  # 本报讯（记者 … ）opens the first paragraph: it is the byline
+            byline = inline.group(0)
+            paragraphs[0] = paragraphs[0][inline.end():].lstrip()
         return {
             "kicker": self.kicker,
             "title": self.title,
             "subtitle": self.subtitle,
-            "byline": self.byline,
-            "body": "\n".join(body_paragraphs(self.body_blocks)),
+            "byline": byline,
+            "body": "\n".join(p for p in paragraphs if p),
             "captions": self.captions,
             "bbox": [round(v, 1) for v in bbox] if bbox else None,
         }
@@ -82,9 +91,20 @@ def _merge_same_level(group: list[Block]) -> list[tuple[float, str, list[Block]]
     return merged
 
 
+def _title_index(parts: list[tuple[float, str, list[Block]]]) -> int:
+    """The largest heading is the title, unless it is a short section head (一周要闻) set
+    above the first brief's title."""
+    main = max(range(len(parts)), key=lambda i: (parts[i][0], -i))
+    if main == 0 and len(parts) > 1:
+        head, nxt = parts[0][1].replace(" ", ""), parts[1][1].replace(" ", "")
+        if len(head) <= SECTION_HEAD_CHARS < len(nxt) and parts[1][0] >= 0.75 * parts[0][0]:
+            return 1
+    return main
+
+
 def _open_article(group: list[Block]) -> Article:
     parts = _merge_same_level(group)
-    main = max(range(len(parts)), key=lambda i: (parts[i][0], -i))
+    main = _title_index(parts)
     art = Article(title=parts[main][1])
     before = [p[1] for p in parts[:main]]
     after = [p[1] for p in parts[main + 1:]]

@@ -3,8 +3,9 @@
 We write layout by hand because no PDF library rebuilds newspaper articles: their text
 outputs either interleave columns or follow the content stream (titles after bodies).
 Order of cuts in a region: horizontal rules spanning it (article separators), vertical
-rules (column rules), whitespace gutters, then horizontal whitespace bands. Reading order is
-top-to-bottom, left-to-right within each cut.
+rules (column rules), whitespace bands that open a new headline (articles stacked on one
+column grid), whitespace gutters, then the widest horizontal whitespace band. Reading order
+is top-to-bottom, left-to-right within each cut.
 """
 
 from __future__ import annotations
@@ -18,6 +19,10 @@ from typing import Protocol
 from .chars import Box
 
 MAX_DEPTH = 60
+GUTTER_EM = 0.5  # narrowest column gutter (glyph boxes eat into the drawn 8-10 pt)
+WIDE_GAP_EM = 3.0  # a region one line high is only cut at gaps this wide
+BAND_EXTRA_EM = 0.25  # a band must be this much taller than the gap between body lines
+DISPLAY_EM = 1.15  # runs this much larger than body text are headlines
 
 
 class Boxed(Protocol):
@@ -33,9 +38,20 @@ class LayoutTimeout(Exception):
 
 @dataclass
 class CutParams:
-    gutter: float  # narrowest whitespace gutter between columns, pt
-    band: float  # narrowest whitespace band between blocks, pt
+    """Page measures the cuts are scaled by (all in points)."""
+
+    body: float  # dominant font size
+    leading: float  # baseline distance of body lines
     deadline: float  # time.monotonic() value after which we give up
+
+    @property
+    def band(self) -> float:
+        """Narrowest horizontal whitespace band that separates blocks."""
+        return max(self.leading - self.body, 0.0) + BAND_EXTRA_EM * self.body
+
+    @property
+    def display(self) -> float:
+        return DISPLAY_EM * self.body
 
 
 def _gaps(spans: list[tuple[float, float]]) -> list[tuple[float, float]]:
@@ -73,8 +89,36 @@ def _rule_cuts(gaps: list[tuple[float, float]], rules: Sequence[Box], vertical: 
     return cuts
 
 
-def _widest(gaps: list[tuple[float, float]]) -> list[float]:
+def _headline_bands(items: Sequence[Boxed], gaps: list[tuple[float, float]],
+                    params: CutParams) -> list[float]:
+    """Whitespace bands with text above and a headline right below: an article starts there.
+
+    Cutting columns first would interleave articles stacked on the same column grid.
+    """
+    cuts = []
+    band, display = params.band, params.display
+    for lo, hi in gaps:
+        if hi - lo < band:
+            continue
+        below = [i for i in items if hi - 0.5 <= i.top <= hi + band]
+        above = [i for i in items if lo - band <= i.bottom <= lo + 0.5]
+        if any(getattr(i, "size", 0.0) >= display for i in below) and any(
+                0 < getattr(i, "size", 0.0) < display for i in above):
+            cuts.append((lo + hi) / 2)
+    return cuts
+
+
+def _gutters(gaps: list[tuple[float, float]], height: float, params: CutParams) -> list[float]:
+    """Whitespace gutters; a region one line high is only cut at very wide gaps, so that
+    word spaces in a lone line (a byline, a title) are not taken for gutters."""
+    tall = height > params.leading + 0.5 * params.body
+    need = (GUTTER_EM if tall else WIDE_GAP_EM) * params.body
+    return [(a + b) / 2 for a, b in gaps if b - a >= need]
+
+
+def _widest(gaps: list[tuple[float, float]], band: float) -> list[float]:
     """The widest whitespace band(s): cutting at every band would slice columns into strips."""
+    gaps = [g for g in gaps if g[1] - g[0] >= band]
     if not gaps:
         return []
     width = max(b - a for a, b in gaps)
@@ -107,8 +151,9 @@ def _cut(items: list[Boxed], hrules: Sequence[Box], vrules: Sequence[Box], param
     choices = (
         (_rule_cuts(ygaps, local_h, False, x0, x1, 0.8), False),
         (_rule_cuts(xgaps, local_v, True, top, bottom, 0.5), True),
-        ([(a + b) / 2 for a, b in xgaps if b - a >= params.gutter], True),
-        (_widest([g for g in ygaps if g[1] - g[0] >= params.band]), False),
+        (_headline_bands(items, ygaps, params) if xgaps else [], False),
+        (_gutters(xgaps, bottom - top, params), True),
+        (_widest(ygaps, params.band), False),
     )
     for cuts, vertical in choices:
         if cuts:

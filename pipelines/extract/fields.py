@@ -8,6 +8,7 @@ with a photographer's credit (… 许廷合 摄) or sit against an image.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 
 from .blocks import Block
@@ -26,6 +27,11 @@ SENTENCE_END = "。！？；：”.!?;:"
 
 def classify(blocks: Sequence[Block], body: float, images: Sequence[Box]) -> None:
     """Set ``kind`` (and heading ``level``, the font size) of each text block."""
+    fonts = Counter()
+    for block in blocks:
+        if abs(block.size - body) < 0.05 * body:
+            fonts[block.font] += block.chars
+    body_font = fonts.most_common(1)[0][0] if fonts else ""
     for block in blocks:
         if block.kind != "body":
             continue
@@ -35,7 +41,7 @@ def classify(blocks: Sequence[Block], body: float, images: Sequence[Box]) -> Non
             block.level = round(block.size, 1)
         elif BYLINE.match(text) and len(text) <= 60 and len(block.lines) <= 3:
             block.kind = "byline"
-        elif _is_caption(block, body, images):
+        elif _is_caption(block, body, body_font, images):
             block.kind = "caption"
 
 
@@ -50,19 +56,18 @@ def _bold_heading(block: Block, body: float) -> bool:
     )
 
 
-def _is_caption(block: Block, body: float, images: Sequence[Box]) -> bool:
+def _is_caption(block: Block, body: float, body_font: str, images: Sequence[Box]) -> bool:
     text = block.text
     if len(block.lines) > 6:
         return False
     if CAPTION_END.search(text):
         return True
+    if len(block.lines) > 4 or (block.size > 0.95 * body and block.font == body_font):
+        return False
     for x0, top, x1, bottom in images:
         overlap = min(x1, block.x1) - max(x0, block.x0)
-        below = 0 <= block.top - bottom <= 2 * body
-        beside = (0 <= block.x0 - x1 <= 2 * body or 0 <= x0 - block.x1 <= 2 * body) and (
-            top - body <= block.top <= bottom)
-        if (overlap > 0.5 * (block.x1 - block.x0) and below) or beside:
-            return block.size <= body * 1.05 and len(block.lines) <= 4
+        if overlap > 0.5 * (block.x1 - block.x0) and -0.5 * body <= block.top - bottom <= body:
+            return True
     return False
 
 

@@ -13,8 +13,9 @@ from collections.abc import Iterable, Sequence
 from .chars import Box, Char
 from .text.join import join_line
 
-RUN_GAP_EM = 0.9  # a wider gap ends a run: it may be a column gutter
+RUN_GAP_EM = 0.6  # a wider gap ends a run: it may be a column gutter (often 0.8 em)
 DISPLAY_GAP_EM = 4.0  # display pieces on one baseline this close are one line (title halves)
+DISPLAY_RATIO = 1.15  # runs this much larger than body text are display type (headings)
 
 
 class Run:
@@ -76,7 +77,7 @@ def build_runs(chars: Sequence[Char]) -> list[Run]:
 
 def merge_display_runs(runs: list[Run], body: float, vrules: Sequence[Box]) -> list[Run]:
     """Join display runs (headlines) that sit on one baseline, e.g. a title set in halves."""
-    display = sorted((r for r in runs if r.size >= 1.25 * body), key=lambda r: (r.base, r.x0))
+    display = sorted((r for r in runs if r.size >= DISPLAY_RATIO * body), key=lambda r: (r.base, r.x0))
     merged_away: set[int] = set()
     prev: Run | None = None
     for run in display:

@@ -14,8 +14,6 @@ from .health import check_page
 from .lines import Run, body_size, build_runs, merge_display_runs
 from .running_heads import heads_text, split_running_heads
 
-GUTTER_EM = 0.75  # narrowest column gutter, in body em
-
 
 def page_result(number: int, status: str, reason: str | None = None,
                 header: str | None = None, articles: list | None = None) -> dict:
@@ -44,14 +42,9 @@ def extract_page(content: PageContent, budget: float) -> dict:
     body = body_size(content.chars)
     runs = build_runs(content.chars)
     header, footer, rest = split_running_heads(runs, content)
-    leading = _leading(rest, body)
     rest = merge_display_runs(rest, body, content.vrules)
     items: list[Run | Image] = [*rest, *(Image(box) for box in content.images)]
-    params = CutParams(
-        gutter=GUTTER_EM * body,
-        band=max(leading - body, 0.0) + 0.25 * body,
-        deadline=deadline,
-    )
+    params = CutParams(body=body, leading=_leading(rest, body), deadline=deadline)
     blocks: list[Block] = []
     for leaf in xy_cut(items, content.hrules, content.vrules, params):
         for block in leaf_blocks(leaf):

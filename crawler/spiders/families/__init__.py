@@ -1,12 +1,13 @@
 """Site-family adapters, by the name used in the papers registry."""
 
 from crawler.spiders.families.base import Family, PageInfo, PageLink, page_number
+from crawler.spiders.families.chronam import ChronAm
 from crawler.spiders.families.founder_classic import FounderClassic
 from crawler.spiders.families.founder_col import FounderCol
 from crawler.spiders.families.founder_new import FounderNew
 
 FAMILIES: dict[str, type[Family]] = {
-    cls.name: cls for cls in (FounderClassic, FounderNew, FounderCol)
+    cls.name: cls for cls in (FounderClassic, FounderNew, FounderCol, ChronAm)
 }
 
 

@@ -1,0 +1,212 @@
+"""Extraction quality on generated broadsheet pages, against naive pdfplumber on the same pages.
+
+Run: ``.venv/bin/python bench/extract_quality.py [--pages N] [--seed S] [--source pypdfium2]``
+
+Figures (whitespace removed before comparing):
+
+* order error  - edit distance of each true article body to its best-matching span of the
+  page's output text, summed over all true characters;
+* whole        - share of articles whose matched output body has CER <= 5%;
+* titles / bylines exact - share of true titles (bylines) reproduced exactly;
+* extra CJK spaces - spaces between two CJK glyphs beyond the truth's, per 1000 chars.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import pdfplumber  # noqa: E402
+
+from crawler.demo.editions import broadsheet_specs  # noqa: E402
+from crawler.demo.typesetter import typeset_page  # noqa: E402
+from pipelines.extract import extract_pdf  # noqa: E402
+
+_WS = re.compile(r"\s+")
+_CJK = r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef“”‘’…—·]"
+_CJK_SPACE = re.compile(rf"(?<={_CJK}) +(?={_CJK})")
+FIELDS = ("kicker", "title", "subtitle", "byline", "body")
+
+
+def squash(text: str | None) -> str:
+    return _WS.sub("", text or "")
+
+
+def levenshtein(a: str, b: str) -> int:
+    """Plain edit distance (two rows)."""
+    if len(a) < len(b):
+        a, b = b, a
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        prev = cur
+    return prev[-1]
+
+
+def span_distance(needle: str, hay: str) -> int:
+    """Edit distance of ``needle`` to its best-matching substring of ``hay``."""
+    if not needle:
+        return 0
+    prev = [0] * (len(hay) + 1)  # free start anywhere in hay
+    for i, cn in enumerate(needle, 1):
+        cur = [i]
+        for j, ch in enumerate(hay, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (cn != ch)))
+        prev = cur
+    return min(prev)  # free end
+
+
+def _grams(text: str, n: int = 3) -> set[str]:
+    return {text[i:i + n] for i in range(max(len(text) - n + 1, 0))}
+
+
+def windowed_span_distance(needle: str, hay: str) -> int:
+    """span_distance restricted to the region of ``hay`` sharing most 3-grams with needle."""
+    if len(hay) <= 3 * len(needle) + 200:
+        return span_distance(needle, hay)
+    grams = _grams(needle)
+    width = len(needle) + 100
+    step = max(len(needle) // 4, 20)
+    best, best_at = -1, 0
+    for start in range(0, max(len(hay) - width, 0) + step, step):
+        score = len(grams & _grams(hay[start:start + width]))
+        if score > best:
+            best, best_at = score, start
+    lo = max(best_at - len(needle), 0)
+    return span_distance(needle, hay[lo:best_at + width + len(needle)])
+
+
+def page_text(articles: list[dict]) -> str:
+    parts = []
+    for art in articles:
+        parts += [art.get(f) or "" for f in FIELDS]
+        parts += art.get("captions") or []
+    return "\n".join(parts)
+
+
+def extra_cjk_spaces(output: str, truth: str) -> int:
+    return max(len(_CJK_SPACE.findall(output)) - len(_CJK_SPACE.findall(truth)), 0)
+
+
+def match(truth_art: dict, outputs: list[dict]) -> dict | None:
+    """The output article sharing most 3-grams with the true title and body."""
+    key = _grams(squash(truth_art["title"]) + squash(truth_art["body"]))
+    best, best_score = None, 0
+    for out in outputs:
+        score = len(key & _grams(squash(out.get("title")) + squash(out.get("body"))))
+        if score > best_score:
+            best, best_score = out, score
+    return best
+
+
+class Score:
+    def __init__(self) -> None:
+        self.true_chars = self.order_dist = 0
+        self.articles = self.whole = self.titles = self.titles_ok = 0
+        self.bylines = self.bylines_ok = self.out_chars = self.extra_spaces = 0
+
+    def add_page(self, truth: dict, outputs: list[dict] | None, naive: str | None) -> None:
+        hay = squash(naive if naive is not None else page_text(outputs or []))
+        out_text = naive if naive is not None else page_text(outputs or [])
+        self.out_chars += len(squash(out_text))
+        self.extra_spaces += extra_cjk_spaces(out_text, page_text(truth["articles"]))
+        for art in truth["articles"]:
+            body = squash(art["body"])
+            dist = windowed_span_distance(body, hay)
+            self.true_chars += len(body)
+            self.order_dist += dist
+            self.articles += 1
+            if naive is not None:
+                self.whole += dist <= 0.05 * len(body)
+                continue
+            got = match(art, outputs or []) or {}
+            self.whole += levenshtein(body, squash(got.get("body"))) <= 0.05 * len(body)
+            if art["title"]:
+                self.titles += 1
+                self.titles_ok += got.get("title") == art["title"]
+            if art["byline"]:
+                self.bylines += 1
+                self.bylines_ok += got.get("byline") == art["byline"]
+
+    def figures(self) -> dict[str, float]:
+        return {
+            "order_error": self.order_dist / max(self.true_chars, 1),
+            "whole": self.whole / max(self.articles, 1),
+            "titles_exact": self.titles_ok / max(self.titles, 1) if self.titles else float("nan"),
+            "bylines_exact": self.bylines_ok / max(self.bylines, 1) if self.bylines else float("nan"),
+            "extra_cjk_spaces_per_1000": 1000 * self.extra_spaces / max(self.out_chars, 1),
+        }
+
+
+def naive_text(path: Path) -> str:
+    with pdfplumber.open(path) as pdf:
+        return "\n".join(page.extract_text() or "" for page in pdf.pages)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pages", type=int, default=16)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--source", default="pypdfium2", choices=["pypdfium2", "pdfplumber"])
+    parser.add_argument("--no-naive", action="store_true", help="skip the pdfplumber baseline")
+    parser.add_argument("-v", "--verbose", action="store_true", help="print each miss")
+    parser.add_argument("--keep", metavar="DIR", help="write the pages and truths to DIR")
+    args = parser.parse_args()
+    ours, naive = Score(), Score()
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(args.keep or tmp)
+        folder.mkdir(parents=True, exist_ok=True)
+        for i, spec in enumerate(broadsheet_specs(args.pages, seed=args.seed)):
+            path = folder / f"page{i}.pdf"
+            truth = typeset_page(spec, str(path))
+            if args.keep:
+                path.with_suffix(".json").write_text(json.dumps(truth, ensure_ascii=False))
+            page = extract_pdf(path, source=args.source)["pages"][0]
+            ours.add_page(truth, page["articles"], None)
+            if args.verbose:
+                _report_misses(i, spec.lang, truth, page)
+            if not args.no_naive:
+                naive.add_page(truth, None, naive_text(path))
+    print(f"{args.pages} generated pages (seed {args.seed}), source {args.source}, "
+          f"{time.perf_counter() - started:.1f} s")
+    a = ours.figures()
+    b = naive.figures() if not args.no_naive else None
+    print(f"{'figure':28} {'ours':>9} {'naive':>9}")
+    for key, value in a.items():
+        other = "" if b is None else f"{b[key]:9.4f}"
+        if key in ("titles_exact", "bylines_exact") and b is not None:
+            other = f"{'n/a':>9}"
+        print(f"{key:28} {value:9.4f} {other}")
+    if b is not None:
+        print(f"order error ratio naive/ours: {b['order_error'] / max(a['order_error'], 1e-9):.1f}x")
+
+
+def _report_misses(i: int, lang: str, truth: dict, page: dict) -> None:
+    outs = page["articles"]
+    for art in truth["articles"]:
+        got = match(art, outs) or {}
+        for f in ("kicker", "title", "subtitle", "byline"):
+            if got.get(f) != art[f]:
+                print(f"p{i} {lang} {f}: want {art[f]!r} got {got.get(f)!r}")
+        body = squash(art["body"])
+        d = levenshtein(body, squash(got.get("body")))
+        if d > 0.05 * len(body):
+            print(f"p{i} {lang} body CER {d / max(len(body), 1):.2f} of {art['title']!r}")
+        if got.get("body") != art["body"] and d <= 0.05 * len(body):
+            print(f"p{i} {lang} body differs (paragraphs/spaces) in {art['title']!r}")
+        if got.get("captions") != art["captions"]:
+            print(f"p{i} {lang} captions want {art['captions']} got {got.get('captions')}")
+
+
+if __name__ == "__main__":
+    main()
