@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 import tempfile
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import click
@@ -35,6 +35,7 @@ SOURCE_OPTION = click.option(
     show_default=True,
     help="Where characters come from.",
 )
+EXIT_ALREADY_RUNNING = 75  # EX_TEMPFAIL: try again later
 DEMO_DATES = [date(2023, 6, 14), date(2023, 6, 15), date(2023, 6, 16)]
 
 
@@ -52,13 +53,20 @@ def cli() -> None:
 @FILES_OPTION
 @click.option("--base-url", help="Crawl a copy of the paper's site at this URL instead.")
 @click.option("--papers-file", type=click.Path(exists=True, dir_okay=False), help="Registry.")
+@click.option("--refresh", is_flag=True, help="Download archived pages again (new versions).")
+@click.option("--log-dir", default="logs", show_default=True, help="Where the crawl log goes.")
 @click.option("-s", "--set", "overrides", multiple=True, help="Scrapy setting KEY=VALUE.")
-def crawl(papers, start, end, db, files, base_url, papers_file, overrides) -> None:
+def crawl(
+    papers, start, end, db, files, base_url, papers_file, refresh, log_dir, overrides
+) -> None:
     """Crawl PAPERS (registry ids) from --from to --to (default: yesterday and today).
 
-    Exits 1 when any page failed, so cron notices.
+    Safe under cron: a crawl of a paper that is still running makes this one exit at once
+    with status 75; pages already archived are skipped. Exits 1 when pages failed.
     """
+    from crawler.locking import AlreadyRunning, paper_locks
     from crawler.runner import crawl as run_crawl
+    from pipelines.archive import Archive
 
     for paper in papers:
         try:
@@ -70,18 +78,32 @@ def crawl(papers, start, end, db, files, base_url, papers_file, overrides) -> No
     if start_day > end_day:
         raise click.UsageError(f"--from {start_day} is after --to {end_day}")
     settings = dict(_parse_setting(o) for o in overrides)
-    runs = run_crawl(
-        list(papers),
-        start=start_day,
-        end=end_day,
-        db=db,
-        files=files,
-        base_url=base_url,
-        registry=papers_file,
-        settings=settings,
-    )
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    log_file = Path(log_dir) / f"crawl-{'-'.join(papers)}-{stamp}.log"
+    log_file.parent.mkdir(parents=True, exist_ok=True)
+    settings.setdefault("LOG_FILE", str(log_file))
+    try:
+        with paper_locks(Path(db).resolve().parent / "locks", list(papers)):
+            with Archive(db) as archive:
+                for paper in papers:
+                    archive.mark_interrupted_runs(paper)
+            runs = run_crawl(
+                list(papers),
+                start=start_day,
+                end=end_day,
+                db=db,
+                files=files,
+                base_url=base_url,
+                registry=papers_file,
+                settings=settings,
+                refresh=refresh,
+            )
+    except AlreadyRunning as exc:
+        click.echo(f"newsarchive crawl: {exc}; not starting", err=True)
+        sys.exit(EXIT_ALREADY_RUNNING)
     for run in runs:
         _print_run(run)
+    click.echo(f"log: {settings['LOG_FILE']}")
     if any(run["status"] != "ok" for run in runs):
         sys.exit(1)
 

@@ -48,6 +48,7 @@ class RunRecorder:
                 bytes=stats.get_value("newsarchive/bytes", 0),
                 duration=round(time.monotonic() - self.started, 3),
                 status=status if reason == "finished" else f"errors ({reason})",
+                log_file=self.crawler.settings.get("LOG_FILE"),
                 stats=json.dumps(stats.get_stats(), default=str, ensure_ascii=False),
             )
         stats.set_value("newsarchive/run_status", status)

@@ -20,6 +20,16 @@ def project_settings(**overrides) -> dict:
     return {**values, **overrides}
 
 
+def crawl_settings(db: str | Path, files: str | Path, **overrides) -> dict:
+    """Project settings for a crawl into ``db`` and ``files`` (HTTP cache beside the db)."""
+    return project_settings(
+        ARCHIVE_DB=str(db),
+        FILES_STORE=str(files),
+        HTTPCACHE_DIR=str(Path(db).resolve().parent / "httpcache"),
+        **overrides,
+    )
+
+
 def local_site_settings() -> dict:
     """Overrides for a site on 127.0.0.1 (the demo, tests): no delays, no throttling."""
     return {
@@ -40,11 +50,10 @@ def crawl(
     base_url: str | None = None,
     registry: str | None = None,
     settings: dict | None = None,
+    refresh: bool = False,
 ) -> list[dict]:
     """Crawl each paper over [start, end]; return their ``crawl_runs`` rows."""
-    process = CrawlerProcess(
-        Settings(project_settings(ARCHIVE_DB=str(db), FILES_STORE=str(files), **(settings or {})))
-    )
+    process = CrawlerProcess(Settings(crawl_settings(db, files, **(settings or {}))))
     crawlers = []
     for paper in papers:
         crawler = process.create_crawler(EpaperSpider)
@@ -56,6 +65,7 @@ def crawl(
             end=end.isoformat() if end else None,
             base_url=base_url,
             papers=registry,
+            refresh=refresh,
         )
     process.start()
     runs = []

@@ -63,3 +63,13 @@ FEED_EXPORT_ENCODING = "utf-8"
 PAGE_MAX_ATTEMPTS = 5
 EDITION_MISSING_DAYS_LIMIT = 31
 EDITION_LOOKAHEAD = 4  # editions requested ahead of the oldest answered one
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.middlewares.RetryAfterMiddleware": 550,
+}
+RETRY_AFTER_MAX = 300.0  # seconds; a host asking for longer gets no retry in this run
+
+# Conditional requests for edition and page HTML visited again (PDFs are never cached).
+HTTPCACHE_ENABLED = True
+HTTPCACHE_POLICY = "crawler.httpcache.IndexPagesPolicy"
+HTTPCACHE_DIR = os.environ.get("NEWSARCHIVE_HTTPCACHE", "httpcache")  # the runner puts it by the db

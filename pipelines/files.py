@@ -9,6 +9,8 @@ provenance on the item (HTTP status, time fetched, sha256, size).
 
 from __future__ import annotations
 
+import asyncio
+import errno
 import hashlib
 import logging
 from typing import Any
@@ -26,6 +28,16 @@ from pipelines.archive.store import now
 logger = logging.getLogger(__name__)
 
 PDF_MAGIC = b"%PDF-"
+# Errors of the files store itself (full disk, read-only, permissions), not of one download.
+STORE_ERRNOS = {
+    errno.ENOSPC,
+    errno.EDQUOT,
+    errno.EROFS,
+    errno.EACCES,
+    errno.EPERM,
+    errno.ENOTDIR,
+    errno.EEXIST,
+}
 
 
 def check_pdf(body: bytes, content_type: str = "") -> None:
@@ -67,9 +79,25 @@ class PdfFilesPipeline(FilesPipeline):
             raise FileException(f"PDF download failed: HTTP {response.status}")
         check_pdf(response.body, response.headers.get("Content-Type", b"").decode("latin-1"))
         request.meta["sha256"] = hashlib.sha256(response.body).hexdigest()
-        result = await super().media_downloaded(response, request, info, item=item)
+        try:
+            result = await super().media_downloaded(response, request, info, item=item)
+        except FileException as exc:
+            if isinstance(exc.__cause__, OSError) and exc.__cause__.errno in STORE_ERRNOS:
+                self.store_failed(exc.__cause__)
+            raise
         result["size"] = len(response.body)
         return result
+
+    def store_failed(self, error: OSError) -> None:
+        """The files store is full or not writable: every further page would fail the same
+        way, so stop the crawl with a clear reason (pages archived so far stay as they are)."""
+        logger.error("cannot write to the files store %s: %s", self.store.basedir, error)
+        self.crawler.stats.set_value("newsarchive/files_store_error", str(error))
+        if self.crawler.engine and not getattr(self, "_closing", False):
+            self._closing = True
+            asyncio.ensure_future(
+                self.crawler.engine.close_spider_async(reason="files_store_unwritable")
+            )
 
     def media_failed(self, failure, request: Request, info):
         """Keep the cause (timeout, connection reset, robots.txt) as the failure reason."""

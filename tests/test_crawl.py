@@ -10,24 +10,10 @@ import json
 
 import pytest
 from scrapy.utils.defer import deferred_f_from_coro_f
-from scrapy.utils.test import get_crawler
 
-from crawler.runner import local_site_settings, project_settings
 from crawler.spiders.epaper import EpaperSpider
 from pipelines.archive import Archive
-
-
-async def run_spider(tmp_path, **spider_args) -> dict:
-    """Crawl into tmp_path/archive.db; return the crawler's stats."""
-    settings = project_settings(
-        ARCHIVE_DB=str(tmp_path / "archive.db"),
-        FILES_STORE=str(tmp_path / "files"),
-        EXTRACT_WORKERS=2,
-        **local_site_settings(),
-    )
-    crawler = get_crawler(EpaperSpider, settings)
-    await crawler.crawl_async(**spider_args)
-    return crawler.stats.get_stats()
+from tests.crawling import run_spider
 
 
 def pages(db_path) -> list[tuple]:
@@ -176,7 +162,7 @@ async def test_a_backfill_ends_where_the_sites_archive_ends(classic_site, tmp_pa
     assert [p[:2] for p in pages(db)] == [("2022-11-08", 1), ("2022-11-08", 4)]
     forbidden = [f for f in failures(db) if f[3] == "no edition: HTTP 403"]
     assert forbidden and all(f[0].startswith("2022-10-") for f in forbidden)
-    asked = [path for path, _ in classic_site.requests if path.startswith("/html/2022-")]
+    asked = [path for path, *_ in classic_site.requests if path.startswith("/html/2022-")]
     assert not any(path.startswith("/html/2022-09") for path in asked)
     assert len(asked) < 20  # not one request per date of the window
     assert stats["finish_reason"] == "finished"

@@ -311,3 +311,29 @@ def test_nothing_collides_on_the_benchmark_pages(n):
             assert not _overlap(a, b), (ts.lines[i], b)
         for p in pictures:
             assert not _overlap(a, p), (ts.lines[i], p)
+
+
+def test_photos_can_sit_inside_the_text_of_a_column(tmp_path):
+    """A caption with body lines of its own article above and below it in one column."""
+    spec = zh_spec(photo_position="middle", articles=ZH_STORIES[:8], seed=6)
+    ts = typeset_page_layout(spec, str(tmp_path / "mid.pdf"))
+    inside = 0
+    for cap in (ln for ln in ts.lines if ln.role == "caption"):
+        col = [ln for ln in ts.lines if ln.role == "body" and ln.article == cap.article
+               and abs(ln.bbox[0] - cap.bbox[0]) < 30]
+        above = any(ln.bbox[3] < cap.bbox[1] for ln in col)
+        below = any(ln.bbox[1] > cap.bbox[3] for ln in col)
+        inside += above and below
+    assert inside >= 1
+
+
+def test_editions_keep_every_article_whole():
+    """The demo archive must hold exactly the articles the edition planned."""
+    from crawler.demo.typesetter import compose_page
+
+    for day in range(12):
+        date = DATE + datetime.timedelta(days=day)
+        for spec in edition_specs("许昌日报", date, pages=4):
+            got = {a["title"]: a for a in compose_page(spec).truth["articles"]}
+            for art in spec.articles:
+                assert got[art.title]["body"] == "\n".join(art.paragraphs)

@@ -47,7 +47,7 @@ def edition_specs(paper_name: str, date: datetime.date, pages: int = 4,
         arts = [stories[(used + i) % len(stories)] for i in range(k)]
         used += k
         if rng.random() < 0.5 or name == "魏都新闻":
-            arts += _briefs(rng, rng.randint(2, 4))
+            arts += _briefs(rng, rng.randint(2, max(2, 6 - k)))
         specs.append(PageSpec(
             paper_name=paper_name, date=date, page_label=f"{n + 1:02d}", page_name=name,
             articles=arts, columns=rng.choice([6, 6, 7, 8]),

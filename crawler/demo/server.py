@@ -3,14 +3,15 @@
 Serves a directory on 127.0.0.1 from a background thread. Paths that do not exist under a
 ``soft_404`` prefix are redirected to the home page with 302, as some e-paper hosts do for
 dates they have no edition for; paths under a ``forbidden`` prefix get 403, as hosts answer
-for dates older than their archive. ``site.requests`` lists what was asked (path and
-headers); a ``faults`` object may answer a request instead (the tests' fault injection).
+for dates older than their archive. ``site.requests`` lists what was asked (path, headers,
+time); a ``faults`` object may answer a request instead (the tests' fault injection).
 """
 
 from __future__ import annotations
 
 import functools
 import threading
+import time
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Protocol
@@ -27,7 +28,7 @@ class _Handler(SimpleHTTPRequestHandler):
 
     def do_GET(self) -> None:
         path = self.path.split("?")[0]
-        self.server.requests.append((path, dict(self.headers)))
+        self.server.requests.append((path, dict(self.headers), time.monotonic()))
         faults = self.server.faults
         if faults is not None and faults.handle(self, path):
             return
@@ -76,8 +77,8 @@ class LocalSite:
         return f"http://{host}:{port}"
 
     @property
-    def requests(self) -> list[tuple[str, dict]]:
-        """(path, headers) of every GET so far, in arrival order."""
+    def requests(self) -> list[tuple[str, dict, float]]:
+        """(path, headers, monotonic time) of every GET so far, in arrival order."""
         return self.server.requests
 
     def __enter__(self) -> LocalSite:

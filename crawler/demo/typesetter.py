@@ -18,13 +18,22 @@ Truth conventions (what an extractor should give back for each article):
 * A space in Chinese text is drawn as a wide gap with no glyph, and a line never starts or
   ends at it. English words are drawn without space glyphs unless ``PageSpec.space_glyphs``.
 * Articles are listed in reading order (regions left to right, top to bottom inside each).
+  A body flows down each column of the article in turn; with ``narrow_titles`` the last
+  column may start beside the headline, and photos may sit inside a column's text.
+* Captions are the Article's captions; adverts (images with no text) belong to no article.
 * ``header`` is the running header's items joined with single spaces.
+
+Drawing: one TJ per line with per-glyph offsets (or Tc for evenly spaced lines when
+``tc_spacing``); titles use fill+stroke (fake bold). The Chinese font is reportlab's built-in,
+non-embedded STSong-Light: pdfium finds no glyph outlines, so its char boxes have no height
+and it drops a text object holding a single CJK glyph, which is why no line holds only one.
 """
 
 from __future__ import annotations
 
 import datetime
 import math
+import os
 import random
 import re
 from dataclasses import dataclass, field
@@ -92,6 +101,7 @@ class PageSpec:
     fill_adverts: bool = True  # fill large leftover space with an image (no text)
     narrow_titles: bool = False  # some headlines leave the last column, which starts beside them
     tc_spacing: bool = False  # evenly spaced lines use the Tc operator instead of TJ offsets
+    photo_position: Literal["top", "middle", "mixed"] = "mixed"  # photos atop or inside text
 
 
 # --------------------------------------------------------------------------- metrics
@@ -447,6 +457,16 @@ class _Region:
 
 
 @dataclass
+class _PhotoSlot:
+    n: int  # caption index
+    cols: list[int]
+    start: int  # first grid row, relative to the body's first line
+    lines: int  # rows taken by photo, caption and gap
+    photo_lines: int
+    mid: bool  # may slide down into the text
+
+
+@dataclass
 class _Placed:
     ids: list[int]
     lines: int
@@ -558,6 +578,10 @@ class _PageComposer:
             blocks.append(b)
             return b
 
+        narrow = (self.spec.narrow_titles and role_size in ("story", "lead") and fr.ncols >= 3
+                  and not art.captions and self.rng.random() < 0.5)
+        if narrow:
+            full = fr.width - fr.colw - fr.gutter
         if section_head:
             b = block("kicker")
             hs = 12.0
@@ -569,10 +593,6 @@ class _PageComposer:
             ks = 11.0 if lang == "zh" else 10.0
             y = self._set_lines(block("kicker"), art.kicker, lang, ks, fr.x0, full, y - ks,
                                 ks * 1.35, italic=True) + ks * 0.35
-        narrow = (self.spec.narrow_titles and role_size in ("story", "lead") and fr.ncols >= 3
-                  and not art.captions and self.rng.random() < 0.5)
-        if narrow:
-            full = fr.width - fr.colw - fr.gutter
         tsize = self._title_size(art, fr, role_size)
         tfont = ZH_FONT if lang == "zh" else EN_BOLD
         while tsize > 10 and display_width(art.title, lang, tfont, tsize) > full:
@@ -603,18 +623,10 @@ class _PageComposer:
                                 y - ss * 1.1, ss * 1.35, italic=True) + ss * 0.35
         body_line = line0 + math.ceil((self.line_top(line0) - y + 0.3 * self.L) / self.L)
 
-        offsets = [0] * fr.ncols
+        lows = [0] * fr.ncols  # first grid line of each column, relative to body_line
         if narrow:  # the last column starts at the top, beside the headline
-            offsets[-1] = line0 - body_line
-        for n, caption in enumerate(art.captions):
-            k = fr.ncols if fr.ncols < 3 else 2
-            cols = list(range(fr.ncols - k, fr.ncols))
-            if n % 2 == 1 and fr.ncols >= 2 * k:
-                cols = list(range(k))
-            start = max(offsets[c] for c in cols)
-            top = start + self._photo(idx, caption, lang, fr, cols, body_line + start, blocks, n)
-            for c in cols:
-                offsets[c] = top
+            lows[-1] = line0 - body_line
+        photos = self._plan_photos(art, fr)
 
         seq: list[tuple[str, Any]] = []  # (role, (glyph-producer args))
         paragraphs = list(art.paragraphs)
@@ -632,25 +644,23 @@ class _PageComposer:
             seq.extend(self._body_lines(p, lang, fr.colw))
         if not seq:
             seq.append(("body", None))
-        max_off = max(offsets)
-        h = 1
-        while sum(max(0, h - o) for o in offsets) < len(seq) and h < 10_000:
-            h += 1
-        h = max(h, min(o for o in offsets) + 1)
+        h, rows = self._flow(len(seq), lows, photos, fr.ncols)
         if body_line + h > line1:
             self.infos = self.infos[:mark]
             self.soft_hyphens = soft_before
             return None
+        for ph in photos:
+            self._photo(idx, art.captions[ph.n], lang, fr, ph, body_line + ph.start, blocks)
         it = iter(seq)
         for c in range(fr.ncols):
             b = block("body")
-            x = fr.col_x(c)
-            for k in range(offsets[c], h):
+            for k in rows[c]:
                 item = next(it, None)
                 if item is None:
                     break
-                self._draw_body_line(b, item, lang, x, fr.colw, self.baseline(body_line + k))
-        used_lines = max(body_line + h, body_line + max_off) - line0
+                self._draw_body_line(b, item, lang, fr.col_x(c), fr.colw,
+                                     self.baseline(body_line + k))
+        used_lines = body_line + h - line0
         truth = {
             "kicker": section_head or art.kicker,
             "title": art.title,
@@ -672,16 +682,76 @@ class _PageComposer:
             return 26.0 if art.lang == "zh" else 24.0
         return {1: 14.0, 2: 17.0, 3: 20.0}.get(fr.ncols, 22.0)
 
-    def _photo(self, idx: int, caption: str, lang: Lang, fr: _Frame, cols: list[int],
-               line: int, blocks: list[Block], n: int) -> int:
-        """Draw a photo over ``cols`` from grid ``line`` with its caption; returns lines used."""
+    def _plan_photos(self, art: Article, fr: _Frame) -> list[_PhotoSlot]:
+        """Where the article's photos go: column sets and heights in grid lines."""
+        slots: list[_PhotoSlot] = []
+        tops = [0] * fr.ncols
+        k = fr.ncols if fr.ncols < 3 else 2
+        pos = self.spec.photo_position
+        mid = len(art.captions) == 1 and (
+            pos == "middle" or (pos == "mixed" and self.rng.random() < 0.5))
+        for n, caption in enumerate(art.captions):
+            cols = list(range(fr.ncols - k, fr.ncols))
+            if mid or (n % 2 == 1 and fr.ncols >= 2 * k):
+                cols = list(range(k))
+            w = len(cols) * fr.colw + (len(cols) - 1) * fr.gutter
+            ph = max(4, min(16, round(w * 0.62 / self.L)))
+            cs, lead = (8.0, 8.0 * 1.3) if art.lang == "zh" else (8.0, 8.0 * 1.25)
+            if art.lang == "zh":
+                m = len(break_zh(caption, ZH_FONT, cs, w))
+            else:
+                m = len(break_en(caption, EN_ITALIC, cs, w, hyphenate=False))
+            used = math.ceil((ph * self.L + 2 + 1.1 * cs + m * lead) / self.L) + 1
+            start = max(tops[c] for c in cols)
+            slots.append(_PhotoSlot(n, cols, start, used, ph, mid))
+            for c in cols:
+                tops[c] = start + used
+        return slots
+
+    def _flow(self, nlines: int, lows: list[int], photos: list[_PhotoSlot], ncols: int,
+              ) -> tuple[int, list[list[int]]]:
+        """Balance ``nlines`` text lines over the columns around the photos; returns the
+        body height and each column's grid rows (relative to the body's first line)."""
+
+        def rows_for(h: int) -> list[list[int]]:
+            out = []
+            for c in range(ncols):
+                blocked = {r for p in photos if c in p.cols
+                           for r in range(p.start, p.start + p.lines)}
+                out.append([r for r in range(lows[c], h) if r not in blocked])
+            return out
+
+        h = max([1] + [p.start + p.lines for p in photos])
+        while sum(len(r) for r in rows_for(h)) < nlines and h < 10_000:
+            h += 1
+        rows = rows_for(h)
+        for p in photos:
+            if not p.mid:
+                continue
+            # slide the photo down inside the text of its columns: captions inside sentences
+            left, ends = nlines, []
+            for c in range(ncols):
+                take = rows[c][:left]
+                left -= len(take)
+                if c in p.cols:
+                    ends.append(take[-1] + 1 if take else 0)
+            slack = min(ends) - (p.start + p.lines)
+            if slack >= 3:
+                p.start += self.rng.randint(2, slack)
+                rows = rows_for(h)
+        return h, rows
+
+    def _photo(self, idx: int, caption: str, lang: Lang, fr: _Frame, slot: _PhotoSlot,
+               line: int, blocks: list[Block]) -> None:
+        """Draw a photo over the slot's columns from grid ``line``, its caption below."""
+        cols = slot.cols
         x = fr.col_x(cols[0])
         w = len(cols) * fr.colw + (len(cols) - 1) * fr.gutter
-        ph = max(4, min(16, round(w * 0.62 / self.L)))
+        ph = slot.photo_lines
         top = self.line_top(line)
         pb = Block(idx, "photo")
-        pb.shapes.append(("image", (self.spec.seed + idx * 7 + n) % 9, x, top - ph * self.L,
-                          w, ph * self.L - 2))
+        pb.shapes.append(("image", (self.spec.seed + idx * 7 + slot.n) % 9, x,
+                          top - ph * self.L, w, ph * self.L - 2))
         blocks.append(pb)
         cs = 8.0
         cb = Block(idx, "caption")
@@ -694,9 +764,8 @@ class _PageComposer:
                 self._run(cb, ZH_FONT, cs, x, y, g, justified=i < len(lines) - 1)
                 y -= cs * 1.3
         else:
-            y = self._set_lines(cb, caption, lang, cs, x, w, y, cs * 1.25, italic=True,
-                                align="left")
-        return math.ceil((top - y) / self.L) + 1
+            self._set_lines(cb, caption, lang, cs, x, w, y, cs * 1.25, italic=True,
+                            align="left")
 
     def _body_lines(self, text: str, lang: Lang, width: float) -> list[tuple[str, Any]]:
         size = self.size
@@ -829,6 +898,7 @@ class _PageComposer:
             else:
                 leaves.sort(key=lambda r: (-(r.line1 - r.cursor), r.col0))
             result = None
+            partial: tuple[int, _Region] | None = None
             for leaf in leaves:
                 target = leaf
                 if (not boxed and leaf.items and leaf.ncols >= 4 and rng.random() < 0.6
@@ -839,13 +909,25 @@ class _PageComposer:
                                      _Region(leaf.col0 + a, leaf.ncols - a, start, leaf.line1)]
                     leaf.items.append(leaf.children)
                     target = leaf.children[0]
+                mark = (len(self.infos), self.soft_hyphens)
                 result = self._place(unit, target, lead=not boxed and not lead_done)
                 if result is None and target is not leaf:
                     leaf.items.pop()
                     leaf.children = None
+                if result is not None and len(result.ids) < len(unit):
+                    # not every brief fits here: remember, undo, look for a roomier leaf
+                    if partial is None or len(result.ids) > partial[0]:
+                        partial = (len(result.ids), leaf)
+                    self.infos = self.infos[: mark[0]]
+                    self.soft_hyphens = mark[1]
+                    result = None
                 if result is not None:
                     self._record(target, uid, result)
                     break
+            if result is None and partial is not None:
+                result = self._place(unit, partial[1], lead=False)
+                if result is not None:
+                    self._record(partial[1], uid, result)
             if result is None and not boxed and len(unit[0][1].paragraphs) > 1:
                 result = self._place_trimmed(unit, leaves, uid)
             if result is not None:
@@ -1017,13 +1099,13 @@ def _draw(c: rl_canvas.Canvas, page: Typeset) -> None:
     c.showPage()
 
 
-def _canvas(path: str) -> rl_canvas.Canvas:
+def _canvas(path: str | os.PathLike) -> rl_canvas.Canvas:
     c = rl_canvas.Canvas(str(path), invariant=1, pageCompression=1)
     c.setTitle("newsarchive demo page")
     return c
 
 
-def typeset_page_layout(spec: PageSpec, path: str) -> Typeset:
+def typeset_page_layout(spec: PageSpec, path: str | os.PathLike) -> Typeset:
     """Write a one-page PDF for ``spec``; returns the truth with the drawn lines."""
     page = compose_page(spec)
     c = _canvas(path)
@@ -1032,13 +1114,13 @@ def typeset_page_layout(spec: PageSpec, path: str) -> Typeset:
     return page
 
 
-def typeset_page(spec: PageSpec, path: str) -> dict:
+def typeset_page(spec: PageSpec, path: str | os.PathLike) -> dict:
     """Write a one-page PDF for ``spec`` at ``path`` and return its truth (one entry of the
     extraction output's ``pages``: number, header, articles)."""
     return typeset_page_layout(spec, path).truth
 
 
-def typeset_edition(specs: list[PageSpec], path: str) -> list[dict]:
+def typeset_edition(specs: list[PageSpec], path: str | os.PathLike) -> list[dict]:
     """Write several pages into one PDF; returns one truth per page, numbered from 1."""
     c = _canvas(path)
     truths = []

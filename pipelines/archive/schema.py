@@ -69,6 +69,20 @@ TABLES: dict[str, dict] = {
         "foreign_keys": [("page_id", "pages", "id"), ("paper", "papers", "id")],
         "unique": ["page_id", "seq"],
     },
+    "page_versions": {
+        "columns": {
+            "id": int,
+            "page_id": int,
+            "sha256": str,
+            "pdf_path": str,
+            "pdf_url": str,
+            "size": int,
+            "fetched_at": str,
+            "replaced_at": str,
+        },
+        "pk": "id",
+        "foreign_keys": [("page_id", "pages", "id")],
+    },
     "crawl_runs": {
         "columns": {
             "id": int,
@@ -82,6 +96,7 @@ TABLES: dict[str, dict] = {
             "bytes": int,
             "duration": float,
             "status": str,
+            "log_file": str,
             "stats": str,
         },
         "pk": "id",

@@ -115,11 +115,23 @@ class Archive:
             table = self.db["pages"]
             if existing:
                 page_id = existing["id"]
+                if existing["sha256"] and row.get("sha256") not in (None, existing["sha256"]):
+                    self._keep_version(existing)
                 table.update(page_id, row, alter=True)
             else:
                 page_id = table.insert(row, alter=True).last_pk
             self._replace_articles(page_id, page, articles)
             return page_id
+
+    def _keep_version(self, page: dict) -> None:
+        """Remember the PDF a page had before a changed one replaced it (its file stays)."""
+        self.db["page_versions"].insert(
+            {
+                "page_id": page["id"],
+                **{k: page[k] for k in ("sha256", "pdf_path", "pdf_url", "size", "fetched_at")},
+                "replaced_at": now(),
+            }
+        )
 
     def _replace_articles(self, page_id: int, page: dict, articles: list[dict]) -> None:
         """Replace a page's articles; an article whose text is unchanged keeps its id.
@@ -219,6 +231,16 @@ class Archive:
                 }
             )
             return table.last_pk
+
+    def mark_interrupted_runs(self, paper: str) -> int:
+        """Close runs of ``paper`` left 'running' by a killed crawl (call under its lock)."""
+        with self.db.atomic():
+            cursor = self.db.execute(
+                "update crawl_runs set status = 'interrupted' "
+                "where paper = ? and status = 'running'",
+                [paper],
+            )
+            return cursor.rowcount
 
     def finish_run(self, run_id: int, **fields) -> None:
         """Close a crawl_runs row with its figures (pages_new, pages_failed, stats, …)."""

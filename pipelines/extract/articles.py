@@ -62,33 +62,46 @@ def _block_text(block: Block) -> str:
     return text
 
 
-def _heading_groups(blocks: Sequence[Block]) -> list[list[Block] | Block]:
-    """Runs of consecutive heading blocks become one group; others stay single."""
+def _heading_groups(blocks: Sequence[Block], body: float) -> list[list[Block] | Block]:
+    """Runs of consecutive headings become one group (kicker, title, subtitle); an aside
+    (a short line in another face) joins as kicker right before a group, and as subtitle
+    right after it when set larger than body text. Other blocks stay single."""
     out: list[list[Block] | Block] = []
     for block in blocks:
-        if block.kind == "heading" and out and isinstance(out[-1], list):
-            out[-1].append(block)
-        elif block.kind == "heading":
-            out.append([block])
+        prev = out[-1] if out else None
+        if block.kind == "heading":
+            if isinstance(prev, list):
+                prev.append(block)
+            elif isinstance(prev, Block) and prev.kind == "aside" and prev.bottom <= block.top:
+                out[-1] = [prev, block]
+            else:
+                out.append([block])
+        elif block.kind == "aside" and isinstance(prev, list) and block.size > 1.03 * body:
+            prev.append(block)
         else:
             out.append(block)
     return out
 
 
-def _merge_same_level(group: list[Block]) -> list[tuple[float, str, list[Block]]]:
-    """Consecutive heading blocks of one size and font are one heading (a 2-line title)."""
-    merged: list[tuple[float, str, list[Block]]] = []
-    for block in group:
+def _heading_parts(group: list[Block]) -> list[tuple[float, str, list[Block]]]:
+    """(size, text, blocks) of each heading in a group, top to bottom: the halves of a
+    title set on one baseline are joined by a space, its lines without one."""
+    parts: list[tuple[float, str, list[Block]]] = []
+    for block in sorted(group, key=lambda b: (round(b.top), b.x0)):
         text = _block_text(block)
-        if merged:
-            level, prev_text, members = merged[-1]
+        for k, (size, prev_text, members) in enumerate(parts):
             last = members[-1]
-            if (abs(block.size - last.size) <= 0.05 * last.size and block.font == last.font
-                    and block.top - last.bottom < 1.5 * last.size):
-                merged[-1] = (level, join_lines(prev_text, text), members + [block])
+            if abs(block.size - size) > 0.05 * size or block.font != last.font:
                 continue
-        merged.append((block.size, text, [block]))
-    return merged
+            if abs(block.lines[0].base - last.lines[-1].base) < 0.2 * size:
+                parts[k] = (size, f"{prev_text} {text}", members + [block])
+                break
+            if k == len(parts) - 1 and 0 <= block.top - last.bottom < 1.5 * size:
+                parts[k] = (size, join_lines(prev_text, text), members + [block])
+                break
+        else:
+            parts.append((block.size, text, [block]))
+    return parts
 
 
 def _title_index(parts: list[tuple[float, str, list[Block]]]) -> int:
@@ -103,24 +116,22 @@ def _title_index(parts: list[tuple[float, str, list[Block]]]) -> int:
 
 
 def _open_article(group: list[Block]) -> Article:
-    parts = _merge_same_level(group)
+    parts = _heading_parts(group)
     main = _title_index(parts)
     art = Article(title=parts[main][1])
-    before = [p[1] for p in parts[:main]]
-    after = [p[1] for p in parts[main + 1:]]
-    art.kicker = " ".join(before) or None
-    art.subtitle = " ".join(after) or None
+    art.kicker = " ".join(p[1] for p in parts[:main]) or None
+    art.subtitle = " ".join(p[1] for p in parts[main + 1:]) or None
     art.boxes.extend(b.bbox for b in group)
     return art
 
 
-def assemble(blocks: Sequence[Block]) -> list[Article]:
+def assemble(blocks: Sequence[Block], body: float) -> list[Article]:
     """Articles of a page from its blocks in reading order (header and footer removed)."""
     articles: list[Article] = []
     captions: list[Block] = []
     images = [b for b in blocks if b.kind == "image"]
     current: Article | None = None
-    for item in _heading_groups(blocks):
+    for item in _heading_groups(blocks, body):
         if isinstance(item, list):
             current = _open_article(item)
             articles.append(current)
@@ -134,7 +145,8 @@ def assemble(blocks: Sequence[Block]) -> list[Article]:
         if current is None:
             current = Article()
             articles.append(current)
-        if block.kind == "byline":
+        if block.kind == "byline" or (block.kind == "aside" and not current.body_blocks
+                                      and current.byline is None):
             text = " ".join(ln.text for ln in block.lines)
             current.byline = f"{current.byline} {text}" if current.byline else text
         else:
@@ -164,5 +176,11 @@ def _attach_caption(block: Block, articles: list[Article], images: Sequence[Bloc
         art = Article(captions=[text], boxes=[block.bbox])
         articles.append(art)
         return
-    best = min(candidates, key=lambda a: _distance(a.bbox, box))
+    best = min(candidates, key=lambda a: (-_overlap(a.bbox, box), _distance(a.bbox, box)))
     best.captions.append(text)
+
+
+def _overlap(a: Box, b: Box) -> float:
+    w = min(a[2], b[2]) - max(a[0], b[0])
+    h = min(a[3], b[3]) - max(a[1], b[1])
+    return w * h if w > 0 and h > 0 else 0.0

@@ -1,4 +1,4 @@
-"""Blocks: the lines of one layout leaf, split where size or font changes, and images.
+"""Blocks: the lines of one layout leaf, split where size or font changes; or an image.
 
 A block is the unit the field classifier labels (title, byline, caption, body, ...).
 """
@@ -52,32 +52,20 @@ class Block:
         return f"Block({self.kind}, {self.size:.1f}, {self.text[:30]!r})"
 
 
-class Image:
-    """An image region taking part in the layout like a text run."""
-
-    __slots__ = ("x0", "top", "x1", "bottom")
-
-    def __init__(self, box: Box) -> None:
-        self.x0, self.top, self.x1, self.bottom = box
-
-
-def leaf_blocks(leaf: Sequence[Run | Image]) -> list[Block]:
-    """Blocks of one XY-cut leaf, top to bottom."""
-    runs = [it for it in leaf if isinstance(it, Run)]
-    out: list[Block] = [Block([], (im.x0, im.top, im.x1, im.bottom), "image")
-                        for it in leaf if isinstance(it, Image) for im in (it,)]
+def leaf_blocks(runs: Sequence[Run], kind: str = "body") -> list[Block]:
+    """Blocks of one XY-cut leaf (or one caption), top to bottom."""
     if not runs:
-        return out
+        return []
     frame = (min(r.x0 for r in runs), min(r.top for r in runs),
              max(r.x1 for r in runs), max(r.bottom for r in runs))
+    out: list[Block] = []
     group: list[Line] = []
     for line in build_lines(runs):
         if group and _breaks(group[-1], line):
-            out.append(Block(group, frame))
+            out.append(Block(group, frame, kind))
             group = []
         group.append(line)
-    out.append(Block(group, frame))
-    out.sort(key=lambda b: b.top)
+    out.append(Block(group, frame, kind))
     return out
 
 

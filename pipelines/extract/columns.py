@@ -43,6 +43,7 @@ class CutParams:
     body: float  # dominant font size
     leading: float  # baseline distance of body lines
     deadline: float  # time.monotonic() value after which we give up
+    edges: frozenset[int] = frozenset()  # x (rounded) where many body lines start: columns
 
     @property
     def band(self) -> float:
@@ -109,11 +110,15 @@ def _headline_bands(items: Sequence[Boxed], gaps: list[tuple[float, float]],
 
 
 def _gutters(gaps: list[tuple[float, float]], height: float, params: CutParams) -> list[float]:
-    """Whitespace gutters; a region one line high is only cut at very wide gaps, so that
-    word spaces in a lone line (a byline, a title) are not taken for gutters."""
-    tall = height > params.leading + 0.5 * params.body
-    need = (GUTTER_EM if tall else WIDE_GAP_EM) * params.body
-    return [(a + b) / 2 for a, b in gaps if b - a >= need]
+    """Whitespace gutters. In a region one line high a gap is a gutter only where a column
+    of the page starts, or when very wide: word spaces in a lone line (a byline) are not."""
+    need = GUTTER_EM * params.body
+    if height > params.leading + 0.5 * params.body:
+        return [(a + b) / 2 for a, b in gaps if b - a >= need]
+    wide = WIDE_GAP_EM * params.body
+    edges = params.edges
+    return [(a + b) / 2 for a, b in gaps
+            if b - a >= wide or (b - a >= need and round(b) in edges)]
 
 
 def _widest(gaps: list[tuple[float, float]], band: float) -> list[float]:

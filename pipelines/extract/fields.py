@@ -8,7 +8,6 @@ with a photographer's credit (… 许廷合 摄) or sit against an image.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Sequence
 
 from .blocks import Block
@@ -23,15 +22,12 @@ INLINE_BYLINE = re.compile(r"^(本报讯|本报[^\s（(]{1,8}电)\s*[（(]([^）
 CAPTION_END = re.compile(r"([\u4e00-\u9fff]{2,4}\s*(摄|摄影|供图|制图|绘)|图[/／]\S{2,8})$")
 BOLD_FONT = re.compile(r"bold|black|heavy|hei|黑|粗|demi", re.IGNORECASE)
 SENTENCE_END = "。！？；：”.!?;:"
+MAX_HEADING_CHARS = 80
 
 
-def classify(blocks: Sequence[Block], body: float, images: Sequence[Box]) -> None:
-    """Set ``kind`` (and heading ``level``, the font size) of each text block."""
-    fonts = Counter()
-    for block in blocks:
-        if abs(block.size - body) < 0.05 * body:
-            fonts[block.font] += block.chars
-    body_font = fonts.most_common(1)[0][0] if fonts else ""
+def classify(blocks: Sequence[Block], body: float, body_font: str,
+             images: Sequence[Box]) -> None:
+    """Set ``kind`` (and heading ``level``, the font size) of each body block."""
     for block in blocks:
         if block.kind != "body":
             continue
@@ -43,6 +39,8 @@ def classify(blocks: Sequence[Block], body: float, images: Sequence[Box]) -> Non
             block.kind = "byline"
         elif _is_caption(block, body, body_font, images):
             block.kind = "caption"
+        elif _is_aside(block, body, body_font):
+            block.kind = "aside"
 
 
 def _bold_heading(block: Block, body: float) -> bool:
@@ -51,7 +49,19 @@ def _bold_heading(block: Block, body: float) -> bool:
         block.size >= 0.95 * body
         and BOLD_FONT.search(block.font) is not None
         and len(block.lines) <= 2
-        and len(text) <= 40
+        and len(text) <= MAX_HEADING_CHARS
+        and text[-1] not in SENTENCE_END
+    )
+
+
+def _is_aside(block: Block, body: float, body_font: str) -> bool:
+    """A short line in another face (an italic kicker, deck or byline in Latin pages)."""
+    text = block.text
+    return (
+        block.font != body_font
+        and block.size >= 0.95 * body
+        and len(block.lines) <= 2
+        and len(text) <= MAX_HEADING_CHARS
         and text[-1] not in SENTENCE_END
     )
 
@@ -64,16 +74,22 @@ def _is_caption(block: Block, body: float, body_font: str, images: Sequence[Box]
         return True
     if len(block.lines) > 4 or (block.size > 0.95 * body and block.font == body_font):
         return False
-    for x0, top, x1, bottom in images:
+    for x0, _top, x1, bottom in images:
         overlap = min(x1, block.x1) - max(x0, block.x0)
         if overlap > 0.5 * (block.x1 - block.x0) and -0.5 * body <= block.top - bottom <= body:
             return True
     return False
 
 
-def split_leading_bylines(block: Block) -> list[Block]:
-    """A body block that opens with byline lines becomes a byline block plus the rest."""
+def split_leading_bylines(block: Block, body_font: str) -> list[Block]:
+    """A body block that opens with byline lines becomes a byline block plus the rest; a
+    short block in another face that opens with one is a byline as a whole."""
     lines = block.lines
+    if block.kind != "body":
+        return [block]
+    if block.font != body_font and len(lines) <= 3 and BYLINE.match(lines[0].text):
+        block.kind = "byline"
+        return [block]
     k = 0
     while k < len(lines) and k < 3 and BYLINE.match(lines[k].text) and len(lines[k].text) <= 40:
         k += 1

@@ -45,10 +45,13 @@ class Run:
             self.add(c)
 
 
-def body_size(chars: Iterable[Char]) -> float:
-    """The dominant font size on the page, weighted by glyph count."""
-    counts = Counter(round(c.size * 2) / 2 for c in chars)
-    return counts.most_common(1)[0][0] if counts else 10.0
+def body_size(chars: Iterable[Char]) -> tuple[float, str]:
+    """The dominant font size and font name on the page, weighted by glyph count."""
+    counts = Counter((round(c.size * 2) / 2, c.font) for c in chars)
+    if not counts:
+        return 10.0, ""
+    (size, font), _ = counts.most_common(1)[0]
+    return size, font
 
 
 def build_runs(chars: Sequence[Char]) -> list[Run]:
@@ -84,7 +87,7 @@ def merge_display_runs(runs: list[Run], body: float, vrules: Sequence[Box]) -> l
         if (
             prev is not None
             and abs(run.base - prev.base) <= 0.15 * prev.size
-            and abs(run.size - prev.size) <= 0.1 * prev.size
+            and abs(run.size - prev.size) <= 0.02 * prev.size
             and 0 <= run.x0 - prev.x1 <= DISPLAY_GAP_EM * prev.size
             and not _rule_between(prev, run, vrules)
         ):

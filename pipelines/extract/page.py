@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import time
+from collections import Counter
 from statistics import median
 
 from .articles import assemble
-from .blocks import Block, Image, leaf_blocks
+from .blocks import Block, leaf_blocks
 from .chars import PageContent
 from .columns import CutParams, xy_cut
 from .fields import classify, split_leading_bylines
 from .health import check_page
 from .lines import Run, body_size, build_runs, merge_display_runs
+from .photos import take_captions
 from .running_heads import heads_text, split_running_heads
 
 
@@ -33,22 +35,32 @@ def _leading(runs: list[Run], body: float) -> float:
     return median(steps) if steps else 1.4 * body
 
 
+def _column_edges(runs: list[Run], body: float) -> frozenset[int]:
+    """x positions (rounded, with neighbours) where at least 4 body lines start."""
+    starts = Counter(round(r.x0) for r in runs if abs(r.size - body) < 0.1 * body)
+    return frozenset(x + d for x, n in starts.items() if n >= 4 for d in (-1, 0, 1))
+
+
 def extract_page(content: PageContent, budget: float) -> dict:
     """Articles of one page; raises LayoutTimeout when over ``budget`` seconds."""
     deadline = time.monotonic() + budget
     health = check_page(content)
     if health.status != "ok":
         return page_result(content.number, health.status, health.reason)
-    body = body_size(content.chars)
+    body, body_font = body_size(content.chars)
     runs = build_runs(content.chars)
-    header, footer, rest = split_running_heads(runs, content)
+    header, _footer, rest = split_running_heads(runs, content)
+    captions, rest = take_captions(rest, content.images, body, body_font)
     rest = merge_display_runs(rest, body, content.vrules)
-    items: list[Run | Image] = [*rest, *(Image(box) for box in content.images)]
-    params = CutParams(body=body, leading=_leading(rest, body), deadline=deadline)
+    params = CutParams(body=body, leading=_leading(rest, body), deadline=deadline,
+                       edges=_column_edges(rest, body))
     blocks: list[Block] = []
-    for leaf in xy_cut(items, content.hrules, content.vrules, params):
+    for leaf in xy_cut(rest, content.hrules, content.vrules, params) if rest else []:
         for block in leaf_blocks(leaf):
-            blocks.extend(split_leading_bylines(block) if block.kind == "body" else [block])
-    classify(blocks, body, content.images)
-    articles = [a.to_dict() for a in assemble(blocks)]
+            blocks.extend(split_leading_bylines(block, body_font))
+    classify(blocks, body, body_font, content.images)
+    for caption in captions:
+        blocks.extend(leaf_blocks(caption, "caption"))
+    blocks.extend(Block([], box, "image") for box in content.images)
+    articles = [a.to_dict() for a in assemble(blocks, body)]
     return page_result(content.number, "ok", None, heads_text(header), articles)
