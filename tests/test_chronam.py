@@ -19,17 +19,15 @@ from pathlib import Path
 import pytest
 from scrapy.http import TextResponse
 from scrapy.utils.defer import deferred_f_from_coro_f
-from scrapy.utils.test import get_crawler
 
 from crawler.demo.articles import EN_STORIES
 from crawler.demo.server import LocalSite
 from crawler.demo.typesetter import PageSpec, typeset_page
 from crawler.papers import get_paper, load_papers
-from crawler.runner import local_site_settings, project_settings
-from crawler.spiders.epaper import EpaperSpider
 from crawler.spiders.families import get_family
 from crawler.spiders.families.chronam import title_issue_dates
 from pipelines.archive import Archive
+from tests.crawling import run_spider
 from tests.fixture_sites import SITES
 
 LOC = "https://chroniclingamerica.loc.gov/"
@@ -171,19 +169,6 @@ def test_title_lists_issue_dates():
 
 
 # crawl -------------------------------------------------------------------------------------
-
-
-async def run_spider(tmp_path, **spider_args) -> dict:
-    """Crawl into tmp_path/archive.db; return the crawler's stats."""
-    settings = project_settings(
-        ARCHIVE_DB=str(tmp_path / "archive.db"),
-        FILES_STORE=str(tmp_path / "files"),
-        EXTRACT_WORKERS=2,
-        **local_site_settings(),
-    )
-    crawler = get_crawler(EpaperSpider, settings)
-    await crawler.crawl_async(**spider_args)
-    return crawler.stats.get_stats()
 
 
 def assert_titles_match(rows: list[dict], truth: dict) -> None:

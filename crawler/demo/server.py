@@ -10,6 +10,7 @@ time); a ``faults`` object may answer a request instead (the tests' fault inject
 from __future__ import annotations
 
 import functools
+import sys
 import threading
 import time
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -48,6 +49,15 @@ class _Handler(SimpleHTTPRequestHandler):
         pass
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address) -> None:
+        """Stay quiet about clients that hang up (crawls cancelled, timeouts)."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 class LocalSite:
     """``with LocalSite(root) as site: site.url`` -> "http://127.0.0.1:PORT"."""
 
@@ -63,10 +73,7 @@ class LocalSite:
         handler = type(
             "Handler", (_Handler,), {"soft_404": tuple(soft_404), "forbidden": tuple(forbidden)}
         )
-        self.server = ThreadingHTTPServer(
-            ("127.0.0.1", port), functools.partial(handler, directory=str(root))
-        )
-        self.server.daemon_threads = True
+        self.server = _Server(("127.0.0.1", port), functools.partial(handler, directory=str(root)))
         self.server.requests = []
         self.server.faults = faults
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)

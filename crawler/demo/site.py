@@ -75,6 +75,7 @@ def build_site(
 ) -> dict[tuple[str, int], dict]:
     """Write the site under ``root``; return the typesetter's truth per (date, page_no)."""
     root = Path(root)
+    root.mkdir(parents=True, exist_ok=True)
     truths: dict[tuple[str, int], dict] = {}
     (root / "robots.txt").write_text("User-agent: *\nAllow: /\n", encoding="utf-8")
     (root / "index.html").write_text(HOME_HTML.format(paper=paper_name), encoding="utf-8")

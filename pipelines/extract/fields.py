@@ -14,10 +14,10 @@ from .blocks import Block
 from .chars import Box
 
 HEADING_RATIO = 1.15  # a block this much larger than body text is a heading
-BYLINE = re.compile(
-    r"^[□■◇◆]?\s*(本报记者|本报通讯员|本报特约记者|特约记者|记者|通讯员|实习生|本报评论员)"
-    r"|^(By|BY)\s+[A-Z]"
-)
+_ROLE = r"(?:本报记者|本报通讯员|本报特约记者|特约记者|见习记者|记者|通讯员|实习生|本报评论员)"
+_NAMES = r"(?:\s*[\u4e00-\u9fff·]{2,4})+"
+BYLINE = re.compile(rf"^[□■◇◆]?\s*{_ROLE}{_NAMES}(?:\s+{_ROLE}{_NAMES})*\s*$")  # roles, names
+EN_BYLINE = re.compile(r"^(?:By|BY)\s+\S")  # only trusted when set in another face
 INLINE_BYLINE = re.compile(r"^(本报讯|本报[^\s（(]{1,8}电)\s*[（(]([^）)]{2,40})[）)]")
 CAPTION_END = re.compile(r"([\u4e00-\u9fff]{2,4}\s*(摄|摄影|供图|制图|绘)|图[/／]\S{2,8})$")
 BOLD_FONT = re.compile(r"bold|black|heavy|hei|黑|粗|demi", re.IGNORECASE)
@@ -87,7 +87,8 @@ def split_leading_bylines(block: Block, body_font: str) -> list[Block]:
     lines = block.lines
     if block.kind != "body":
         return [block]
-    if block.font != body_font and len(lines) <= 3 and BYLINE.match(lines[0].text):
+    if block.font != body_font and len(lines) <= 3 and (
+            BYLINE.match(lines[0].text) or EN_BYLINE.match(lines[0].text)):
         block.kind = "byline"
         return [block]
     k = 0

@@ -14,7 +14,7 @@ from .chars import Box, Char
 from .text.join import join_line
 
 RUN_GAP_EM = 0.6  # a wider gap ends a run: it may be a column gutter (often 0.8 em)
-DISPLAY_GAP_EM = 4.0  # display pieces on one baseline this close are one line (title halves)
+DISPLAY_GAP_EM = 8.0  # display pieces on one baseline this close are one line (title halves)
 DISPLAY_RATIO = 1.15  # runs this much larger than body text are display type (headings)
 
 
