@@ -24,7 +24,8 @@ def paper_lock(lock_dir: str | Path, paper: str) -> Iterator[Path]:
         except BlockingIOError:
             handle.seek(0)
             holder = handle.read().strip() or "another process"
-            raise AlreadyRunning(f"a crawl of {paper} is already running ({holder}; {path})")
+            message = f"a crawl of {paper} is already running ({holder}; {path})"
+            raise AlreadyRunning(message) from None
         handle.seek(0)
         handle.truncate()
         handle.write(f"pid {os.getpid()}")
