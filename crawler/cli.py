@@ -184,8 +184,7 @@ def extract(pdfs, fmt, source) -> None:
 @click.option("--port", default=8001, show_default=True)
 def serve(db, host, port) -> None:
     """Serve the archive with Datasette (search, facets, CSV/JSON)."""
-    if not Path(db).exists():
-        raise click.UsageError(f"{db} does not exist: run `newsarchive crawl` or `demo` first")
+    _existing(db)
     from publish.server import serve as serve_datasette
 
     click.echo(f"Serving {db} on http://{host}:{port}/")
@@ -227,6 +226,112 @@ def demo(db, files, serve, port) -> None:
 
         click.echo(f"Serving {db} on http://127.0.0.1:{port}/ (Ctrl-C to stop)")
         serve_datasette(db, host="127.0.0.1", port=port)
+
+
+@cli.command()
+@click.option("--paper", help="Only this paper.")
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Only editions from this date.")
+@click.option("--failed-only", is_flag=True, help="Only pages whose status is not ok.")
+@click.option("--older-than", metavar="VERSION", help="Only pages extracted by an older version.")
+@click.option("--workers", default=0, help="Worker processes (default: one per core).")
+@DB_OPTION
+@FILES_OPTION
+@SOURCE_OPTION
+def reextract(paper, since, failed_only, older_than, workers, db, files, source) -> None:
+    """Extract stored PDFs again and replace their pages' articles (no crawling)."""
+    from rich.progress import Progress
+
+    from pipelines.archive import Archive
+    from pipelines.reextract import reextract as run
+    from pipelines.reextract import select_pages
+
+    with Archive(_existing(db)) as archive:
+        pages = select_pages(
+            archive,
+            paper=paper,
+            since=since.date().isoformat() if since else None,
+            failed_only=failed_only,
+            older_than=older_than,
+        )
+        with Progress(disable=not pages) as progress:
+            task = progress.add_task("re-extracting", total=len(pages))
+            counts = run(
+                archive,
+                files,
+                pages,
+                source=source,
+                workers=workers,
+                advance=lambda page, status: progress.advance(task),
+            )
+    summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "nothing to do"
+    click.echo(f"{len(pages)} pages re-extracted: {summary}")
+
+
+@cli.command()
+@DB_OPTION
+def reindex(db) -> None:
+    """Rebuild the search index from the articles table."""
+    from pipelines.archive import Archive
+    from pipelines.archive.search import rebuild_index
+
+    with Archive(_existing(db)) as archive:
+        count = rebuild_index(archive.db)
+    click.echo(f"indexed {count} articles")
+
+
+@cli.command()
+@DB_OPTION
+def status(db) -> None:
+    """Per paper: dates covered, gaps, failures by reason (also Datasette's views)."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from pipelines.archive import Archive
+
+    console = Console()
+    with Archive(_existing(db)) as archive:
+        coverage = Table(
+            "paper",
+            "first",
+            "last",
+            "dates",
+            "ok pages",
+            "failed",
+            "articles",
+            "gaps",
+            title="Coverage",
+        )
+        gaps: dict[str, list[str]] = {}
+        for row in archive.db["coverage_gaps"].rows:
+            gaps.setdefault(row["paper"], []).append(row["date"])
+        for row in archive.db["paper_coverage"].rows:
+            missing = gaps.get(row["paper"], [])
+            shown = ", ".join(missing[:5]) + (
+                f" … (+{len(missing) - 5})" if len(missing) > 5 else ""
+            )
+            coverage.add_row(
+                row["paper"],
+                row["first_date"],
+                row["last_date"],
+                str(row["dates"]),
+                str(row["pages_ok"]),
+                str(row["pages_failed"]),
+                str(row["articles"]),
+                shown or "none",
+            )
+        console.print(coverage)
+        failures = Table("paper", "stage", "reason", "count", "last date", title="Failures")
+        for row in archive.db["failure_reasons"].rows_where(order_by="failures desc"):
+            failures.add_row(
+                row["paper"], row["stage"], row["reason"], str(row["failures"]), row["last_date"]
+            )
+        console.print(failures)
+
+
+def _existing(db: str) -> str:
+    if not Path(db).exists():
+        raise click.UsageError(f"{db} does not exist: run `newsarchive crawl` or `demo` first")
+    return db
 
 
 def _parse_setting(text: str) -> tuple[str, str]:

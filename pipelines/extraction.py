@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 from pebble import ProcessPool
-from pebble.common import ProcessExpired
 
 from crawler.items import PageItem
 
@@ -90,12 +89,15 @@ class ExtractPipeline:
         future = self.pool.schedule(extract_file, (path, self.source), timeout=self.timeout)
         try:
             return await asyncio.wrap_future(future)
-        except FutureTimeout:
-            return {"status": "error", "reason": f"extraction took over {self.timeout:g} s"}
-        except ProcessExpired as exc:
-            return {"status": "error", "reason": f"extraction worker died: {exc}"}
-        except Exception as exc:  # a bug in the engine must not stop the crawl
-            return {"status": "error", "reason": f"extraction failed: {exc!r}"}
+        except Exception as exc:  # a worker that died, a bug in the engine: not the crawl's end
+            return failed_extraction(exc, self.timeout)
+
+
+def failed_extraction(exc: BaseException, timeout: float) -> dict:
+    """The document recorded when a pool task did not return one."""
+    if isinstance(exc, FutureTimeout):
+        return {"status": "error", "reason": f"extraction took over {timeout:g} s"}
+    return {"status": "error", "reason": f"extraction failed: {exc!r}"}
 
 
 def page_status(doc: dict) -> str:
@@ -106,3 +108,22 @@ def page_status(doc: dict) -> str:
         if page.get("status", "ok") != "ok":
             return page["status"]
     return "ok" if doc.get("pages") else "no_text"
+
+
+def extraction_fields(doc: dict, source: str) -> dict:
+    """The ``pages`` columns an extraction result sets: status, reason, header, extractor."""
+    pages = doc.get("pages", [])
+    reason = doc.get("reason") or next((p["reason"] for p in pages if p.get("reason")), None)
+    header = "\n".join(p.get("header") or "" for p in pages).strip()
+    return {
+        "status": page_status(doc),
+        "reason": reason,
+        "header": header or None,
+        "extractor": source if pages else None,
+        "extractor_version": doc.get("extractor_version"),
+    }
+
+
+def articles_of(doc: dict | None) -> list[dict]:
+    """All articles of a document, page after page."""
+    return [a for page in (doc or {}).get("pages", []) for a in page.get("articles", [])]

@@ -13,9 +13,9 @@ from pathlib import Path
 from crawler.items import PageItem
 from pipelines.archive import Archive
 from pipelines.archive.store import now
-from pipelines.extraction import extract_file
+from pipelines.extraction import articles_of, extract_file
 from pipelines.files import check_pdf, content_path
-from pipelines.storage import articles_of, page_row
+from pipelines.storage import page_row
 
 
 def ingest_pdf(

@@ -7,20 +7,16 @@ from typing import Any
 
 from crawler.items import PageFailure, PageItem
 from pipelines.archive import Archive
-from pipelines.extraction import page_status
+from pipelines.extraction import articles_of, extraction_fields
 
 
 def page_row(item: PageItem, extractor: str) -> dict:
     """The ``pages`` row of a crawled page: identity, provenance and extraction status."""
-    doc = item.extraction or {}
     file = item.files[0] if item.files else {}
     if item.download_error:
-        status, reason = "download_failed", item.download_error
+        extracted = {"status": "download_failed", "reason": item.download_error}
     else:
-        status = page_status(doc)
-        reason = doc.get("reason") or next(
-            (p.get("reason") for p in doc.get("pages", []) if p.get("reason")), None
-        )
+        extracted = extraction_fields(item.extraction or {}, extractor)
     return {
         "paper": item.paper,
         "date": item.date,
@@ -34,18 +30,9 @@ def page_row(item: PageItem, extractor: str) -> dict:
         "size": file.get("size"),
         "http_status": item.http_status,
         "fetched_at": item.fetched_at,
-        "extractor": extractor if doc.get("pages") else None,
-        "extractor_version": doc.get("extractor_version"),
-        "status": status,
-        "reason": reason,
-        "header": "\n".join(p.get("header") or "" for p in doc.get("pages", [])).strip() or None,
         "hints": json.dumps(item.hints, ensure_ascii=False) if item.hints else None,
+        **extracted,
     }
-
-
-def articles_of(doc: dict | None) -> list[dict]:
-    """All articles of a document, page after page."""
-    return [a for page in (doc or {}).get("pages", []) for a in page.get("articles", [])]
 
 
 class ArchivePipeline:

@@ -124,3 +124,71 @@ def test_demo_builds_the_archive_and_adds_nothing_twice(tmp_path):
     assert db.execute("select count(*) from articles").fetchone()[0] == articles
     dates = [r[0] for r in db.execute("select distinct date from pages order by date")]
     assert dates == ["2023-06-14", "2023-06-15", "2023-06-16"]
+
+
+@pytest.fixture
+def imported(tmp_path, page_pdf) -> Path:
+    """An archive with the sample page imported on two dates (a gap between them)."""
+    path, _ = page_pdf
+    for day in ("2023-06-16", "2023-06-19"):
+        args = [
+            "import",
+            "--paper",
+            "xcrb",
+            "--date",
+            day,
+            "--db",
+            str(tmp_path / "a.db"),
+            "--files",
+            str(tmp_path / "files"),
+            str(path),
+        ]
+        assert CliRunner().invoke(cli, args).exit_code == 0
+    return tmp_path / "a.db"
+
+
+def test_reextract_replaces_old_extractions_and_keeps_ids(imported, tmp_path):
+    db = sqlite3.connect(imported)
+    before = db.execute("select id, title, body from articles order by id").fetchall()
+    db.execute("update pages set extractor_version = '0.0.1' where date = '2023-06-16'")
+    db.execute("update articles set body = 'stale text' where id = ?", [before[0][0]])
+    db.commit()
+    args = ["--db", str(imported), "--files", str(tmp_path / "files")]
+    result = CliRunner().invoke(cli, ["reextract", "--older-than", "0.0.2", *args])
+    assert result.exit_code == 0, result.output
+    assert "1 pages re-extracted: 1 ok" in result.output
+    assert db.execute("select id, title, body from articles order by id").fetchall() == before
+    result = CliRunner().invoke(cli, ["reextract", "--failed-only", *args])
+    assert "0 pages re-extracted: nothing to do" in result.output
+
+
+def test_reindex_rebuilds_search(imported):
+    db = sqlite3.connect(imported)
+    (title,) = db.execute("select title from articles order by id limit 1").fetchone()
+    db.execute("insert into articles_fts(articles_fts) values ('delete-all')")
+    db.commit()
+    result = CliRunner().invoke(cli, ["reindex", "--db", str(imported)])
+    assert result.exit_code == 0
+    count = db.execute("select count(*) from articles").fetchone()[0]
+    assert f"indexed {count} articles" in result.output
+    from pipelines.archive.search import fts_query
+
+    sql = "select count(*) from articles_fts where articles_fts match ?"
+    assert db.execute(sql, [fts_query(title[:2])]).fetchone()[0] >= 2
+
+
+def test_status_shows_coverage_gaps_and_failures(imported):
+    db = sqlite3.connect(imported)
+    db.execute(
+        "insert into failures (paper, date, stage, reason) "
+        "values ('xcrb', '2023-06-17', 'edition', 'no edition: HTTP 404')"
+    )
+    db.commit()
+    result = CliRunner().invoke(cli, ["status", "--db", str(imported)], env={"COLUMNS": "200"})
+    assert result.exit_code == 0
+    assert "2023-06-17, 2023-06-18" in result.output
+    assert "no edition: HTTP 404" in result.output
+    assert db.execute("select date from coverage_gaps").fetchall() == [
+        ("2023-06-17",),
+        ("2023-06-18",),
+    ]

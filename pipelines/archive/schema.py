@@ -117,6 +117,34 @@ TABLES: dict[str, dict] = {
     },
 }
 
+# Views: plain SQL, so `newsarchive status` and Datasette show the same figures.
+VIEWS = {
+    "paper_coverage": """
+select p.paper,
+       min(p.date) as first_date,
+       max(p.date) as last_date,
+       count(distinct p.date) as dates,
+       sum(p.status = 'ok') as pages_ok,
+       sum(p.status != 'ok') as pages_failed,
+       (select count(*) from articles a where a.paper = p.paper) as articles
+from pages p group by p.paper""",
+    # Dates between a paper's first and last archived edition that have no ok page.
+    "coverage_gaps": """
+with recursive span(paper, day, last) as (
+  select paper, min(date), max(date) from pages where status = 'ok' group by paper
+  union all
+  select paper, date(day, '+1 day'), last from span where day < last
+)
+select paper, day as date from span
+where not exists (
+  select 1 from pages p where p.paper = span.paper and p.date = span.day and p.status = 'ok'
+)""",
+    "failure_reasons": """
+select paper, stage, reason, count(*) as failures, min(date) as first_date,
+       max(date) as last_date, max(occurred_at) as last_seen
+from failures group by paper, stage, reason""",
+}
+
 INDEXES = [
     ("articles", ["paper", "date"]),
     ("pages", ["date"]),
@@ -138,3 +166,6 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
             table.create_index(spec["unique"], unique=True, if_not_exists=True)
     for name, columns in INDEXES:
         db[name].create_index(columns, if_not_exists=True)
+    for name, sql in VIEWS.items():
+        if name not in db.view_names() or sql.strip() not in db[name].schema:
+            db.create_view(name, sql.strip(), replace=True)

@@ -80,6 +80,13 @@ def gap_token(char: str) -> str:
     return chr(0xE000 + (cp >> 8)) + chr(0xF100 + (cp & 0xFF))
 
 
+def gap_char(token: str) -> str | None:
+    """The character a gap token stands for, or None when ``token`` is not a gap token."""
+    if len(token) == 2 and "\ue000" <= token[0] < "\uf100" <= token[1] <= "\uf1ff":
+        return chr(((ord(token[0]) - 0xE000) << 8) | (ord(token[1]) - 0xF100))
+    return None
+
+
 def shadow_text(text: str | None) -> str:
     """Return ``text`` as the space-separated tokens that unicode61 indexes."""
     if not text:
@@ -114,19 +121,23 @@ def _phrase(text: str) -> str:
 _ESCAPED_BITS = re.compile(r'\s+|(".*?")')
 
 
-def fts_query(query: str) -> str:
-    """Translate a search-box query into FTS5: every term a phrase, terms ANDed.
-
-    Splits like Datasette's ``escape_fts``: whitespace separates terms and "double quotes"
-    keep a phrase together. The result is left unchanged by ``escape_fts``, so it can be
-    passed where Datasette applies it. A query with no terms gives ``""``, matching nothing.
-    """
+def query_terms(query: str) -> list[str]:
+    """The terms of a search-box query, split like Datasette's ``escape_fts``: whitespace
+    separates terms and "double quotes" keep a phrase (spaces included) together."""
     if query.count('"') % 2:
         query += '"'
     bits = [b for b in _ESCAPED_BITS.split(query) if b and b != '""']
-    phrases = [_phrase(b[1:-1] if b.startswith('"') else b) for b in bits]
-    phrases = [p for p in phrases if p != '""']
-    return " ".join(phrases) or '""'
+    return [b[1:-1] if b.startswith('"') else b for b in bits]
+
+
+def fts_query(query: str) -> str:
+    """Translate a search-box query into FTS5: every term a phrase, terms ANDed.
+
+    The result is left unchanged by Datasette's ``escape_fts``, so it can be passed where
+    Datasette applies it. A query without terms gives ``""``, which matches nothing.
+    """
+    phrases = [_phrase(term) for term in query_terms(query)]
+    return " ".join(p for p in phrases if p != '""') or '""'
 
 
 # FTS5 query syntax: spaces, "strings", the characters that are syntax, anything else (words).

@@ -118,9 +118,9 @@ class Line:
         self.top = min(r.top for r in runs)
         self.bottom = max(r.bottom for r in runs)
         self.base = runs[0].base
-        sizes = Counter(round(c.size, 1) for c in self.chars)
-        self.size = sizes.most_common(1)[0][0]
-        self.font = Counter(c.font for c in self.chars).most_common(1)[0][0]
+        middle = self.chars[len(self.chars) // 2]  # cheaper than a vote, as good on one line
+        self.size = round(middle.size, 1)
+        self.font = middle.font
         self.text = join_line(self.chars)
 
     def __repr__(self) -> str:

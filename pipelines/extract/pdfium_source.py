@@ -77,14 +77,12 @@ def _read_chars(tp: ctypes.c_void_p, content: PageContent, max_chars: int) -> No
         text = "".join(chr(raw.FPDFText_GetUnicode(tp, i)) for i in range(count))
     height = content.height
     rect = raw.FS_RECTF()
-    ox, oy = ctypes.c_double(), ctypes.c_double()
     name_buf = ctypes.create_string_buffer(256)
     flags = ctypes.c_int()
     fonts: dict[bytes, str] = {}
     chars = content.chars
     pending_space = 0
     loose_box = raw.FPDFText_GetLooseCharBox
-    origin = raw.FPDFText_GetCharOrigin
     font_size = raw.FPDFText_GetFontSize
     font_info = raw.FPDFText_GetFontInfo
     get_matrix = raw.FPDFText_GetMatrix
@@ -99,20 +97,19 @@ def _read_chars(tp: ctypes.c_void_p, content: PageContent, max_chars: int) -> No
         elif ch < " " or ch == "\ufffd":
             content.unmapped += ch == "\ufffd"
             continue
-        get_matrix(tp, i, matrix)
+        get_matrix(tp, i, matrix)  # f is the baseline of upright text
         if abs(matrix.b) > 0.05 * abs(matrix.a) or matrix.a <= 0:
             continue  # rotated text (margin notes, vertical stamps) is not page text
         size = font_size(tp, i) * math.hypot(matrix.c, matrix.d)  # Tf size times Tm scale
         if size <= 0:
             continue
         loose_box(tp, i, rect)
-        origin(tp, i, ox, oy)
         font_info(tp, i, name_buf, 256, flags)
         key = name_buf.value
         font = fonts.get(key)
         if font is None:
             font = fonts[key] = decode_font_name(key)
-        chars.append(Char(ch, rect.left, rect.right, height - oy.value, size, font, pending_space))
+        chars.append(Char(ch, rect.left, rect.right, height - matrix.f, size, font, pending_space))
         pending_space = 0
     for i in range(0, count, 16):  # a sample is enough to see a missing Unicode map
         content.unmapped += raw.FPDFText_HasUnicodeMapError(tp, i) * 16

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 # Han, kana, CJK symbols and punctuation, full-width forms, and the quotes, dashes and dots
 # that Chinese text sets full width. Ranges are inclusive.
 _CJK_RANGES = (
@@ -22,6 +24,7 @@ _CJK_RANGES = (
 _CJK_EXTRA = frozenset("“”‘’…—·□■○●◆◇△▲☆★")
 
 
+@lru_cache(maxsize=8192)
 def is_cjk(ch: str) -> bool:
     """True for a glyph that Chinese/Japanese text sets without spaces around it."""
     if ch in _CJK_EXTRA:

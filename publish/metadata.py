@@ -1,0 +1,132 @@
+"""Datasette metadata for archive.db, generated from the database itself.
+
+Table configuration (search index, facets, sort order, label columns), the ranked-search
+canned query, and descriptions of the papers from the ``papers`` table. Generated when the
+server starts: a paper added later shows up after a restart.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from markupsafe import escape
+
+from pipelines.archive.search import FTS_TABLE
+
+TITLE = "newsarchive"
+FACETS = ["paper", "date", "page_no"]
+SEARCH_LIMIT = 100
+
+SEARCH_SQL = f"""\
+select
+  a.id,
+  a.title,
+  a.paper,
+  coalesce(pp.name, a.paper) as paper_name,
+  a.date,
+  a.page_no,
+  pg.page_name,
+  newsarchive_snippet(:q, a.body, a.captions, a.byline) as snippet,
+  round(-hits.rank, 3) as score,
+  a.page_id,
+  pg.pdf_url
+from (
+  select articles.id as id, {FTS_TABLE}.rank as rank
+  from {FTS_TABLE} join articles on articles.id = {FTS_TABLE}.rowid
+  where {FTS_TABLE} match newsarchive_query(:q)
+    and (:paper = '' or articles.paper = :paper)
+    and (:date_from = '' or articles.date >= :date_from)
+    and (:date_to = '' or articles.date <= :date_to)
+    and (:page_no = '' or articles.page_no = :page_no)
+  order by {FTS_TABLE}.rank
+  limit {SEARCH_LIMIT}
+) hits
+join articles a on a.id = hits.id
+left join pages pg on pg.id = a.page_id
+left join papers pp on pp.id = a.paper
+order by hits.rank"""
+
+SEARCH_HELP = (
+    "<p>Search finds the exact characters you type, in titles, bylines, text and captions: "
+    "疫情, 魏都区, a single character such as 疫, or a long phrase. Several words separated "
+    "by spaces must all occur. English words match whole words, case-insensitive; put a "
+    'phrase in "double quotes". For OR, NOT and NEAR add <code>&amp;_searchmode=raw</code>, '
+    'e.g. <code>疫情 OR 气凝胶</code>. <a href="{search}">Ranked search with highlighted '
+    "snippets</a>.</p>"
+)
+
+
+def read_papers(db_path: str | Path) -> list[dict]:
+    """The rows of the ``papers`` table (empty when the database has none yet)."""
+    uri = f"{Path(db_path).resolve().as_uri()}?mode=ro"
+    try:
+        conn = sqlite3.connect(uri, uri=True)
+    except sqlite3.Error:
+        return []
+    try:
+        conn.row_factory = sqlite3.Row
+        return [dict(r) for r in conn.execute("select * from papers order by id")]
+    except sqlite3.Error:
+        return []
+    finally:
+        conn.close()
+
+
+def papers_html(papers: list[dict]) -> str:
+    """The papers as an escaped HTML list: name, description, link to the paper's site."""
+    items = []
+    for paper in papers:
+        name = escape(paper.get("name") or paper["id"])
+        text = f"<strong>{name}</strong>"
+        if paper.get("description"):
+            text += f" — {escape(paper['description'])}"
+        link = paper.get("homepage") or paper.get("base_url")
+        if link:
+            text += f' (source: <a href="{escape(link)}">{escape(link)}</a>)'
+        items.append(f"<li>{text}</li>")
+    return f"<ul class=\"newsarchive-papers\">{''.join(items)}</ul>" if items else ""
+
+
+def build_metadata(
+    db_path: str | Path, database: str = "archive", files_dir: str | Path | None = None
+) -> dict:
+    """The metadata dict for Datasette (0.65: table configuration lives here)."""
+    papers = read_papers(db_path)
+    search_url = f"/{database}/search"
+    names = ", ".join(p.get("name") or p["id"] for p in papers)
+    return {
+        "title": TITLE,
+        "description": "Regional newspaper pages and articles, archived from e-paper PDFs.",
+        "plugins": {"newsarchive": {"files_dir": str(files_dir) if files_dir else None}},
+        "databases": {
+            database: {
+                "description_html": papers_html(papers),
+                "source": f"e-paper sites of {names}" if names else "e-paper sites",
+                "tables": {
+                    "articles": {
+                        "description_html": SEARCH_HELP.format(search=search_url),
+                        "fts_table": FTS_TABLE,
+                        "fts_pk": "id",
+                        "sort_desc": "date",
+                        "facets": FACETS,
+                        "label_column": "title",
+                    },
+                    "pages": {"sort_desc": "date", "facets": FACETS, "label_column": "page_name"},
+                    "papers": {"label_column": "name"},
+                    "crawl_runs": {"sort_desc": "started_at"},
+                    "failures": {"sort_desc": "occurred_at", "facets": ["paper", "stage"]},
+                },
+                "queries": {
+                    "search": {
+                        "title": "Ranked search · 全文检索",
+                        "description": "Articles ordered by relevance (title counts most), "
+                        f"the best {SEARCH_LIMIT} hits with highlighted snippets.",
+                        "sql": SEARCH_SQL,
+                        "params": ["q", "paper", "date_from", "date_to", "page_no"],
+                        "hide_sql": True,
+                    }
+                },
+            }
+        },
+    }

@@ -1,0 +1,103 @@
+"""The newsarchive Datasette plugin (entry point ``datasette: newsarchive``).
+
+* Search: for a table whose ``fts_table`` is the archive's index, ``?_search=`` and
+  ``?_search_<column>=`` are translated into phrases of the shadow tokens before they reach
+  FTS5 (escaped and raw mode), so Chinese queries match exactly; see :func:`filters_from_request`.
+* SQL functions used by the ranked-search canned query: ``newsarchive_query(q)``,
+  ``newsarchive_query_raw(q)``, ``newsarchive_snippet(q, text, …)``,
+  ``newsarchive_highlight(text, q)``.
+* Templates get ``article`` (the article page) and ``newsarchive_papers`` (the search form),
+  and the Jinja filters ``newsarchive_marks`` and ``newsarchive_highlight``.
+* ``/-/newsarchive/pdf/<page_id>`` serves a page's archived PDF (or redirects to its source).
+"""
+
+from __future__ import annotations
+
+from datasette import hookimpl
+from datasette.filters import FilterArguments
+
+from pipelines.archive.search import FTS_TABLE, fts_query, fts_query_raw
+from publish import pages
+from publish.highlight import highlight, marks_to_html, snippet
+
+
+def _snippet(query, *texts):
+    return snippet(query or "", *texts)
+
+
+def _highlight(text, query):
+    return highlight(text, query or "")
+
+
+@hookimpl
+def prepare_connection(conn):
+    """Register the SQL functions of the ranked search on every connection."""
+    conn.create_function("newsarchive_query", 1, lambda q: fts_query(q or ""), deterministic=True)
+    conn.create_function(
+        "newsarchive_query_raw", 1, lambda q: fts_query_raw(q or ""), deterministic=True
+    )
+    conn.create_function("newsarchive_snippet", -1, _snippet, deterministic=True)
+    conn.create_function("newsarchive_highlight", 2, _highlight, deterministic=True)
+
+
+@hookimpl(trylast=True)
+def filters_from_request(request, database, table, datasette):
+    """Replace the query text of Datasette's own search filter with its translation.
+
+    Datasette's ``search_filters`` adds ``id in (select rowid from articles_fts where
+    articles_fts match escape_fts(:search))`` (``:search`` alone in raw mode, ``:search_<i>``
+    for ``?_search_<column>=``). This hook runs after it and, for the archive's index only,
+    supplies those parameters already translated: phrases of shadow tokens, which
+    ``escape_fts`` leaves unchanged, or the raw query with its operators kept.
+    """
+    if datasette.table_metadata(database, table).get("fts_table") != FTS_TABLE:
+        return None
+    args = request.args
+    if args.get("_fts_table") not in (None, FTS_TABLE):
+        return None
+    raw = datasette.table_metadata(database, table).get("searchmode") == "raw"
+    raw = {"raw": True, "escaped": False}.get(args.get("_searchmode"), raw)
+    translate = fts_query_raw if raw else fts_query
+    keys = [k for k in args if k.startswith("_search") and k != "_searchmode"]
+    params = {}
+    if "_search" in keys:
+        if args["_search"].strip():
+            params["search"] = translate(args["_search"])
+    else:
+        for i, key in enumerate(keys):
+            if args[key].strip():
+                params[f"search_{i}"] = translate(args[key])
+    return FilterArguments([], params=params)
+
+
+@hookimpl
+def render_cell(value, column, table, database, datasette):
+    """Show the ⟦ ⟧ hit marks of a ``snippet`` column (query results) as ``<mark>``."""
+    if table is None and column == "snippet" and isinstance(value, str):
+        return marks_to_html(value)
+    return None
+
+
+@hookimpl
+def prepare_jinja2_environment(env):
+    """Jinja filters for the templates: marks to ``<mark>``, highlight a text."""
+    env.filters["newsarchive_marks"] = marks_to_html
+    env.filters["newsarchive_highlight"] = lambda text, q: marks_to_html(_highlight(text, q))
+
+
+@hookimpl
+def extra_template_vars(view_name, database, table, request, datasette):
+    """The article for the article page; the papers for the search form."""
+    if request is None or database is None:
+        return None
+    if view_name == "row" and table == "articles":
+        return pages.article_vars(datasette, database, request)
+    if view_name == "database":  # the canned query pages render with view_name "database"
+        return pages.search_vars(datasette, database)
+    return None
+
+
+@hookimpl
+def register_routes():
+    """The page PDF route."""
+    return [(r"^/-/newsarchive/pdf/(?P<database>[^/]+)/(?P<page_id>\d+)$", pages.page_pdf)]
