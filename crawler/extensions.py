@@ -30,6 +30,10 @@ class RunRecorder:
     def spider_opened(self, spider) -> None:
         self.started = time.monotonic()
         args = {"paper": spider.paper.id, "start": spider.start_day, "end": spider.end}
+        if spider.paper.ignore_robots:
+            args["robots"] = f"ignored: {spider.paper.ignore_robots}"
+        if spider.refresh:
+            args["refresh"] = True
         with Archive(self.crawler.settings.get("ARCHIVE_DB")) as archive:
             self.run_id = archive.start_run(spider.paper.id, args)
         self.crawler.stats.set_value("newsarchive/run_id", self.run_id)

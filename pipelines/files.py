@@ -61,8 +61,10 @@ class PdfFilesPipeline(FilesPipeline):
     def get_media_requests(self, item: Any, info) -> list[Request]:
         if not isinstance(item, PageItem):
             return []
+        # The spider marks papers whose registry entry overrides robots.txt.
+        meta = {"dont_obey_robotstxt": True} if info.spider.paper.ignore_robots else {}
         return [
-            Request(url, headers={"Referer": item.page_url}, callback=NO_CALLBACK)
+            Request(url, headers={"Referer": item.page_url}, meta=meta, callback=NO_CALLBACK)
             for url in item.file_urls
         ]
 

@@ -15,6 +15,8 @@ def page_row(item: PageItem, extractor: str) -> dict:
     file = item.files[0] if item.files else {}
     if item.download_error:
         extracted = {"status": "download_failed", "reason": item.download_error}
+    elif item.extraction is None:  # extraction is off: `newsarchive reextract` does it later
+        extracted = {"status": "pending", "reason": "not extracted yet"}
     else:
         extracted = extraction_fields(item.extraction or {}, extractor)
     return {
@@ -76,7 +78,9 @@ class ArchivePipeline:
         if isinstance(item, PageItem):
             row = page_row(item, self.extractor)
             self.archive.save_page(row, articles_of(item.extraction), run_id=run_id)
-            ok = row["status"] == "ok"
-            stats.inc_value("newsarchive/pages_ok" if ok else "newsarchive/pages_failed")
+            if row["status"] in ("ok", "pending"):
+                stats.inc_value("newsarchive/pages_ok")
+            else:
+                stats.inc_value("newsarchive/pages_failed")
             stats.inc_value("newsarchive/bytes", row["size"] or 0)
         return item

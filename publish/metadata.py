@@ -81,8 +81,8 @@ def papers_html(papers: list[dict]) -> str:
         text = f"<strong>{name}</strong>"
         if paper.get("description"):
             text += f" — {escape(paper['description'])}"
-        link = paper.get("homepage") or paper.get("base_url")
-        if link:
+        link = paper.get("homepage") or paper.get("base_url") or ""
+        if link.startswith(("http://", "https://")):
             text += f' (source: <a href="{escape(link)}">{escape(link)}</a>)'
         items.append(f"<li>{text}</li>")
     return f"<ul class=\"newsarchive-papers\">{''.join(items)}</ul>" if items else ""

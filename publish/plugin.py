@@ -21,6 +21,12 @@ from publish import pages
 from publish.highlight import highlight, marks_to_html, snippet
 
 
+def safe_url(url: str | None) -> str:
+    """``url`` when it is http(s), else "" (no javascript: links from crawled data)."""
+    url = (url or "").strip()
+    return url if url.lower().startswith(("http://", "https://")) else ""
+
+
 def _snippet(query, *texts):
     return snippet(query or "", *texts)
 
@@ -80,9 +86,10 @@ def render_cell(value, column, table, database, datasette):
 
 @hookimpl
 def prepare_jinja2_environment(env):
-    """Jinja filters for the templates: marks to ``<mark>``, highlight a text."""
+    """Jinja filters for the templates: marks to ``<mark>``, highlight a text, safe links."""
     env.filters["newsarchive_marks"] = marks_to_html
     env.filters["newsarchive_highlight"] = lambda text, q: marks_to_html(_highlight(text, q))
+    env.filters["newsarchive_safe_url"] = safe_url
 
 
 @hookimpl

@@ -251,3 +251,32 @@ async def test_a_full_files_store_stops_the_crawl_and_keeps_the_archive(
     pages, articles = archive_content(db)
     assert [p for p in pages if p[0] == "2023-06-15"] == before[0]
     assert [a for a in articles if a[0] == "2023-06-15"] == before[1]
+
+
+@deferred_f_from_coro_f
+async def test_robots_txt_is_obeyed_unless_the_registry_overrides_it(tmp_path):
+    root = tmp_path / "site"
+    build_site(root, dates=[DATES[0]], pages=2)
+    (root / "robots.txt").write_text("User-agent: *\nDisallow: /\n")
+    registry = tmp_path / "papers.toml"
+    entry = (
+        '[xcrb]\nname = "许昌日报"\nfamily = "founder_col"\nbase_url = "http://x/xcrb/"\n'
+        'first_date = "2020-01-01"\n'
+    )
+    registry.write_text(entry)
+    day = dict(start=str(DATES[0]), end=str(DATES[0]))
+    with LocalSite(root) as site:
+        obeying = tmp_path / "obeying"
+        await run_spider(obeying, paper="xcrb", papers=str(registry),
+                         base_url=f"{site.url}/xcrb/", **day)
+        assert rows(obeying / "archive.db", "select count(*) from pages") == [(0,)]
+        ((reason,),) = rows(obeying / "archive.db", "select reason from failures")
+        assert "robots.txt" in reason
+        registry.write_text(entry + 'ignore_robots = "the site blocks every robot"\n')
+        ignoring = tmp_path / "ignoring"
+        await run_spider(ignoring, paper="xcrb", papers=str(registry),
+                         base_url=f"{site.url}/xcrb/", **day)
+    db = ignoring / "archive.db"
+    assert rows(db, "select status from pages") == [("ok",), ("ok",)]
+    ((args,),) = rows(db, "select args from crawl_runs")
+    assert json.loads(args)["robots"] == "ignored: the site blocks every robot"

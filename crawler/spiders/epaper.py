@@ -152,6 +152,8 @@ class EpaperSpider(scrapy.Spider):
         if status == 403:
             self.floor = max(self.floor or day, day + timedelta(days=1))
             return
+        if not self.family.daily:
+            return
         self.missing.add(day)
         limit = self.settings.getint("EDITION_MISSING_DAYS_LIMIT", 31)
         if all(day + timedelta(days=i) in self.missing for i in range(limit)):

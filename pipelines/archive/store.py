@@ -73,10 +73,11 @@ class Archive:
         return rows[0] if rows else None
 
     def archived_pages(self, paper: str, start: str, end: str) -> set[tuple[str, int]]:
-        """(date, page_no) of pages archived with status ok between start and end."""
+        """(date, page_no) of pages archived between start and end: status ok, or pending
+        (PDF stored, extraction left to ``newsarchive reextract``)."""
         rows = self.db.execute(
             "select date, page_no from pages where paper = ? and date between ? and ? "
-            "and status = 'ok'",
+            "and status in ('ok', 'pending')",
             [paper, start, end],
         ).fetchall()
         return {(d, n) for d, n in rows}
@@ -97,19 +98,21 @@ class Archive:
     ) -> int:
         """Store one page and its articles atomically; return the page id.
 
-        ``page`` has at least paper, date, page_no and status. A status other than ``ok`` is
-        also recorded in ``failures``; and when the page is already archived with status ok,
-        nothing is replaced: the archived id is returned.
+        ``page`` has at least paper, date, page_no and status. A status other than ``ok`` or
+        ``pending`` is also recorded in ``failures``. When the page is already archived with
+        status ok, a failed attempt replaces nothing, and neither does a ``pending`` one (PDF
+        stored, not extracted) of the same PDF: the archived id is returned.
         """
         articles = list(articles)
-        failed = page.get("status") != "ok"
+        status = page.get("status")
         with self.db.atomic():
             existing = self.page(page["paper"], page["date"], page["page_no"])
-            if failed:
-                stage = "download" if page.get("status") == "download_failed" else "extract"
-                reason = page.get("reason") or page.get("status") or "failed"
+            if status not in ("ok", "pending"):
+                stage = "download" if status == "download_failed" else "extract"
+                reason = page.get("reason") or status or "failed"
                 self._failure(page, stage=stage, reason=reason, run_id=run_id)
-                if existing and existing["status"] == "ok":
+            if existing and existing["status"] == "ok" and status != "ok":
+                if status != "pending" or page.get("sha256") == existing["sha256"]:
                     return existing["id"]
             row = {k: _column_value(v) for k, v in page.items()}
             table = self.db["pages"]

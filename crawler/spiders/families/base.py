@@ -76,6 +76,9 @@ class Family:
     page_link_selectors: tuple[str, ...] = ("a#pageLink",)
     #: CSS selectors of article links listed on a page (kept as hints).
     hint_selectors: tuple[str, ...] = ()
+    #: Dailies: a long run of dates without an edition means the site's archive ends there.
+    #: Weeklies and historic titles have long gaps, so their families turn this off.
+    daily = True
 
     def issue_url(self, paper: Paper, day: date) -> str:
         """URL of the edition's first page."""

@@ -42,6 +42,7 @@ def title_issue_dates(response: TextResponse) -> list[date]:
 
 class ChronAm(Family):
     name = "chronam"
+    daily = False  # historic titles: weeklies, and gaps of months in the digitised run
 
     def issue_url(self, paper: Paper, day: date) -> str:
         if not paper.lccn:
