@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from datasette import hookimpl
 from datasette.filters import FilterArguments
+from datasette.utils import to_css_class
 
 from pipelines.archive.search import FTS_TABLE, fts_query, fts_query_raw
 from publish import pages
@@ -93,13 +94,13 @@ def prepare_jinja2_environment(env):
 
 
 @hookimpl
-def extra_template_vars(view_name, database, table, request, datasette):
+def extra_template_vars(template, view_name, database, table, request, datasette):
     """The article for the article page; the papers for the search form."""
     if request is None or database is None:
         return None
     if view_name == "row" and table == "articles":
         return pages.article_vars(datasette, database, request)
-    if view_name == "database":  # the canned query pages render with view_name "database"
+    if template == f"query-{to_css_class(database)}-search.html":
         return pages.search_vars(datasette, database)
     return None
 

@@ -29,35 +29,34 @@ class Glyph(Protocol):
     sp: int  # 0: nothing before; 1: generated space hint; 2: a space glyph before
 
 
-def _segments(glyphs: Sequence[Glyph]) -> list[list[Glyph]]:
-    """Split a line at very wide gaps (title halves, header items)."""
-    out: list[list[Glyph]] = [[glyphs[0]]]
-    for prev, cur in zip(glyphs, glyphs[1:], strict=False):
-        em = max(prev.size, cur.size) or 1.0
-        if (cur.x0 - prev.x1) / em >= WIDE_GAP_EM:
-            out.append([cur])
-        else:
-            out[-1].append(cur)
+def _gaps(glyphs: Sequence[Glyph]) -> list[float]:
+    """Gap before each glyph after the first, in em of the larger of the two sizes."""
+    out = []
+    prev = glyphs[0]
+    for cur in glyphs[1:]:
+        em = prev.size if prev.size > cur.size else cur.size
+        out.append((cur.x0 - prev.x1) / (em or 1.0))
+        prev = cur
     return out
 
 
-def _join_segment(glyphs: list[Glyph]) -> str:
-    pairs = list(zip(glyphs, glyphs[1:], strict=False))
-    gaps = [(b.x0 - a.x1) / (max(a.size, b.size) or 1.0) for a, b in pairs]
+def _join_segment(glyphs: Sequence[Glyph], gaps: Sequence[float]) -> str:
+    """Text of glyphs with no very wide gap; ``gaps[i]`` precedes ``glyphs[i + 1]``."""
     cjk = [is_cjk(g.text[0]) for g in glyphs]
-    cjk_gaps = [g for i, g in enumerate(gaps) if cjk[i] and cjk[i + 1]]
-    lat_gaps = [g for i, g in enumerate(gaps) if not cjk[i] and not cjk[i + 1] and not pairs[i][1].sp]
+    pairs = range(len(gaps))
+    cjk_gaps = [gaps[i] for i in pairs if cjk[i] and cjk[i + 1]]
+    lat_gaps = [gaps[i] for i in pairs if not (cjk[i] or cjk[i + 1] or glyphs[i + 1].sp)]
     m_cjk = median(cjk_gaps) if cjk_gaps else 0.0
     m_lat = median(lat_gaps) if lat_gaps else 0.0
-    m_all = median(gaps) if gaps else 0.0
+    m_all = max(median(gaps), 0.0) if gaps else 0.0
     parts = [glyphs[0].text]
-    for i, (_a, b) in enumerate(pairs):
-        gap = gaps[i]
+    for i in pairs:
+        gap, b = gaps[i], glyphs[i + 1]
         if cjk[i] and cjk[i + 1]:
             excess = gap - m_cjk
             space = excess > CJK_SPACE_EM or (b.sp == 2 and excess > CJK_GLYPH_SPACE_EM)
         elif cjk[i] or cjk[i + 1]:
-            space = gap - max(m_all, 0.0) > MIXED_SPACE_EM
+            space = gap - m_all > MIXED_SPACE_EM
         else:
             space = b.sp > 0 or gap > max(LATIN_SPACE_EM, m_lat + 0.12)
         if space:
@@ -67,10 +66,19 @@ def _join_segment(glyphs: list[Glyph]) -> str:
 
 
 def join_line(glyphs: Sequence[Glyph]) -> str:
-    """Text of one line from its glyphs sorted left to right."""
+    """Text of one line from its glyphs sorted left to right; pieces separated by very
+    wide gaps (title halves, header items) are joined by one space."""
     if not glyphs:
         return ""
-    return " ".join(_join_segment(seg) for seg in _segments(glyphs))
+    gaps = _gaps(glyphs)
+    pieces = []
+    start = 0
+    for i, gap in enumerate(gaps):
+        if gap >= WIDE_GAP_EM:
+            pieces.append(_join_segment(glyphs[start:i + 1], gaps[start:i]))
+            start = i + 1
+    pieces.append(_join_segment(glyphs[start:], gaps[start:]))
+    return " ".join(pieces)
 
 
 def join_lines(first: str, second: str) -> str:
