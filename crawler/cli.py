@@ -180,15 +180,16 @@ def extract(pdfs, fmt, source) -> None:
 
 @cli.command()
 @DB_OPTION
+@FILES_OPTION
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8001, show_default=True)
-def serve(db, host, port) -> None:
-    """Serve the archive with Datasette (search, facets, CSV/JSON)."""
+def serve(db, files, host, port) -> None:
+    """Serve the archive with Datasette (search, facets, page PDFs, CSV/JSON)."""
     _existing(db)
     from publish.server import serve as serve_datasette
 
     click.echo(f"Serving {db} on http://{host}:{port}/")
-    serve_datasette(db, host=host, port=port)
+    serve_datasette(db, host=host, port=port, files_dir=files)
 
 
 @cli.command()
@@ -225,7 +226,7 @@ def demo(db, files, serve, port) -> None:
         from publish.server import serve as serve_datasette
 
         click.echo(f"Serving {db} on http://127.0.0.1:{port}/ (Ctrl-C to stop)")
-        serve_datasette(db, host="127.0.0.1", port=port)
+        serve_datasette(db, host="127.0.0.1", port=port, files_dir=files)
 
 
 @cli.command()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime
 import errno
 import json
@@ -10,6 +11,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -267,16 +269,59 @@ async def test_robots_txt_is_obeyed_unless_the_registry_overrides_it(tmp_path):
     day = dict(start=str(DATES[0]), end=str(DATES[0]))
     with LocalSite(root) as site:
         obeying = tmp_path / "obeying"
-        await run_spider(obeying, paper="xcrb", papers=str(registry),
-                         base_url=f"{site.url}/xcrb/", **day)
+        await run_spider(
+            obeying, paper="xcrb", papers=str(registry), base_url=f"{site.url}/xcrb/", **day
+        )
         assert rows(obeying / "archive.db", "select count(*) from pages") == [(0,)]
         ((reason,),) = rows(obeying / "archive.db", "select reason from failures")
         assert "robots.txt" in reason
         registry.write_text(entry + 'ignore_robots = "the site blocks every robot"\n')
         ignoring = tmp_path / "ignoring"
-        await run_spider(ignoring, paper="xcrb", papers=str(registry),
-                         base_url=f"{site.url}/xcrb/", **day)
+        await run_spider(
+            ignoring, paper="xcrb", papers=str(registry), base_url=f"{site.url}/xcrb/", **day
+        )
     db = ignoring / "archive.db"
     assert rows(db, "select status from pages") == [("ok",), ("ok",)]
     ((args,),) = rows(db, "select args from crawl_runs")
     assert json.loads(args)["robots"] == "ignored: the site blocks every robot"
+
+
+@deferred_f_from_coro_f
+async def test_datasette_reads_while_the_crawler_writes(sample_root, tmp_path):
+    from publish.server import build_datasette
+
+    db = tmp_path / "archive.db"
+    from pipelines.archive import Archive
+
+    Archive(db).close()  # the schema exists before Datasette opens the file
+    datasette = build_datasette(db, files_dir=tmp_path / "files")
+    statuses, counts, stop = [], [], threading.Event()
+
+    def read_until_stopped() -> None:
+        async def loop() -> None:
+            while not stop.is_set():
+                response = await datasette.client.get("/archive/articles.json?_size=5")
+                statuses.append(response.status_code)
+                if response.status_code == 200:
+                    counts.append(response.json()["filtered_table_rows_count"])
+                await asyncio.sleep(0.01)
+
+        asyncio.run(loop())
+
+    reader = threading.Thread(target=read_until_stopped)
+    reader.start()
+    try:
+        with LocalSite(sample_root) as site:
+            await run_spider(
+                tmp_path,
+                paper="xcrb",
+                start=str(DATES[0]),
+                end=str(DATES[-1]),
+                base_url=f"{site.url}/xcrb/",
+            )
+    finally:
+        stop.set()
+        reader.join()
+    assert statuses and set(statuses) == {200}
+    assert counts == sorted(counts) and counts[-1] > counts[0]  # it saw the archive grow
+    assert rows(db, "select count(*) from pages where status = 'ok'") == [(24,)]

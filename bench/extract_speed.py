@@ -1,0 +1,94 @@
+"""Extraction speed on generated broadsheet pages: ours (pypdfium2, pdfplumber) vs naive.
+
+Run: ``.venv/bin/python bench/extract_speed.py [--pages N] [--rounds R]``
+
+All three run in this one process over the same page files (each page is its own PDF, as a
+crawler sees them). Peak RSS is measured in a fresh worker process that extracts every page
+with the default source, the way the crawl's process pool runs it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import pdfplumber  # noqa: E402
+
+from crawler.demo.editions import broadsheet_specs  # noqa: E402
+from crawler.demo.typesetter import typeset_page  # noqa: E402
+from pipelines.extract import extract_pdf  # noqa: E402
+
+WORKER = """
+import resource, sys
+sys.path.insert(0, {root!r})
+from pipelines.extract import extract_pdf
+for path in sys.argv[1:]:
+    extract_pdf(path)
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+def naive(path: Path) -> str:
+    with pdfplumber.open(path) as pdf:
+        return "\n".join(page.extract_text() or "" for page in pdf.pages)
+
+
+def rate(func, paths: list[Path], rounds: int) -> float:
+    """Pages per second, best of ``rounds`` passes over all pages."""
+    best = float("inf")
+    for _ in range(rounds):
+        started = time.perf_counter()
+        for path in paths:
+            func(path)
+        best = min(best, time.perf_counter() - started)
+    return len(paths) / best
+
+
+def worker_peak_rss(paths: list[Path]) -> float:
+    """Peak RSS (MiB) of a fresh worker process extracting every page."""
+    out = subprocess.run(
+        [sys.executable, "-c", WORKER.format(root=str(ROOT)), *map(str, paths)],
+        check=True, capture_output=True, text=True,
+    )
+    return int(out.stdout.split()[-1]) / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pages", type=int, default=16)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        paths = []
+        glyphs = 0
+        for i, spec in enumerate(broadsheet_specs(args.pages, seed=args.seed)):
+            path = Path(tmp) / f"page{i}.pdf"
+            truth = typeset_page(spec, str(path))
+            glyphs += sum(len(a["body"]) for a in truth["articles"])
+            paths.append(path)
+        extract_pdf(paths[0])  # warm imports and caches (wordfreq, fonts)
+        ours = rate(lambda p: extract_pdf(p, source="pypdfium2"), paths, args.rounds)
+        plumber = rate(lambda p: extract_pdf(p, source="pdfplumber"), paths, 1)
+        baseline = rate(naive, paths, 1)
+        rss = worker_peak_rss(paths)
+    print(f"{args.pages} generated pages (seed {args.seed}), ~{glyphs // args.pages} body "
+          f"glyphs a page; self RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024} MiB")
+    print(f"{'extractor':34} {'pages/s':>8} {'vs naive':>9}")
+    for name, value in (("ours, pypdfium2 chars (default)", ours),
+                        ("ours, pdfplumber chars", plumber),
+                        ("naive pdfplumber extract_text()", baseline)):
+        print(f"{name:34} {value:8.1f} {value / baseline:8.1f}x")
+    print(f"peak RSS of a worker extracting all pages: {rss:.0f} MiB")
+
+
+if __name__ == "__main__":
+    main()

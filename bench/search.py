@@ -1,0 +1,383 @@
+"""Search benchmark: index size, build time, and latency through Datasette.
+
+    .venv/bin/python bench/search.py                     # 1,000,000 articles
+    .venv/bin/python bench/search.py --articles 20000    # a quick run
+
+Builds a synthetic archive under bench/out/ (not committed): articles of about 1,000
+characters, Chinese words drawn by frequency from wordfreq's word list with punctuation and
+paragraphs, English sentences mixed in, and a few rare phrases sprinkled in. Articles are
+loaded with plain SQL, then the search index is built by ``rebuild_index`` (what
+``newsarchive reindex`` runs). Prints:
+
+* index size over the article text it covers (UTF-8 bytes of title, byline, body, captions);
+* index build time, and the cost of the index in ``Archive.save_page`` (one 10-article page);
+* for 20 queries: hits through Datasette's JSON API compared with ``instr()`` ground truth,
+  and p50/p95 latency of the JSON API and of the ranked search page (real HTTP, uvicorn on
+  127.0.0.1, warm cache).
+"""
+
+from __future__ import annotations
+
+import argparse
+import bisect
+import itertools
+import json
+import multiprocessing
+import os
+import random
+import re
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from pipelines.archive import Archive  # noqa: E402
+from pipelines.archive.search import (  # noqa: E402
+    FTS_TABLE,
+    fts_query,
+    normalize,
+    query_terms,
+    rebuild_index,
+)
+
+PAPERS = ["xcrb", "hnrb", "zzrb", "lyrb", "kfrb"]
+RARE = ["营商环境", "党的二十大", "纳米气凝胶毡", "魏都区", "5G网络", "５Ｇ基站", "疫情防控"]
+ENGLISH_RARE = ["business environment", "aerogel"]
+QUERIES_2 = ["疫情", "发展", "中国", "经济", "企业", "环境", "建设", "市场", "教育", "许昌"]
+QUERIES_OTHER = [
+    "营商环境",
+    "魏都区",
+    "党的二十大",
+    "纳米气凝胶毡",
+    "疫",
+    "许昌 营商环境",
+    "business",
+    '"business environment"',
+    "５Ｇ",
+    "5G网络",
+]
+QUERIES = QUERIES_2 + QUERIES_OTHER
+_CJK_WORD = re.compile(r"[\u4e00-\u9fff]+")
+_LATIN_WORD = re.compile(r"[a-z]+")
+
+
+class Vocabulary:
+    """Words with cumulative frequencies, for fast weighted sampling."""
+
+    def __init__(self, lang: str, pattern: re.Pattern, size: int):
+        import wordfreq
+
+        freq = wordfreq.get_frequency_dict(lang)
+        items = sorted(
+            ((w, f) for w, f in freq.items() if pattern.fullmatch(w)), key=lambda kv: -kv[1]
+        )[:size]
+        self.words = [w for w, _ in items]
+        self.cum = list(itertools.accumulate(f for _, f in items))
+
+    def sample(self, rng: random.Random, k: int) -> list[str]:
+        return rng.choices(self.words, cum_weights=self.cum, k=k)
+
+
+_VOCAB: dict[str, Vocabulary] = {}
+
+
+def vocab(lang: str) -> Vocabulary:
+    if lang not in _VOCAB:
+        _VOCAB[lang] = (
+            Vocabulary("zh", _CJK_WORD, 60000) if lang == "zh" else Vocabulary("en", _LATIN_WORD, 30000)
+        )
+    return _VOCAB[lang]
+
+
+def chinese_sentence(rng: random.Random) -> str:
+    clauses = []
+    for _ in range(rng.randint(1, 4)):
+        words = vocab("zh").sample(rng, rng.randint(4, 12))
+        if rng.random() < 0.08:
+            words.insert(rng.randrange(len(words) + 1), rng.choice(RARE))
+        clauses.append("".join(words))
+    return "，".join(clauses) + rng.choice("。。。！？")
+
+
+def english_sentence(rng: random.Random) -> str:
+    words = vocab("en").sample(rng, rng.randint(6, 14))
+    if rng.random() < 0.2:
+        words.insert(rng.randrange(len(words) + 1), rng.choice(ENGLISH_RARE))
+    return " ".join(words).capitalize() + ". "
+
+
+def article(rng: random.Random, target: int = 1000) -> dict:
+    """One synthetic article of about ``target`` characters."""
+    paragraphs, size = [], 0
+    while size < target:
+        sentences = [
+            english_sentence(rng) if rng.random() < 0.1 else chinese_sentence(rng)
+            for _ in range(rng.randint(2, 5))
+        ]
+        paragraphs.append("".join(sentences).strip())
+        size += len(paragraphs[-1])
+    captions = ["".join(vocab("zh").sample(rng, 6)) + " 记者 摄" for _ in range(rng.randint(0, 2))]
+    return {
+        "title": "".join(vocab("zh").sample(rng, rng.randint(3, 8))),
+        "byline": "本报记者 " + "".join(vocab("zh").sample(rng, 1)),
+        "body": "\n".join(paragraphs),
+        "captions": json.dumps(captions, ensure_ascii=False),
+    }
+
+
+def _chunk(args: tuple[int, int, int]) -> list[tuple]:
+    """Article rows first..first+count-1 (deterministic per chunk, for a process pool)."""
+    seed, first, count = args
+    rng = random.Random(seed * 1_000_003 + first)
+    rows = []
+    for article_id in range(first, first + count):
+        page_id = (article_id - 1) // 10 + 1
+        a = article(rng)
+        rows.append((article_id, page_id, (article_id - 1) % 10 + 1, a["title"], a["byline"],
+                     a["body"], a["captions"]))
+    return rows
+
+
+def build(path: Path, n: int, seed: int, workers: int) -> dict:
+    """Create the archive with ``n`` articles (10 per page), then build the index."""
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    Archive(path).close()  # schema and an empty index, as the pipeline creates them
+    conn = sqlite3.connect(path)
+    conn.execute("pragma journal_mode = wal")
+    conn.execute("pragma synchronous = normal")
+    for paper in PAPERS:
+        conn.execute("insert into papers(id, name) values (?, ?)", [paper, paper.upper()])
+    t0 = time.perf_counter()
+    chunk = 5000
+    jobs = [(seed, first, min(chunk, n - first + 1)) for first in range(1, n + 1, chunk)]
+    with multiprocessing.Pool(workers) as pool:
+        for rows in pool.imap(_chunk, jobs):
+            pages = {r[1] for r in rows}
+            conn.executemany(
+                "insert or ignore into pages(id, paper, date, page_no, status, pdf_url) "
+                "values (?, ?, ?, ?, 'ok', ?)",
+                [(p, PAPERS[p % len(PAPERS)], _date(p), p % 8 + 1, f"https://example.org/{p}.pdf")
+                 for p in pages],
+            )
+            conn.executemany(
+                "insert into articles(id, page_id, seq, paper, date, page_no, title, byline, "
+                "body, captions) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [(r[0], r[1], r[2], PAPERS[r[1] % len(PAPERS)], _date(r[1]), r[1] % 8 + 1, *r[3:])
+                 for r in rows],
+            )
+            conn.commit()
+            print(f"\r  articles {rows[-1][0]:,}/{n:,}", end="", file=sys.stderr, flush=True)
+    print(file=sys.stderr)
+    conn.execute("analyze")
+    conn.commit()
+    conn.close()
+    load = time.perf_counter() - t0
+
+    import sqlite_utils
+
+    db = sqlite_utils.Database(path)
+    t0 = time.perf_counter()
+    rebuild_index(db, progress=lambda d: print(f"\r  indexed {d:,}/{n:,}", end="", file=sys.stderr))
+    print(file=sys.stderr)
+    index_time = time.perf_counter() - t0
+    db.execute("pragma wal_checkpoint(truncate)")
+    db.close()
+    return {"load_s": load, "index_s": index_time}
+
+
+def _date(page_id: int) -> str:
+    day = page_id // 40  # 40 pages (400 articles) a day across the papers
+    return time.strftime("%Y-%m-%d", time.gmtime(946684800 + day * 86400))
+
+
+def sizes(path: Path) -> dict:
+    """Bytes of article text covered by the index, and bytes the index takes."""
+    conn = sqlite3.connect(path)
+    text = conn.execute(
+        "select sum(length(cast(coalesce(title, '') as blob)) + length(cast(coalesce(byline, '')"
+        " as blob)) + length(cast(coalesce(body, '') as blob)) + "
+        "length(cast(coalesce(captions, '') as blob))) from articles"
+    ).fetchone()[0]
+    index = conn.execute(
+        "select sum(pgsize) from dbstat where name like ?", [FTS_TABLE + "%"]
+    ).fetchone()[0]
+    total = conn.execute("select sum(pgsize) from dbstat").fetchone()[0]
+    conn.close()
+    return {"text_bytes": text, "index_bytes": index, "db_bytes": total}
+
+
+def save_page_cost(tmp: Path, seed: int) -> dict:
+    """ms per 10-article page written by Archive.save_page, with and without the index."""
+    from pipelines.archive import search
+
+    rng = random.Random(seed)
+    pages = [[article(rng) for _ in range(10)] for _ in range(60)]
+    for a in itertools.chain.from_iterable(pages):
+        a["captions"] = json.loads(a["captions"])
+    result = {}
+    original = (search.index_article, search.unindex_article)
+    for label, indexed in (("with_index", True), ("without_index", False)):
+        path = tmp / f"save_page_{label}.db"
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        if not indexed:
+            search.index_article = search.unindex_article = lambda *a, **k: None
+        try:
+            with Archive(path) as archive:
+                t0 = time.perf_counter()
+                for i, arts in enumerate(pages):
+                    page = {"paper": "xcrb", "date": "2023-06-16", "page_no": i + 1, "status": "ok"}
+                    archive.save_page(page, arts)
+                result[label] = (time.perf_counter() - t0) / len(pages) * 1000
+        finally:
+            search.index_article, search.unindex_article = original
+    return result
+
+
+def truth_counts(path: Path, queries: list[str]) -> dict[str, int]:
+    """instr() ground truth over NFKC + lower-cased text, one pass over all articles."""
+    terms = {q: [normalize(t).lower() for t in query_terms(q)] for q in queries}
+    counts = dict.fromkeys(queries, 0)
+    conn = sqlite3.connect(path)
+    cursor = conn.execute("select title, byline, body, captions from articles")
+    while rows := cursor.fetchmany(5000):
+        for row in rows:
+            fields = [normalize(f).lower() for f in row if f]
+            for q, ts in terms.items():
+                if all(any(t in f for f in fields) for t in ts):
+                    counts[q] += 1
+    conn.close()
+    return counts
+
+
+def fts_counts(path: Path, queries: list[str]) -> dict[str, int]:
+    conn = sqlite3.connect(path)
+    sql = f"select count(*) from {FTS_TABLE} where {FTS_TABLE} match ?"
+    counts = {q: conn.execute(sql, [fts_query(q)]).fetchone()[0] for q in queries}
+    conn.close()
+    return counts
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(path: Path) -> tuple[subprocess.Popen, str]:
+    port = _free_port()
+    code = f"from publish.server import serve; serve({str(path)!r}, port={port})"
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code], cwd=ROOT, stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(300):
+        try:
+            if httpx.get(base + "/-/versions.json", timeout=2).status_code == 200:
+                return proc, base
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    proc.kill()
+    raise RuntimeError("server did not start")
+
+
+def timed(client: httpx.Client, url: str, params: dict) -> tuple[float, httpx.Response]:
+    t0 = time.perf_counter()
+    response = client.get(url, params=params)
+    return (time.perf_counter() - t0) * 1000, response
+
+
+def pct(values: list[float], p: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, max(0, round(p / 100 * len(values) + 0.5) - 1))]
+
+
+def latency(base: str, queries: list[str], repeats: int) -> tuple[dict, dict]:
+    """Per-query timings (ms) of the JSON API and the ranked page; JSON hit counts."""
+    times: dict[str, dict[str, list[float]]] = {}
+    counts: dict[str, int] = {}
+    with httpx.Client(base_url=base, timeout=120) as client:
+        for q in queries:
+            urls = {
+                "json": ("/archive/articles.json", {"_search": q}),
+                "ranked": ("/archive/search", {"q": q}),
+                "ranked_json": ("/archive/search.json", {"q": q}),
+            }
+            times[q] = {}
+            for name, (url, params) in urls.items():
+                _, response = timed(client, url, params)  # warm up
+                response.raise_for_status()
+                if name == "json":
+                    counts[q] = response.json()["filtered_table_rows_count"]
+                times[q][name] = [timed(client, url, params)[0] for _ in range(repeats)]
+    return times, counts
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--articles", type=int, default=1_000_000)
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--repeats", type=int, default=5, help="timed requests per query")
+    parser.add_argument("--reuse", action="store_true", help="reuse an archive already built")
+    parser.add_argument("--no-verify", action="store_true", help="skip the instr() pass")
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    path = args.out / f"search-{args.articles}.db"
+
+    print(f"search benchmark: {args.articles:,} articles, {path}")
+    if not (args.reuse and path.exists()):
+        b = build(path, args.articles, args.seed, args.workers)
+        print(f"load articles (plain SQL): {b['load_s']:.1f} s")
+        print(f"build index (rebuild_index): {b['index_s']:.1f} s "
+              f"({b['index_s'] / args.articles * 1e6:.0f} µs per article)")
+    s = sizes(path)
+    print(f"article text covered: {s['text_bytes'] / 1e6:,.1f} MB; search index: "
+          f"{s['index_bytes'] / 1e6:,.1f} MB; index / text = {s['index_bytes'] / s['text_bytes']:.2f}"
+          f" (database {s['db_bytes'] / 1e6:,.1f} MB)")
+    cost = save_page_cost(args.out, args.seed)
+    print(f"Archive.save_page, 10 articles: {cost['with_index']:.1f} ms with the index, "
+          f"{cost['without_index']:.1f} ms without")
+
+    proc, base = start_server(path)
+    try:
+        times, json_counts = latency(base, QUERIES, args.repeats)
+    finally:
+        proc.terminate()
+        proc.wait(10)
+    direct = fts_counts(path, QUERIES)
+    truth = None if args.no_verify else truth_counts(path, QUERIES)
+
+    print(f"\n{'query':<24}{'hits':>10}{'instr()':>10}  {'json p50':>9}{'ranked p50':>11}")
+    for q in QUERIES:
+        t = times[q]
+        mark = "" if truth is None else ("ok" if json_counts[q] == direct[q] == truth[q] else "DIFF")
+        print(f"{q:<24}{json_counts[q]:>10,}{'' if truth is None else truth[q]:>10}  "
+              f"{statistics.median(t['json']):>8.0f} {statistics.median(t['ranked']):>10.0f}  {mark}")
+    groups = {
+        "JSON API, 2-character Chinese": [v for q in QUERIES_2 for v in times[q]["json"]],
+        "JSON API, all 20 queries": [v for q in QUERIES for v in times[q]["json"]],
+        "ranked page (HTML), all 20": [v for q in QUERIES for v in times[q]["ranked"]],
+        "ranked JSON, all 20": [v for q in QUERIES for v in times[q]["ranked_json"]],
+    }
+    print()
+    for name, values in groups.items():
+        print(f"{name:<34} p50 {pct(values, 50):7.0f} ms   p95 {pct(values, 95):7.0f} ms")
+    if truth is not None:
+        exact = all(json_counts[q] == direct[q] == truth[q] for q in QUERIES)
+        print(f"\nhits equal instr() truth on every query: {'yes' if exact else 'NO'}")
+
+
+if __name__ == "__main__":
+    main()
