@@ -202,3 +202,36 @@ def test_spider_rejects_bad_arguments():
         EpaperSpider(paper="xcrb", start="June")
     with pytest.raises(ValueError, match="is after end"):
         EpaperSpider(paper="xcrb", start="2023-06-02", end="2023-06-01")
+
+
+@deferred_f_from_coro_f
+async def test_the_crawled_archive_is_served_by_datasette(classic_site, tmp_path):
+    from publish.server import build_datasette
+
+    await run_spider(
+        tmp_path,
+        paper="zzrb",
+        start="2022-11-08",
+        end="2022-11-10",
+        base_url=f"{classic_site.url}/",
+        entry="node_2.htm",
+    )
+    datasette = build_datasette(tmp_path / "archive.db", files_dir=tmp_path / "files")
+    pages = await datasette.client.get("/archive/pages.json?_shape=objects&_facet=date")
+    assert pages.status_code == 200
+    body = pages.json()
+    assert sorted((r["date"], r["page_no"], r["page_name"]) for r in body["rows"]) == [
+        ("2022-11-08", 1, "要闻"),
+        ("2022-11-08", 4, "郑州新闻"),
+        ("2022-11-10", 1, "镕城要闻"),
+    ]
+    facet = {v["value"]: v["count"] for v in body["facet_results"]["date"]["results"]}
+    assert facet == {"2022-11-08": 2, "2022-11-10": 1}
+    csv = await datasette.client.get("/archive/articles.csv?_size=max")
+    assert csv.status_code == 200
+    lines = csv.text.splitlines()
+    assert lines[0].startswith("id,")
+    with Archive(tmp_path / "archive.db") as archive:
+        assert len(lines) - 1 == archive.db["articles"].count > 0
+        title = next(archive.db["articles"].rows)["title"]
+    assert title in csv.text
