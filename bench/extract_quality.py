@@ -141,8 +141,8 @@ class Score:
         return {
             "order_error": self.order_dist / max(self.true_chars, 1),
             "whole": self.whole / max(self.articles, 1),
-            "titles_exact": self.titles_ok / max(self.titles, 1) if self.titles else float("nan"),
-            "bylines_exact": self.bylines_ok / max(self.bylines, 1) if self.bylines else float("nan"),
+            "titles_exact": (self.titles_ok / self.titles) if self.titles else float("nan"),
+            "bylines_exact": (self.bylines_ok / self.bylines) if self.bylines else float("nan"),
             "extra_cjk_spaces_per_1000": 1000 * self.extra_spaces / max(self.out_chars, 1),
         }
 
@@ -188,7 +188,8 @@ def main() -> None:
             other = f"{'n/a':>9}"
         print(f"{key:28} {value:9.4f} {other}")
     if b is not None:
-        print(f"order error ratio naive/ours: {b['order_error'] / max(a['order_error'], 1e-9):.1f}x")
+        ratio = b["order_error"] / max(a["order_error"], 1e-9)
+        print(f"order error ratio naive/ours: {ratio:.1f}x")
 
 
 def _report_misses(i: int, lang: str, truth: dict, page: dict) -> None:

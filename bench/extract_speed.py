@@ -80,8 +80,9 @@ def main() -> None:
         plumber = rate(lambda p: extract_pdf(p, source="pdfplumber"), paths, 1)
         baseline = rate(naive, paths, 1)
         rss = worker_peak_rss(paths)
+    self_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
     print(f"{args.pages} generated pages (seed {args.seed}), ~{glyphs // args.pages} body "
-          f"glyphs a page; self RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024} MiB")
+          f"glyphs a page; this process peaked at {self_rss} MiB")
     print(f"{'extractor':34} {'pages/s':>8} {'vs naive':>9}")
     for name, value in (("ours, pypdfium2 chars (default)", ours),
                         ("ours, pdfplumber chars", plumber),

@@ -41,6 +41,7 @@ sys.path.insert(0, str(ROOT))
 
 from pipelines.archive import Archive  # noqa: E402
 from pipelines.archive.search import (  # noqa: E402
+    CJK,
     FTS_TABLE,
     fts_query,
     normalize,
@@ -67,6 +68,7 @@ QUERIES_OTHER = [
 QUERIES = QUERIES_2 + QUERIES_OTHER
 _CJK_WORD = re.compile(r"[\u4e00-\u9fff]+")
 _LATIN_WORD = re.compile(r"[a-z]+")
+_WORD_EDGE = re.compile(rf"^[^\W_{CJK}]|[^\W_{CJK}]$")
 
 
 class Vocabulary:
@@ -101,7 +103,7 @@ def chinese_sentence(rng: random.Random) -> str:
     clauses = []
     for _ in range(rng.randint(1, 4)):
         words = vocab("zh").sample(rng, rng.randint(4, 12))
-        if rng.random() < 0.08:
+        if rng.random() < 0.004:
             words.insert(rng.randrange(len(words) + 1), rng.choice(RARE))
         clauses.append("".join(words))
     return "，".join(clauses) + rng.choice("。。。！？")
@@ -243,17 +245,27 @@ def save_page_cost(tmp: Path, seed: int) -> dict:
     return result
 
 
+def _matcher(term: str):
+    """instr() on folded text; a term that starts or ends with a Latin letter or digit must
+    also start or end a word there (search is word search for English)."""
+    term = normalize(term).lower()
+    if not _WORD_EDGE.search(term):
+        return lambda text: term in text
+    pattern = re.compile(rf"(?<![^\W_{CJK}]){re.escape(term)}(?![^\W_{CJK}])")
+    return lambda text: pattern.search(text) is not None
+
+
 def truth_counts(path: Path, queries: list[str]) -> dict[str, int]:
-    """instr() ground truth over NFKC + lower-cased text, one pass over all articles."""
-    terms = {q: [normalize(t).lower() for t in query_terms(q)] for q in queries}
+    """Ground truth over NFKC + lower-cased text (see _matcher), one pass over all articles."""
+    matchers = {q: [_matcher(t) for t in query_terms(q)] for q in queries}
     counts = dict.fromkeys(queries, 0)
     conn = sqlite3.connect(path)
     cursor = conn.execute("select title, byline, body, captions from articles")
     while rows := cursor.fetchmany(5000):
         for row in rows:
             fields = [normalize(f).lower() for f in row if f]
-            for q, ts in terms.items():
-                if all(any(t in f for f in fields) for t in ts):
+            for q, ms in matchers.items():
+                if all(any(m(f) for f in fields) for m in ms):
                     counts[q] += 1
     conn.close()
     return counts

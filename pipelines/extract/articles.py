@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 
 from .blocks import Block
 from .chars import Box
-from .fields import INLINE_BYLINE
+from .fields import BYLINE, EN_BYLINE, INLINE_BYLINE
 from .paragraphs import body_paragraphs
 from .text.join import join_lines
+from .text.script import is_cjk
 
 SECTION_HEAD_CHARS = 6  # a section head (一周要闻, 核心提示) is this short
 
@@ -59,6 +60,18 @@ def _block_text(block: Block) -> str:
     text = ""
     for line in block.lines:
         text = join_lines(text, line.text)
+    return text
+
+
+def _byline_text(block: Block) -> str:
+    """Byline lines: a new role (通讯员 …) after a space, wrapped names joined directly."""
+    text = ""
+    for line in block.lines:
+        if text and (BYLINE.match(line.text) or EN_BYLINE.match(line.text)
+                     or not is_cjk(line.text[0])):
+            text += " " + line.text
+        else:
+            text += line.text
     return text
 
 
@@ -147,7 +160,7 @@ def assemble(blocks: Sequence[Block], body: float) -> list[Article]:
             articles.append(current)
         if block.kind == "byline" or (block.kind == "aside" and not current.body_blocks
                                       and current.byline is None):
-            text = " ".join(ln.text for ln in block.lines)
+            text = _byline_text(block)
             current.byline = f"{current.byline} {text}" if current.byline else text
         else:
             current.body_blocks.append(block)
@@ -166,7 +179,9 @@ def _distance(a: Box, b: Box) -> float:
 def _attach_caption(block: Block, articles: list[Article], images: Sequence[Block]) -> None:
     """Give a caption to the article nearest to it and its photo."""
     box = block.bbox
-    near = [im.bbox for im in images if _distance(im.bbox, box) < 3 * max(block.size, 1.0)]
+    near = [im.bbox for im in images  # its photo: right above or below, across its width
+            if _distance(im.bbox, box) < 3 * max(block.size, 1.0)
+            and min(im.x1, box[2]) - max(im.x0, box[0]) > 0.5 * (box[2] - box[0])]
     if near:
         box = (min([box[0]] + [b[0] for b in near]), min([box[1]] + [b[1] for b in near]),
                max([box[2]] + [b[2] for b in near]), max([box[3]] + [b[3] for b in near]))

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from .chars import Box
-from .lines import Line, Run, build_lines
+from .lines import Line, Run, Stack, build_lines, flatten
 
 SIZE_STEP = 0.12  # relative size change that starts a new block
 
@@ -52,8 +52,9 @@ class Block:
         return f"Block({self.kind}, {self.size:.1f}, {self.text[:30]!r})"
 
 
-def leaf_blocks(runs: Sequence[Run], kind: str = "body") -> list[Block]:
+def leaf_blocks(items: Sequence[Run | Stack], kind: str = "body") -> list[Block]:
     """Blocks of one XY-cut leaf (or one caption), top to bottom."""
+    runs = flatten(items)
     if not runs:
         return []
     frame = (min(r.x0 for r in runs), min(r.top for r in runs),

@@ -51,21 +51,28 @@ def open_source(path: str, source: str) -> CharSource:
 
             opened = PlumberSource(path, MAX_CHARS)
     except Exception as exc:
-        raise ExtractError(_open_reason(exc)) from exc
+        raise ExtractError(_open_reason(exc, path)) from exc
     if opened.page_count == 0:
         opened.close()
         raise ExtractError("PDF has zero pages")
     return opened
 
 
-def _open_reason(exc: Exception) -> str:
-    text = str(exc)
-    low = text.lower()
-    if "password" in low or "encrypt" in low or "security" in low:
-        return f"encrypted PDF: a password is needed to open it ({text})"
-    if "format" in low or "syntax" in low or "eof" in low or "xref" in low or "trailer" in low:
-        return f"corrupt or truncated PDF: {text}"
-    return f"cannot open PDF: {type(exc).__name__}: {text}"
+def _open_reason(exc: Exception, path: str) -> str:
+    """A clear reason from a library's open error (pdfium and pdfminer word them tersely)."""
+    cause = exc.__cause__ or exc.__context__
+    text = " ".join(str(e) for e in (exc, cause) if e is not None and str(e)).strip()
+    kind = " ".join(type(e).__name__ for e in (exc, cause) if e is not None)
+    low = f"{text} {kind}".lower()
+    with open(path, "rb") as fh:
+        has_encrypt = b"/Encrypt" in fh.read()
+    if has_encrypt and ("password" in low or "encrypt" in low or "security" in low):
+        return f"encrypted PDF: a password is needed to open it ({text or kind})"
+    if "password" in low:  # pdfium says so for a document without a page tree, too
+        return "PDF has zero pages (or an unreadable page tree)"
+    if any(w in low for w in ("format", "syntax", "eof", "xref", "trailer", "parse")):
+        return f"corrupt or truncated PDF: {text or kind}"
+    return f"cannot open PDF: {kind}: {text}"
 
 
 def extract_pdf(path: str | os.PathLike[str], source: str = "pypdfium2") -> dict[str, Any]:

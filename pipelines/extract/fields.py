@@ -17,6 +17,7 @@ HEADING_RATIO = 1.15  # a block this much larger than body text is a heading
 _ROLE = r"(?:本报记者|本报通讯员|本报特约记者|特约记者|见习记者|记者|通讯员|实习生|本报评论员)"
 _NAMES = r"(?:\s*[\u4e00-\u9fff·]{2,4})+"
 BYLINE = re.compile(rf"^[□■◇◆]?\s*{_ROLE}{_NAMES}(?:\s+{_ROLE}{_NAMES})*\s*$")  # roles, names
+NAMES_ONLY = re.compile(r"^[\u4e00-\u9fff·]{1,4}(?:\s+[\u4e00-\u9fff·]{2,4})*$")
 EN_BYLINE = re.compile(r"^(?:By|BY)\s+\S")  # only trusted when set in another face
 INLINE_BYLINE = re.compile(r"^(本报讯|本报[^\s（(]{1,8}电)\s*[（(]([^）)]{2,40})[）)]")
 CAPTION_END = re.compile(r"([\u4e00-\u9fff]{2,4}\s*(摄|摄影|供图|制图|绘)|图[/／]\S{2,8})$")
@@ -94,6 +95,8 @@ def split_leading_bylines(block: Block, body_font: str) -> list[Block]:
     k = 0
     while k < len(lines) and k < 3 and BYLINE.match(lines[k].text) and len(lines[k].text) <= 40:
         k += 1
+    if 0 < k < len(lines) - 1 and NAMES_ONLY.match(lines[k].text):
+        k += 1  # the byline's names wrapped onto a short line of their own
     if k == 0 or k == len(lines):
         return [block]
     head = Block(lines[:k], block.frame, "byline")

@@ -16,6 +16,7 @@ from .text.join import join_line
 RUN_GAP_EM = 0.6  # a wider gap ends a run: it may be a column gutter (often 0.8 em)
 DISPLAY_GAP_EM = 8.0  # display pieces on one baseline this close are one line (title halves)
 DISPLAY_RATIO = 1.15  # runs this much larger than body text are display type (headings)
+STACK_GAP_EM = 1.2  # headline lines this close above one another form one stack
 
 
 class Run:
@@ -80,7 +81,8 @@ def build_runs(chars: Sequence[Char]) -> list[Run]:
 
 def merge_display_runs(runs: list[Run], body: float, vrules: Sequence[Box]) -> list[Run]:
     """Join display runs (headlines) that sit on one baseline, e.g. a title set in halves."""
-    display = sorted((r for r in runs if r.size >= DISPLAY_RATIO * body), key=lambda r: (r.base, r.x0))
+    display = sorted((r for r in runs if r.size >= DISPLAY_RATIO * body),
+                     key=lambda r: (r.base, r.x0))
     merged_away: set[int] = set()
     prev: Run | None = None
     for run in display:
@@ -96,6 +98,48 @@ def merge_display_runs(runs: list[Run], body: float, vrules: Sequence[Box]) -> l
             continue
         prev = run
     return [r for r in runs if id(r) not in merged_away]
+
+
+class Stack:
+    """Headline runs stacked into one layout item (kicker, title halves, subtitle), so that
+    the title's width keeps the column cut from passing between its parts."""
+
+    __slots__ = ("runs", "x0", "x1", "top", "bottom", "size")
+
+    def __init__(self, runs: list[Run]) -> None:
+        self.runs = runs
+        self.x0 = min(r.x0 for r in runs)
+        self.x1 = max(r.x1 for r in runs)
+        self.top = min(r.top for r in runs)
+        self.bottom = max(r.bottom for r in runs)
+        self.size = max(r.size for r in runs)
+
+
+def stack_headlines(runs: list[Run], body: float, hrules: Sequence[Box]) -> list[Run | Stack]:
+    """Group display runs that sit right above one another and overlap horizontally."""
+    display = sorted((r for r in runs if r.size >= DISPLAY_RATIO * body), key=lambda r: r.top)
+    stacks: list[list[Run]] = []
+    for run in display:
+        for group in stacks:
+            last = group[-1]
+            gap = run.top - last.bottom
+            if (-0.2 * run.size <= gap <= STACK_GAP_EM * max(run.size, last.size)
+                    and run.x0 < max(r.x1 for r in group) and run.x1 > min(r.x0 for r in group)
+                    and not any(last.bottom <= y <= run.top and x0 < run.x1 and x1 > run.x0
+                                for x0, y, x1, _ in hrules)):
+                group.append(run)
+                break
+        else:
+            stacks.append([run])
+    grouped = {id(r) for g in stacks if len(g) > 1 for r in g}
+    out: list[Run | Stack] = [r for r in runs if id(r) not in grouped]
+    out.extend(Stack(g) for g in stacks if len(g) > 1)
+    return out
+
+
+def flatten(items: Iterable[Run | Stack]) -> list[Run]:
+    """The runs of layout items."""
+    return [r for it in items for r in (it.runs if isinstance(it, Stack) else (it,))]
 
 
 def _rule_between(a: Run, b: Run, vrules: Sequence[Box]) -> bool:

@@ -12,7 +12,7 @@ from .chars import PageContent
 from .columns import CutParams, xy_cut
 from .fields import classify, split_leading_bylines
 from .health import check_page
-from .lines import Run, body_size, build_runs, merge_display_runs
+from .lines import Run, body_size, build_runs, merge_display_runs, stack_headlines
 from .photos import take_captions
 from .running_heads import heads_text, split_running_heads
 
@@ -52,10 +52,11 @@ def extract_page(content: PageContent, budget: float) -> dict:
     header, _footer, rest = split_running_heads(runs, content)
     captions, rest = take_captions(rest, content.images, body, body_font)
     rest = merge_display_runs(rest, body, content.vrules)
+    items = stack_headlines(rest, body, content.hrules)
     params = CutParams(body=body, leading=_leading(rest, body), deadline=deadline,
                        edges=_column_edges(rest, body))
     blocks: list[Block] = []
-    for leaf in xy_cut(rest, content.hrules, content.vrules, params) if rest else []:
+    for leaf in xy_cut(items, content.hrules, content.vrules, params) if items else []:
         for block in leaf_blocks(leaf):
             blocks.extend(split_leading_bylines(block, body_font))
     classify(blocks, body, body_font, content.images)

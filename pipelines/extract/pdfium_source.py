@@ -135,7 +135,7 @@ def _read_objects(page: ctypes.c_void_p, content: PageContent) -> None:
     """Collect rules, frames and image regions from the page's drawing objects."""
     n = raw.FPDFPage_CountObjects(page)
     stack = [(raw.FPDFPage_GetObject(page, i), None) for i in range(n)]
-    l, b, r, t = (ctypes.c_float() for _ in range(4))
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
     page_area = content.width * content.height
     while stack:
         obj, matrix = stack.pop()
@@ -149,9 +149,9 @@ def _read_objects(page: ctypes.c_void_p, content: PageContent) -> None:
             continue
         if kind not in (raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_IMAGE):
             continue
-        if not raw.FPDFPageObj_GetBounds(obj, l, b, r, t):
+        if not raw.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
             continue
-        x0, y0, x1, y1 = _transform(matrix, l.value, b.value, r.value, t.value)
+        x0, y0, x1, y1 = _transform(matrix, left.value, bottom.value, right.value, top.value)
         box: Box = (x0, content.height - y1, x1, content.height - y0)
         area = (x1 - x0) * (y1 - y0)
         if area > 0.6 * page_area:  # a scan, the page background or a clipping frame

@@ -28,7 +28,9 @@ def _edge(rules: Sequence[Box], page: PageContent, top: bool) -> float | None:
     return min(ys) if ys else None
 
 
-def split_running_heads(runs: list[Run], page: PageContent) -> tuple[list[Run], list[Run], list[Run]]:
+def split_running_heads(
+    runs: list[Run], page: PageContent
+) -> tuple[list[Run], list[Run], list[Run]]:
     """(header runs, footer runs, the rest) of a page."""
     head_y = _edge(page.hrules, page, top=True)
     foot_y = _edge(page.hrules, page, top=False)
@@ -42,7 +44,8 @@ def split_running_heads(runs: list[Run], page: PageContent) -> tuple[list[Run], 
             footer.append(run)
         else:
             rest.append(run)
-    if len(header) > 0.2 * len(runs):  # a rule under the first headline, not a header rule
+    if sum(len(r.chars) for r in header) > 0.25 * sum(len(r.chars) for r in runs):
+        # so much above the rule: it underlines the first headline, it closes no header
         rest.extend(header)
         header = []
     if head_y is None:

@@ -8,7 +8,7 @@ measured in em of the font size, never in points.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from statistics import median
+from statistics import median, median_low
 from typing import Protocol
 
 from .dehyphenate import join_hyphenated
@@ -46,7 +46,7 @@ def _join_segment(glyphs: Sequence[Glyph], gaps: Sequence[float]) -> str:
     pairs = range(len(gaps))
     cjk_gaps = [gaps[i] for i in pairs if cjk[i] and cjk[i + 1]]
     lat_gaps = [gaps[i] for i in pairs if not (cjk[i] or cjk[i + 1] or glyphs[i + 1].sp)]
-    m_cjk = median(cjk_gaps) if cjk_gaps else 0.0
+    m_cjk = median_low(cjk_gaps) if cjk_gaps else 0.0  # low: a 2-gap line has 1 space
     m_lat = median(lat_gaps) if lat_gaps else 0.0
     m_all = max(median(gaps), 0.0) if gaps else 0.0
     parts = [glyphs[0].text]

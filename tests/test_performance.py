@@ -1,0 +1,342 @@
+"""Performance contracts of the crawl: extraction never blocks the reactor, extraction workers
+are recycled, and the crawler keeps no state per page (memory stays flat on long backfills).
+
+The figures themselves (pages/s, RSS, ingest and re-extraction rates) are in bench/; the only
+timed assertion here is the one the contract demands: while pages are being extracted, a
+10 ms reactor timer is never more than 50 ms late.
+"""
+
+from __future__ import annotations
+
+import datetime
+import gc
+import os
+import threading
+import time
+import weakref
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+from scrapy.utils.defer import deferred_f_from_coro_f
+from scrapy.utils.test import get_crawler
+
+from crawler.demo.editions import broadsheet_specs
+from crawler.demo.server import LocalSite
+from crawler.demo.site import build_site
+from crawler.demo.typesetter import typeset_page
+from crawler.items import PageItem
+from crawler.runner import crawl_settings, local_site_settings
+from crawler.spiders.epaper import EpaperSpider
+from pipelines.extraction import ExtractPipeline, extract_file, new_pool
+
+DATES = [datetime.date(2023, 6, d) for d in range(1, 4)]  # 3 editions x 4 pages
+PAGES = len(DATES) * 4
+TICK = 0.010  # the reactor timer's interval
+MAX_LATENESS = 0.050  # how late it may ever be while pages are extracted
+MIN_OVERLAP = 0.5  # seconds of extraction the timer must have run through
+
+
+@pytest.fixture(scope="module")
+def dense_site(tmp_path_factory):
+    """A 许昌日报-style site whose page PDFs are dense broadsheet pages (slow to extract)."""
+    root = tmp_path_factory.mktemp("dense")
+    build_site(root, dates=DATES, pages=4)
+    pdfs = sorted((root / "xcrb" / "PC" / "attachement").rglob("*.pdf"))
+    for spec, pdf in zip(broadsheet_specs(len(pdfs), seed=7), pdfs, strict=True):
+        typeset_page(spec, pdf)
+    with LocalSite(root) as site:
+        yield site
+
+
+async def crawl(tmp_path: Path, site: LocalSite, settings: dict[str, Any], **span: str):
+    """Crawl the site's xcrb paper in this process (the test's reactor); return the crawler."""
+    values = crawl_settings(
+        tmp_path / "archive.db",
+        tmp_path / "files",
+        **{**local_site_settings(), "EXTRACT_WORKERS": 2, **settings},
+    )
+    crawler = get_crawler(EpaperSpider, values)
+    await crawler.crawl_async(paper="xcrb", base_url=f"{site.url}/xcrb/", **span)
+    return crawler
+
+
+def full_span() -> dict[str, str]:
+    return {"start": DATES[0].isoformat(), "end": DATES[-1].isoformat()}
+
+
+# reactor lateness --------------------------------------------------------------------------
+
+
+def main_thread_waits() -> float:
+    """Seconds the calling thread has spent runnable but waiting for a CPU (Linux
+    schedstat; 0 where unavailable)."""
+    try:
+        with open(f"/proc/self/task/{threading.get_native_id()}/schedstat") as stat:
+            return int(stat.read().split()[1]) / 1e9
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
+class ReactorProbe:
+    """A reactor timer every ``interval`` s that records how late each call was.
+
+    A call is late when the reactor thread was busy (Python work on it), blocked (I/O, a
+    lock, the GIL held by another thread) or runnable but not given a CPU by the kernel. The
+    last is the machine's load, not the crawler's doing: it is recorded apart (``queued``)
+    and not counted as blocking.
+    """
+
+    def __init__(self, interval: float = TICK):
+        from twisted.internet import reactor
+
+        self.reactor = reactor
+        self.interval = interval
+        # (due, lateness, of which queued for a CPU), times from time.monotonic()
+        self.ticks: list[tuple[float, float, float]] = []
+        self.call = None
+
+    def start(self) -> None:
+        self.due = time.monotonic() + self.interval
+        self.waited = main_thread_waits()
+        self.call = self.reactor.callLater(self.interval, self._tick)
+
+    def _tick(self) -> None:
+        late = time.monotonic() - self.due
+        queued = min(max(main_thread_waits() - self.waited, 0.0), max(late, 0.0))
+        self.ticks.append((self.due, late, queued))
+        self.start()
+
+    def stop(self) -> None:
+        if self.call is not None and self.call.active():
+            self.call.cancel()
+
+    def during(self, spans: list[tuple[float, float]]) -> list[tuple[float, float]]:
+        """(blocked, lateness) of the calls whose wait overlapped any of ``spans``."""
+        return [
+            (late - queued, late)
+            for due, late, queued in self.ticks
+            if any(due <= b and due + late >= a for a, b in spans)
+        ]
+
+
+class TimedExtractPipeline(ExtractPipeline):
+    """The real ExtractPipeline, noting when each page's extraction was in flight."""
+
+    spans: list[tuple[float, float]] = []  # set by the test (kept off the instance)
+
+    async def extract(self, path: str) -> dict:
+        started = time.monotonic()
+        try:
+            return await super().extract(path)
+        finally:
+            self.spans.append((started, time.monotonic()))
+
+
+class InlineExtractPipeline(TimedExtractPipeline):
+    """What the contract forbids: extraction on the reactor thread (shows the probe works)."""
+
+    async def extract(self, path: str) -> dict:
+        started = time.monotonic()
+        doc = extract_file(path, self.source)
+        self.spans.append((started, time.monotonic()))
+        return doc
+
+
+def pipelines_with(extract: type) -> dict:
+    return {
+        "pipelines.files.PdfFilesPipeline": 100,
+        extract: 300,
+        "pipelines.storage.ArchivePipeline": 800,
+    }
+
+
+def union_length(spans: list[tuple[float, float]]) -> float:
+    """Seconds during which at least one span was running."""
+    total, end = 0.0, float("-inf")
+    for a, b in sorted(spans):
+        if b > end:
+            total += b - max(a, end)
+            end = b
+    return total
+
+
+async def probed_crawl(tmp_path, site, extract: type, **span: str):
+    """Crawl with ``extract`` as the extraction pipeline under a ReactorProbe."""
+    extract.spans = []
+    probe = ReactorProbe()
+    probe.start()
+    try:
+        crawler = await crawl(
+            tmp_path,
+            site,
+            {"EXTRACT_SOURCE": "pdfplumber", "ITEM_PIPELINES": pipelines_with(extract)},
+            **span,
+        )
+    finally:
+        probe.stop()
+    return crawler, probe, list(extract.spans)
+
+
+@deferred_f_from_coro_f
+async def test_extraction_never_blocks_the_reactor(dense_site, tmp_path):
+    crawler, probe, spans = await probed_crawl(
+        tmp_path, dense_site, TimedExtractPipeline, **full_span()
+    )
+    stats = crawler.stats.get_stats()
+    assert stats.get("newsarchive/extract/ok") == PAGES, stats
+    assert len(spans) == PAGES
+    # The timer really ran through extraction work: else a pass would prove nothing.
+    overlap = union_length(spans)
+    assert overlap >= MIN_OVERLAP, f"extraction in flight for {overlap:.2f} s only"
+    calls = probe.during(spans)
+    assert len(calls) >= overlap / TICK / 4, f"{len(calls)} timer calls in {overlap:.2f} s"
+    blocked = max(b for b, _ in calls)
+    assert blocked < MAX_LATENESS, (
+        f"the reactor was blocked {blocked * 1000:.0f} ms during {overlap:.2f} s of extraction "
+        f"(worst lateness {max(late for _, late in calls) * 1000:.0f} ms, "
+        f"{len(calls)} timer calls)"
+    )
+
+
+@deferred_f_from_coro_f
+async def test_the_probe_sees_extraction_on_the_reactor_thread(dense_site, tmp_path):
+    """The counter-test: the same crawl with extraction inline blocks the reactor."""
+    day = DATES[0].isoformat()
+    _, probe, spans = await probed_crawl(
+        tmp_path, dense_site, InlineExtractPipeline, start=day, end=day
+    )
+    assert len(spans) == 4
+    assert max(b for b, _ in probe.during(spans)) > MAX_LATENESS
+
+
+# worker recycling and per-item state --------------------------------------------------------
+
+
+def test_workers_are_recycled_after_max_tasks():
+    """new_pool(workers, max_tasks): no worker process runs more than max_tasks tasks."""
+    pool = new_pool(2, max_tasks=3)
+    try:
+        pids = [f.result(timeout=60) for f in [pool.schedule(os.getpid) for _ in range(12)]]
+    finally:
+        pool.close()
+        pool.join()
+    per_worker = Counter(pids)
+    assert os.getpid() not in per_worker
+    assert max(per_worker.values()) <= 3, per_worker
+    assert len(per_worker) >= 4, per_worker
+
+
+def state_size(obj: Any, depth: int = 3) -> int:
+    """Elements held in the containers among ``obj``'s attributes (recursively, not into
+    other objects): what a pipeline keeping something per item would grow."""
+    if isinstance(obj, str | bytes):
+        return 1
+    if isinstance(obj, dict):
+        items = list(obj.keys()) + list(obj.values())
+    elif isinstance(obj, list | tuple | set | frozenset):
+        items = list(obj)
+    elif depth == 3 and hasattr(obj, "__dict__"):
+        items = list(vars(obj).values())
+    else:
+        return 1
+    if depth == 0:
+        return len(items)
+    return len(items) + sum(state_size(i, depth - 1) for i in items)
+
+
+class StateProbe:
+    """Last pipeline: after each page, the state size of every pipeline; keeps a weak
+    reference to each item (no item may outlive the crawl)."""
+
+    sizes: list[dict[str, int]] = []
+    items: list[weakref.ref] = []
+
+    @classmethod
+    def from_crawler(cls, crawler) -> StateProbe:
+        probe = cls()
+        probe.crawler = crawler
+        return probe
+
+    def process_item(self, item: Any, spider=None) -> Any:
+        if isinstance(item, PageItem):
+            pipelines = self.crawler.engine.scraper.itemproc.middlewares
+            self.sizes.append({type(p).__name__: state_size(p) for p in pipelines if p is not self})
+            self.items.append(weakref.ref(item))
+        return item
+
+
+@deferred_f_from_coro_f
+async def test_workers_recycled_in_a_crawl_and_no_state_kept_per_page(dense_site, tmp_path):
+    StateProbe.sizes, StateProbe.items = [], []
+    worker_pids: set[int] = set()
+    probe = WorkerWatch(worker_pids)
+    probe.start()
+    try:
+        crawler = await crawl(
+            tmp_path,
+            dense_site,
+            {
+                "EXTRACT_MAX_TASKS_PER_CHILD": 2,
+                "ITEM_PIPELINES": {
+                    **pipelines_with(ExtractPipeline),
+                    StateProbe: 900,
+                },
+            },
+            **full_span(),
+        )
+    finally:
+        probe.stop()
+    stats = crawler.stats.get_stats()
+    assert stats.get("newsarchive/extract/ok") == PAGES, stats
+    # 12 pages, 2 workers of 2 pages each at most: at least 6 worker processes in turn.
+    assert len(worker_pids) >= 4, worker_pids
+    sizes = StateProbe.sizes
+    assert len(sizes) == PAGES
+    assert {"ExtractPipeline", "ArchivePipeline", "PdfFilesPipeline"} <= set(sizes[0])
+    # Whatever the pipelines hold after the second page, they hold after the last one.
+    assert sizes[-1] == sizes[1], (sizes[1], sizes[-1])
+    gc.collect()
+    alive = [ref for ref in StateProbe.items if ref() is not None]
+    assert not alive, f"{len(alive)} of {PAGES} items outlived the crawl"
+
+
+class WorkerWatch:
+    """A thread noting the pids of this process's extraction workers every 50 ms (children
+    of the multiprocessing forkserver, read from /proc)."""
+
+    def __init__(self, pids: set[int]):
+        self.pids = pids
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.done.set()
+        self.thread.join()
+
+    def _run(self) -> None:
+        while not self.done.wait(0.05):
+            for server in children(os.getpid()):
+                if "forkserver" in cmdline(server):
+                    self.pids.update(children(server))
+
+
+def children(pid: int) -> list[int]:
+    out: list[int] = []
+    for task in Path(f"/proc/{pid}/task").glob("*/children"):
+        try:
+            out += [int(p) for p in task.read_text().split()]
+        except OSError:
+            pass
+    return out
+
+
+def cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return ""
