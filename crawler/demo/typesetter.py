@@ -456,6 +456,20 @@ class _Region:
         return [leaf for ch in self.children for leaf in ch.leaves()]
 
 
+SECTION_HEAD_SIZE = 12.0
+KICKER_SIZE = {"zh": 11.0, "en": 10.0}
+SUBTITLE_SIZE = {"zh": 12.0, "en": 10.5}
+
+
+def _min_title_size(lang: Lang, role: str) -> float:
+    """Smallest title size: a title is always the largest heading of its article (larger
+    than its kicker, subtitle and section head, as in real papers); a long title in a
+    narrow frame wraps rather than shrinking below this."""
+    if role in ("brief", "sidebar"):
+        return SECTION_HEAD_SIZE + 1.0
+    return max(KICKER_SIZE[lang], SUBTITLE_SIZE[lang]) + 2.0
+
+
 @dataclass
 class _PhotoSlot:
     n: int  # caption index
@@ -584,19 +598,21 @@ class _PageComposer:
             full = fr.width - fr.colw - fr.gutter
         if section_head:
             b = block("kicker")
-            hs = 12.0
+            hs = SECTION_HEAD_SIZE
             b.shapes.append(("rect", fr.x0, y - 1.9 * self.L, full, 1.9 * self.L, 0, 0.82))
             self._set_lines(b, section_head, lang, hs, fr.x0, full, y - 0.95 * self.L - 0.35 * hs,
                             hs * 1.3, bold=True)
             y -= 1.9 * self.L + 0.4 * self.L
         elif art.kicker:
-            ks = 11.0 if lang == "zh" else 10.0
+            ks = KICKER_SIZE[lang]
             y = self._set_lines(block("kicker"), art.kicker, lang, ks, fr.x0, full, y - ks,
                                 ks * 1.35, italic=True) + ks * 0.35
         tsize = self._title_size(art, fr, role_size)
         tfont = ZH_FONT if lang == "zh" else EN_BOLD
-        while tsize > 10 and display_width(art.title, lang, tfont, tsize) > full:
+        floor = _min_title_size(lang, role_size)  # below it the title wraps instead
+        while tsize > floor and display_width(art.title, lang, tfont, tsize) > full:
             tsize -= 1
+        tsize = max(tsize, floor)
         tb = block("title")
         y -= tsize * 0.95
         halves = art.title.split(" ")
@@ -618,7 +634,7 @@ class _PageComposer:
                                 align="left" if role_size == "brief" else "center")
         y += tsize * 0.3
         if art.subtitle:
-            ss = 12.0 if lang == "zh" else 10.5
+            ss = SUBTITLE_SIZE[lang]
             y = self._set_lines(block("subtitle"), art.subtitle, lang, ss, fr.x0, full,
                                 y - ss * 1.1, ss * 1.35, italic=True) + ss * 0.35
         body_line = line0 + math.ceil((self.line_top(line0) - y + 0.3 * self.L) / self.L)
@@ -674,10 +690,9 @@ class _PageComposer:
                        self.infos[mark:], self.soft_hyphens - soft_before)
 
     def _title_size(self, art: Article, fr: _Frame, role: str) -> float:
-        if role == "brief":
-            return 11.0
-        if role == "sidebar":
-            return 13.0
+        """The title's preferred size: by role, then by the frame's width."""
+        if role in ("brief", "sidebar"):
+            return _min_title_size(art.lang, role)
         if role == "lead":
             return 26.0 if art.lang == "zh" else 24.0
         return {1: 14.0, 2: 17.0, 3: 20.0}.get(fr.ncols, 22.0)

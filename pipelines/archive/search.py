@@ -46,38 +46,46 @@ _PIECE = re.compile(rf"([{CJK}]+)|([^\W_{CJK}]+)|([\W_]+)")
 
 
 @lru_cache(maxsize=1)
-def _unstable_bmp() -> re.Pattern:
-    """Runs of BMP characters that NFKC changes (full-width forms, ideographic space, …)."""
+def _needs_nfkc() -> re.Pattern:
+    """BMP characters that NFKC turns into (or changes as) letters or digits: full-width
+    forms such as ５Ｇ, compatibility ideographs, circled numbers. Punctuation that NFKC
+    changes (，→ ,) does not need the whole text normalised: ``gap_token`` does it."""
+    word = re.compile(r"[^\W_]")
     ranges: list[list[int]] = []
     for cp in range(0x10000):
-        if 0xD800 <= cp < 0xE000 or unicodedata.normalize("NFKC", chr(cp)) == chr(cp):
+        char = chr(cp)
+        if 0xD800 <= cp < 0xE000 or (folded := unicodedata.normalize("NFKC", char)) == char:
+            continue
+        if not (word.match(char) or word.search(folded)):
             continue
         if ranges and ranges[-1][1] == cp - 1:
             ranges[-1][1] = cp
         else:
             ranges.append([cp, cp])
     body = "".join(re.escape(chr(a)) + "-" + re.escape(chr(b)) for a, b in ranges)
-    return re.compile(f"[{body}]+")
+    return re.compile(f"[{body}]")
 
 
 def normalize(text: str) -> str:
-    """NFKC, so that ５Ｇ is 5G; fast when only a few characters change (the usual case)."""
-    if unicodedata.is_normalized("NFKC", text):
-        return text
-    if max(text) > "\uffff":
+    """NFKC, so that ５Ｇ is 5G (punctuation excepted: see ``gap_token``). Cheap for the
+    usual text, which has nothing to change but punctuation."""
+    if max(text) > "\uffff" or _needs_nfkc().search(text):
         return unicodedata.normalize("NFKC", text)
-    return _unstable_bmp().sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
+    return text
 
 
 @lru_cache(maxsize=4096)
 def gap_token(char: str) -> str:
-    """The token for a gap character next to CJK text: two private-use characters.
+    """The token(s) for a gap character next to CJK text: NFKC of it (so "，" is ","), each
+    character as two private-use characters.
 
     unicode61 reads private-use characters as token characters, and no word of real text
     is made of them, so these tokens only ever match each other.
     """
-    cp = ord(char)
-    return chr(0xE000 + (cp >> 8)) + chr(0xF100 + (cp & 0xFF))
+    return " ".join(
+        chr(0xE000 + (ord(c) >> 8)) + chr(0xF100 + (ord(c) & 0xFF))
+        for c in unicodedata.normalize("NFKC", char)
+    )
 
 
 def gap_char(token: str) -> str | None:
@@ -105,6 +113,7 @@ def shadow_text(text: str | None) -> str:
     if not out:
         # Only punctuation (say a query "，"): match it where it touches CJK text.
         out = [gap_token(c) for c in text if not c.isspace()]
+        out = [t for t in out if t.strip()]
     return " ".join(out)
 
 

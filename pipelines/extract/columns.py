@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import time
 from bisect import bisect_left
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -22,6 +22,7 @@ MAX_DEPTH = 60
 GUTTER_EM = 0.5  # narrowest column gutter (glyph boxes eat into the drawn 8-10 pt)
 WIDE_GAP_EM = 3.0  # a region one line high is only cut at gaps this wide
 BAND_EXTRA_EM = 0.25  # a band must be this much taller than the gap between body lines
+COLUMN_PIECE = 0.7  # a one-line piece this share of a column wide is a column's line
 DISPLAY_EM = 1.15  # runs this much larger than body text are headlines
 
 
@@ -44,6 +45,8 @@ class CutParams:
     leading: float  # baseline distance of body lines
     deadline: float  # time.monotonic() value after which we give up
     edges: frozenset[int] = frozenset()  # x (rounded) where many body lines start: columns
+    colw: float = 0.0  # width of a justified body line (a column), 0 when unknown
+    images: tuple[Box, ...] = ()  # photos: whitespace they fill is no band
 
     @property
     def band(self) -> float:
@@ -90,44 +93,150 @@ def _rule_cuts(gaps: list[tuple[float, float]], rules: Sequence[Box], vertical: 
     return cuts
 
 
+def _first_below(items: Sequence[Boxed], lo: float, hi: float,
+                 reach: float) -> list[tuple[Boxed, Boxed | None]]:
+    """Items starting right below the band (lo, hi), each with its nearest item above the
+    band that it overlaps horizontally (None when nothing is above it)."""
+    below = [i for i in items if hi - 0.5 <= i.top <= hi + reach]
+    above = [i for i in items if i.bottom <= lo + 0.5]
+    out = []
+    for b in below:
+        near = None
+        for a in above:
+            if a.x0 < b.x1 and a.x1 > b.x0 and (near is None or a.bottom > near.bottom):
+                near = a
+        out.append((b, near))
+    return out
+
+
+def _is_display(item: Boxed | None, display: float) -> bool:
+    return item is not None and getattr(item, "size", 0.0) >= display
+
+
+def _parts_heading(items: Sequence[Boxed], lo: float, hi: float, display: float) -> bool:
+    """Whether a band (lo, hi) parts a heading from the body text it heads: a display item
+    with nothing under it above the band, and body text first under it below the band."""
+    above = [i for i in items if i.bottom <= lo + 0.5]
+    for a in above:
+        if not _is_display(a, display):
+            continue
+        if any(o is not a and o.top >= a.bottom - 0.5 and o.x0 < a.x1 and o.x1 > a.x0
+               for o in above):
+            continue
+        near = None
+        for b in items:
+            if b.top >= hi - 0.5 and b.x0 < a.x1 and b.x1 > a.x0 and (
+                    near is None or b.top < near.top):
+                near = b
+        if near is not None and not _is_display(near, display):
+            return True
+    return False
+
+
+def _photo_over_text(items: Sequence[Boxed], lo: float, hi: float, images: Sequence[Box],
+                     display: float) -> bool:
+    """Whether a photo right above the band has body text right below it: the text runs on
+    below the photo (and its caption), inside one article."""
+    for ix0, itop, ix1, ibottom in images:
+        if ibottom > lo + 0.5 or any(i.x0 < ix1 and i.x1 > ix0 and ibottom < i.bottom <= lo + 0.5
+                                     for i in items):
+            continue
+        near = None
+        for b in items:
+            if b.top >= hi - 0.5 and b.x0 < ix1 and b.x1 > ix0 and (
+                    near is None or b.top < near.top):
+                near = b
+        if near is not None and not _is_display(near, display):
+            return True
+    return False
+
+
 def _headline_bands(items: Sequence[Boxed], gaps: list[tuple[float, float]],
                     params: CutParams) -> list[float]:
     """Whitespace bands with text above and a headline right below: an article starts there.
 
-    Cutting columns first would interleave articles stacked on the same column grid.
+    Cutting columns first would interleave articles stacked on the same column grid. A band
+    that also parts a heading from the body text it heads (elsewhere along the band, e.g.
+    across a photo), or body text from the photo set in it, is no article start.
     """
     cuts = []
     band, display = params.band, params.display
     for lo, hi in gaps:
         if hi - lo < band:
             continue
-        below = [i for i in items if hi - 0.5 <= i.top <= hi + band]
-        above = [i for i in items if lo - band <= i.bottom <= lo + 0.5]
-        if any(getattr(i, "size", 0.0) >= display for i in below) and any(
-                0 < getattr(i, "size", 0.0) < display for i in above):
+        pairs = _first_below(items, lo, hi, band)
+        if (any(_is_display(b, display) and a is not None and not _is_display(a, display)
+                for b, a in pairs)
+                and not _photo_over_text(items, lo, hi, params.images, display)
+                and not _parts_heading(items, lo, hi, display)):
             cuts.append((lo + hi) / 2)
     return cuts
 
 
-def _gutters(gaps: list[tuple[float, float]], height: float, params: CutParams) -> list[float]:
-    """Whitespace gutters. In a region one line high a gap is a gutter only where a column
-    of the page starts, or when very wide: word spaces in a lone line (a byline) are not."""
+def _heading_bands(items: Sequence[Boxed], gaps: list[tuple[float, float]],
+                   params: CutParams) -> list[float]:
+    """The band under a lone heading (no gutter beside it) and over its body: the heading
+    spans the columns below even where it is narrower (a centred title), so cutting a gutter
+    first would read a column before its heading."""
+    band, display = params.band, params.display
+    gutter = GUTTER_EM * params.body
+    for lo, hi in gaps:
+        if hi - lo < band:
+            continue
+        pairs = _first_below(items, lo, hi, params.leading + band)
+        if not pairs or not any(_is_display(a, display) for _, a in pairs):
+            continue
+        if any(_is_display(b, display) for b, _ in pairs):
+            continue
+        above = [(i.x0, i.x1) for i in items if i.bottom <= lo + 0.5]
+        if all(b - a < gutter for a, b in _gaps(above)):
+            return [(lo + hi) / 2]
+    return []
+
+
+def _gutters(items: Sequence[Boxed], gaps: list[tuple[float, float]],
+             hrules: Sequence[Box], params: CutParams) -> list[float]:
+    """Whitespace gutters. A gap that a drawn rule crosses is none (the rule ties the two
+    sides into one frame). Between two stretches of one line each (a byline, a row of brief
+    text) a gap is a gutter only where a column of the page starts, when very wide, or after
+    a column-wide piece of text: the word spaces of a lone line (a byline) are not."""
     need = GUTTER_EM * params.body
-    if height > params.leading + 0.5 * params.body:
-        return [(a + b) / 2 for a, b in gaps if b - a >= need]
-    wide = WIDE_GAP_EM * params.body
-    edges = params.edges
-    return [(a + b) / 2 for a, b in gaps
-            if b - a >= wide or (b - a >= need and round(b) in edges)]
+    gaps = [(a, b) for a, b in gaps if b - a >= need
+            and not any(r[0] < a - 1 and r[2] > b + 1 for r in hrules)]
+    if not gaps:
+        return []
+    slabs = _split(items, [(a + b) / 2 for a, b in gaps], True)
+    line = params.leading + 0.5 * params.body
+    tall = [max(i.bottom for i in s) - min(i.top for i in s) > line for s in slabs]
+    wide, edges, colw = WIDE_GAP_EM * params.body, params.edges, params.colw
+    cuts = []
+    start = min(i.x0 for i in slabs[0])
+    for k, (a, b) in enumerate(gaps):
+        if (tall[k] or tall[k + 1] or b - a >= wide or round(b) in edges
+                or (colw > 0 and a - start >= COLUMN_PIECE * colw)):
+            cuts.append((a + b) / 2)
+            start = b
+    return cuts
 
 
-def _widest(gaps: list[tuple[float, float]], band: float) -> list[float]:
-    """The widest whitespace band(s): cutting at every band would slice columns into strips."""
-    gaps = [g for g in gaps if g[1] - g[0] >= band]
+def _widest(gaps: list[tuple[float, float]], band: float,
+            images: Sequence[Box], x0: float, x1: float) -> list[float]:
+    """The widest whitespace band(s): cutting at every band would slice columns into strips.
+    A band that a photo fills is no band: the columns run on below the photo."""
+    gaps = [g for g in gaps if g[1] - g[0] >= band and not _bridged(g, images, x0, x1)]
     if not gaps:
         return []
     width = max(b - a for a, b in gaps)
     return [(a + b) / 2 for a, b in gaps if b - a >= 0.9 * width]
+
+
+def _bridged(gap: tuple[float, float], images: Sequence[Box], x0: float, x1: float) -> bool:
+    lo, hi = gap
+    for ix0, itop, ix1, ibottom in images:
+        if (min(hi, ibottom) - max(lo, itop) >= 0.5 * (hi - lo)
+                and min(x1, ix1) - max(x0, ix0) >= 0.3 * (x1 - x0)):
+            return True
+    return False
 
 
 def xy_cut(items: Sequence[Boxed], hrules: Sequence[Box], vrules: Sequence[Box],
@@ -136,6 +245,26 @@ def xy_cut(items: Sequence[Boxed], hrules: Sequence[Box], vrules: Sequence[Box],
     leaves: list[list[Boxed]] = []
     _cut(list(items), hrules, vrules, params, leaves, 0)
     return leaves
+
+
+def _choices(items: Sequence[Boxed], hrules: Sequence[Box], vrules: Sequence[Box],
+             params: CutParams, box: Box) -> Iterator[tuple[list[float], bool]]:
+    """Candidate cuts of a region in order of preference, computed lazily: (cuts, vertical).
+    ``hrules``/``vrules`` are the rules inside the region ``box``."""
+    x0, top, x1, bottom = box
+    xgaps = _gaps([(i.x0, i.x1) for i in items])
+    ygaps = _gaps([(i.top, i.bottom) for i in items])
+    yield _rule_cuts(ygaps, hrules, False, x0, x1, 0.8), False
+    yield _rule_cuts(xgaps, vrules, True, top, bottom, 0.5), True
+    crossing = list(vrules) + [im for im in params.images if im[0] < x1 and im[2] > x0]
+    bands = [(a, b) for a, b in ygaps  # a rule or photo across a band ties both sides
+             if not any(r[1] < a - 1 and r[3] > b + 1 for r in crossing)]
+    if xgaps:
+        yield _headline_bands(items, bands, params), False
+    yield _heading_bands(items, bands, params), False
+    yield _gutters(items, xgaps, hrules, params), True
+    yield _widest(bands, params.band, params.images, x0, x1), False
+    yield _widest(bands, params.band, (), x0, x1), False
 
 
 def _cut(items: list[Boxed], hrules: Sequence[Box], vrules: Sequence[Box], params: CutParams,
@@ -149,18 +278,9 @@ def _cut(items: list[Boxed], hrules: Sequence[Box], vrules: Sequence[Box], param
     x1 = max(i.x1 for i in items)
     top = min(i.top for i in items)
     bottom = max(i.bottom for i in items)
-    xgaps = _gaps([(i.x0, i.x1) for i in items])
-    ygaps = _gaps([(i.top, i.bottom) for i in items])
     local_h = [r for r in hrules if r[0] < x1 and r[2] > x0 and top < r[1] < bottom]
     local_v = [r for r in vrules if r[1] < bottom and r[3] > top and x0 < r[0] < x1]
-    choices = (
-        (_rule_cuts(ygaps, local_h, False, x0, x1, 0.8), False),
-        (_rule_cuts(xgaps, local_v, True, top, bottom, 0.5), True),
-        (_headline_bands(items, ygaps, params) if xgaps else [], False),
-        (_gutters(xgaps, bottom - top, params), True),
-        (_widest(ygaps, params.band), False),
-    )
-    for cuts, vertical in choices:
+    for cuts, vertical in _choices(items, local_h, local_v, params, (x0, top, x1, bottom)):
         if cuts:
             for part in _split(items, sorted(cuts), vertical):
                 _cut(part, local_h, local_v, params, leaves, depth + 1)

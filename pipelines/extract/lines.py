@@ -79,12 +79,20 @@ def build_runs(chars: Sequence[Char]) -> list[Run]:
     return runs
 
 
-def merge_display_runs(runs: list[Run], body: float, vrules: Sequence[Box]) -> list[Run]:
-    """Join display runs (headlines) that sit on one baseline, e.g. a title set in halves."""
+def merge_display_runs(runs: list[Run], body: float, vrules: Sequence[Box],
+                       grid: tuple[Sequence[float], Sequence[float]] = ((), ())) -> list[Run]:
+    """Join display runs (headlines) that sit on one baseline, e.g. a title set in halves.
+
+    A title set in halves pushes them to the edges of the columns it heads; two titles of
+    neighbouring articles, each centred over its own columns, do not: with the page's column
+    grid known (``grid``: column starts and column ends), halves must sit at its edges.
+    """
     display = sorted((r for r in runs if r.size >= DISPLAY_RATIO * body),
                      key=lambda r: (r.base, r.x0))
+    starts, ends = grid
     merged_away: set[int] = set()
     prev: Run | None = None
+    left = 0.0  # where prev started before it absorbed anything
     for run in display:
         if (
             prev is not None
@@ -92,12 +100,24 @@ def merge_display_runs(runs: list[Run], body: float, vrules: Sequence[Box]) -> l
             and abs(run.size - prev.size) <= 0.02 * prev.size
             and 0 <= run.x0 - prev.x1 <= DISPLAY_GAP_EM * prev.size
             and not _rule_between(prev, run, vrules)
+            and _at_edges(left, run.x1, prev.size, starts, ends)
         ):
             prev.absorb(run)
             merged_away.add(id(run))
             continue
         prev = run
+        left = run.x0
     return [r for r in runs if id(r) not in merged_away]
+
+
+def _at_edges(x0: float, x1: float, size: float, starts: Sequence[float],
+              ends: Sequence[float]) -> bool:
+    """Whether a line from x0 to x1 starts just right of a column start and ends just left
+    of a column end (within one em of its size); True when the grid is unknown."""
+    if not starts or not ends:
+        return True
+    return (any(0 <= x0 - s <= size for s in starts)
+            and any(0 <= e - x1 <= size for e in ends))
 
 
 class Stack:

@@ -41,6 +41,24 @@ def _column_edges(runs: list[Run], body: float) -> frozenset[int]:
     return frozenset(x + d for x, n in starts.items() if n >= 4 for d in (-1, 0, 1))
 
 
+def _column_grid(runs: list[Run], body: float) -> tuple[list[float], list[float]]:
+    """Column starts and ends of the page: x where at least 4 body lines start (end)."""
+    body_runs = [r for r in runs if abs(r.size - body) < 0.1 * body]
+    starts = Counter(round(r.x0) for r in body_runs)
+    ends = Counter(round(r.x1) for r in body_runs)
+    return ([float(x) for x, n in starts.items() if n >= 4],
+            [float(x) for x, n in ends.items() if n >= 4])
+
+
+def _column_width(runs: list[Run], body: float) -> float:
+    """Most common width of body lines (justified lines fill their column); 0 if unclear."""
+    widths = Counter(round(r.x1 - r.x0) for r in runs if abs(r.size - body) < 0.1 * body)
+    if not widths:
+        return 0.0
+    width, n = widths.most_common(1)[0]
+    return float(width) if n >= 4 and width >= 4 * body else 0.0
+
+
 def extract_page(content: PageContent, budget: float) -> dict:
     """Articles of one page; raises LayoutTimeout when over ``budget`` seconds."""
     deadline = time.monotonic() + budget
@@ -51,10 +69,11 @@ def extract_page(content: PageContent, budget: float) -> dict:
     runs = build_runs(content.chars)
     header, _footer, rest = split_running_heads(runs, content)
     captions, rest = take_captions(rest, content.images, body, body_font)
-    rest = merge_display_runs(rest, body, content.vrules)
+    rest = merge_display_runs(rest, body, content.vrules, _column_grid(rest, body))
     items = stack_headlines(rest, body, content.hrules)
     params = CutParams(body=body, leading=_leading(rest, body), deadline=deadline,
-                       edges=_column_edges(rest, body))
+                       edges=_column_edges(rest, body), colw=_column_width(rest, body),
+                       images=tuple(content.images))
     blocks: list[Block] = []
     for leaf in xy_cut(items, content.hrules, content.vrules, params) if items else []:
         for block in leaf_blocks(leaf):

@@ -46,7 +46,8 @@ def _join_segment(glyphs: Sequence[Glyph], gaps: Sequence[float]) -> str:
     pairs = range(len(gaps))
     cjk_gaps = [gaps[i] for i in pairs if cjk[i] and cjk[i + 1]]
     lat_gaps = [gaps[i] for i in pairs if not (cjk[i] or cjk[i + 1] or glyphs[i + 1].sp)]
-    m_cjk = median_low(cjk_gaps) if cjk_gaps else 0.0  # low: a 2-gap line has 1 space
+    # low: a 2-gap line has 1 space; a lone gap is measured against natural spacing (0)
+    m_cjk = median_low(cjk_gaps) if len(cjk_gaps) > 1 else min(cjk_gaps + [0.0])
     m_lat = median(lat_gaps) if lat_gaps else 0.0
     m_all = max(median(gaps), 0.0) if gaps else 0.0
     parts = [glyphs[0].text]
