@@ -1,0 +1,101 @@
+"""Extraction throughput: our engine against naive pdfplumber and poppler's pdftotext,
+in one process and across N worker processes.
+
+Run: ``.venv/bin/python bench/extract_throughput.py [--pages N] [--workers W] [--rounds R]``
+(needs Debian's poppler-utils for ``pdftotext``, the C++ reference: it gives no article
+structure, only text).
+
+Every page is its own PDF, as the crawler sees them, typeset by ``broadsheet_specs``. Targets
+(issue "Performance"): >= 30 pages/s per core with the default source, >= 8x naive
+``extract_text()``, within 3x of ``pdftotext``; each worker's peak RSS <= 300 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
+
+from extract_speed import naive, rate, worker_peak_rss  # noqa: E402
+
+from crawler.demo.editions import broadsheet_specs  # noqa: E402
+from crawler.demo.typesetter import typeset_page  # noqa: E402
+from pipelines.extract import extract_pdf  # noqa: E402
+from pipelines.extraction import extract_file, new_pool  # noqa: E402
+
+
+def pdftotext(path: Path) -> str:
+    """poppler's reading-order text of a page (a process per page, as a pipeline would)."""
+    return subprocess.run(
+        ["pdftotext", str(path), "-"], check=True, capture_output=True, text=True
+    ).stdout
+
+
+def pool_rate(paths: list[Path], workers: int) -> float:
+    """Pages per second through the crawl's process pool with ``workers`` processes."""
+    pool = new_pool(workers, max_tasks=0)
+    try:
+        for future in [pool.schedule(extract_file, (str(p), "pypdfium2")) for p in paths[:workers]]:
+            future.result()  # start and warm every worker
+        started = time.perf_counter()
+        futures = [pool.schedule(extract_file, (str(p), "pypdfium2")) for p in paths]
+        for future in futures:
+            future.result()
+        return len(paths) / (time.perf_counter() - started)
+    finally:
+        pool.close()
+        pool.join()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pages", type=int, default=16, help="distinct generated pages")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args()
+    if not shutil.which("pdftotext"):
+        sys.exit("pdftotext not found: apt-get install poppler-utils")
+    with tempfile.TemporaryDirectory() as tmp:
+        paths = []
+        for i, spec in enumerate(broadsheet_specs(args.pages, seed=args.seed)):
+            paths.append(Path(tmp) / f"page{i}.pdf")
+            typeset_page(spec, str(paths[-1]))
+        extract_pdf(paths[0])  # warm imports and caches
+        results = {
+            "ours, pypdfium2 (default)": rate(extract_pdf, paths, args.rounds),
+            "ours, pdfplumber source": rate(
+                lambda p: extract_pdf(p, source="pdfplumber"), paths, 1
+            ),
+            "naive pdfplumber extract_text()": rate(naive, paths, 1),
+            "pdftotext (poppler, C++)": rate(pdftotext, paths, args.rounds),
+        }
+        pooled = pool_rate(paths * 2, args.workers)
+        rss = worker_peak_rss(paths)
+    ours = results["ours, pypdfium2 (default)"]
+    naive_rate = results["naive pdfplumber extract_text()"]
+    reference = results["pdftotext (poppler, C++)"]
+    print(f"{args.pages} generated broadsheet pages (seed {args.seed}), one process:")
+    print(f"  {'extractor':34} {'pages/s':>8} {'vs naive':>9}")
+    for name, value in results.items():
+        print(f"  {name:34} {value:8.1f} {value / naive_rate:8.1f}x")
+    print(
+        f"ours vs naive: {ours / naive_rate:.1f}x (target >= 8x); "
+        f"pdftotext is {reference / ours:.2f}x faster than ours (target <= 3x)"
+    )
+    print(
+        f"{args.workers} workers (pebble pool, as in the crawl): {pooled:.1f} pages/s, "
+        f"{pooled / ours:.2f}x one process, {pooled / args.workers:.1f} pages/s per worker"
+    )
+    print(f"peak RSS of one worker extracting every page: {rss:.0f} MiB (target <= 300)")
+
+
+if __name__ == "__main__":
+    main()
