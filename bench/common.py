@@ -18,7 +18,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from http.server import SimpleHTTPRequestHandler
@@ -54,12 +54,14 @@ def edition_dates(pages: int) -> list[date]:
     return [FIRST_DATE + timedelta(days=i) for i in range(count)]
 
 
-def cached_site(pages: int) -> tuple[Path, list[date]]:
+def cached_site(pages: int, *, dense: bool = False) -> tuple[Path, list[date]]:
     """bench/out/site/ with editions for at least ``pages`` pages; built once, then extended.
 
-    Returns the site root and the dates to crawl for ``pages`` pages.
+    ``dense``: bench/out/site-dense/, the same site with every page PDF replaced by one of
+    100 dense broadsheet pages (``broadsheet_specs``; pages repeat), closer to a real
+    e-paper page than the demo's. Returns the site root and the dates to crawl.
     """
-    root = OUT / "site"
+    root = OUT / ("site-dense" if dense else "site")
     manifest = root / "dates.json"
     built = set(json.loads(manifest.read_text())) if manifest.exists() else set()
     dates = edition_dates(pages)
@@ -68,10 +70,24 @@ def cached_site(pages: int) -> tuple[Path, list[date]]:
         started = time.perf_counter()
         print(f"typesetting {len(missing) * PAGES_PER_EDITION} pages into {root} …", flush=True)
         build_site(root, dates=missing, pages=PAGES_PER_EDITION)
+        if dense:
+            densify(root, missing)
         built |= {d.isoformat() for d in missing}
         manifest.write_text(json.dumps(sorted(built)))
         print(f"  done in {time.perf_counter() - started:.0f} s", flush=True)
     return root, dates
+
+
+def densify(root: Path, dates: list[date]) -> None:
+    """Replace the page PDFs of ``dates`` with dense broadsheet pages (100 distinct ones)."""
+    from crawler.demo.editions import broadsheet_specs
+    from crawler.demo.typesetter import typeset_page
+
+    specs = broadsheet_specs(100, seed=5)
+    for day in dates:
+        folder = root / "xcrb" / "PC" / "attachement" / f"{day:%Y%m}" / f"{day:%d}"
+        for number, pdf in enumerate(sorted(folder.glob("*.pdf"))):
+            typeset_page(specs[(day.toordinal() * 4 + number) % 100], pdf)
 
 
 class Latency:
@@ -129,30 +145,62 @@ def run(command: list[str], cwd: Path, *, sample: float | None = None) -> Run:
     """Run a command to its end (output to cwd/command.out); with ``sample``, a TreeSampler
     watches it every ``sample`` s. Exits with the command's output when it fails."""
     output = cwd / "command.out"
-    started = time.perf_counter()
+    machine = MachineCpu()
     with output.open("w") as out:
         process = subprocess.Popen(command, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
         sampler = TreeSampler(process.pid, sample) if sample else None
         if sampler:
             sampler.start()
         returncode = process.wait()
-        seconds = time.perf_counter() - started
         if sampler:
             sampler.stop()
+    seconds, busy, here = machine.stop()
     if returncode != 0:
         sys.exit(f"{' '.join(command[:3])} … failed ({returncode}):\n{output.read_text()}")
-    return Run(seconds, sampler)
+    ours = here + (sum(p.cpu for p in sampler.processes.values()) if sampler else 0.0)
+    return Run(seconds, sampler, busy / seconds, max(busy - ours, 0.0) / seconds)
 
 
 @dataclass
 class Run:
     seconds: float  # wall time, process start to exit
     sampler: TreeSampler | None
+    busy: float  # cores the whole machine kept busy meanwhile (/proc/stat)
+    others: float  # of which processes other than the command's and this bench's
+
+    def load_note(self) -> str:
+        return (
+            f"machine busy {self.busy:.2f} of {os.cpu_count()} cores, "
+            f"{self.others:.2f} by other processes"
+        )
+
+
+class MachineCpu:
+    """Busy CPU seconds of the whole machine (/proc/stat) and of this process, from now."""
+
+    def __init__(self):
+        self.started = time.perf_counter()
+        self.busy = self.machine_busy()
+        self.here = sum(os.times()[:2])
+
+    @staticmethod
+    def machine_busy() -> float:
+        values = [int(v) for v in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
+        idle = values[3] + values[4]  # idle, iowait
+        return (sum(values[:8]) - idle) / CLOCK_TICKS  # user … steal; guest is in user
+
+    def stop(self) -> tuple[float, float, float]:
+        """(wall seconds, machine busy CPU seconds, this process's CPU seconds) so far."""
+        return (
+            time.perf_counter() - self.started,
+            self.machine_busy() - self.busy,
+            sum(os.times()[:2]) - self.here,
+        )
 
 
 def last_run(db: Path) -> dict:
     """The newest ``crawl_runs`` row of an archive, with its Scrapy stats decoded."""
-    with sqlite3.connect(db) as conn:
+    with closing(sqlite3.connect(db)) as conn:
         conn.row_factory = sqlite3.Row
         row = dict(conn.execute("select * from crawl_runs order by id desc limit 1").fetchone())
     row["stats"] = json.loads(row["stats"] or "{}")
@@ -161,7 +209,7 @@ def last_run(db: Path) -> dict:
 
 def page_statuses(db: Path) -> dict[str, int]:
     """How many pages the archive holds in each status."""
-    with sqlite3.connect(db) as conn:
+    with closing(sqlite3.connect(db)) as conn:
         return dict(conn.execute("select status, count(*) from pages group by status"))
 
 
@@ -229,9 +277,9 @@ def cpu_seconds(pid: int) -> float | None:
 
 
 def role(pid: int, root: int, parents: dict[int, int]) -> str:
-    """crawler | forkserver | worker (an extraction worker, forked by the forkserver) | other."""
+    """main (the process started) | forkserver | worker (forked by the forkserver) | other."""
     if pid == root:
-        return "crawler"
+        return "main"
     command = cmdline(pid)
     if "forkserver" in command and parents.get(pid) == root:
         return "forkserver"

@@ -56,7 +56,8 @@ def crawl_once(site, dates, mode: str, pages: int) -> dict:
         "seconds": row["duration"],
         "wall": done.seconds,
         "requests": row["stats"].get("downloader/request_count", 0),
-        "crawler_cpu": done.sampler.cpu("crawler"),
+        "load": done.load_note(),
+        "crawler_cpu": done.sampler.cpu("main"),
         "workers_cpu": done.sampler.cpu("worker"),
     }
 
@@ -94,7 +95,7 @@ def main() -> None:
                 print(
                     f"  [{attempt + 1}] extraction {mode:3}: {result['seconds']:6.1f} s "
                     f"(wall {result['wall']:.1f} s), {pages / result['seconds']:5.1f} pages/s, "
-                    f"{result['requests']} requests",
+                    f"{result['requests']} requests; {result['load']}",
                     flush=True,
                 )
         # Extraction throughput: the deferred path over the pages the "off" crawl stored.
@@ -111,6 +112,7 @@ def main() -> None:
             off_dir,
             sample=0.25,
         )
+        print(f"  extraction alone (reextract): {extract.seconds:.1f} s; {extract.load_note()}")
     off = min(results["off"], key=lambda r: r["seconds"])
     on = min(results["on"], key=lambda r: r["seconds"])
     rates = {

@@ -122,6 +122,11 @@ def snippet(query: str, *texts: str | None, size: int = 120, before: int = 30) -
     start = max(0, spans[0][0] - before) if spans else 0
     end = min(len(text), start + size)
     start = max(0, min(start, end - size))
+    for s, e in spans:  # never cut a hit in two
+        if s < start < e:
+            start = s
+        if s < end < e:
+            end = e
     body = _marked(text, spans, start, end).replace("\n", " ")
     return ("…" if start else "") + body + ("…" if end < len(text) else "")
 

@@ -130,3 +130,10 @@ def build_metadata(
             }
         },
     }
+
+
+if __name__ == "__main__":  # python -m publish.metadata archive.db > metadata.json
+    import json
+    import sys
+
+    print(json.dumps(build_metadata(sys.argv[1]), ensure_ascii=False, indent=2))

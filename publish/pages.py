@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from datasette.utils import tilde_decode, urlsafe_components
+from datasette.utils import urlsafe_components
 from datasette.utils.asgi import NotFound, Response, asgi_send_file
 
 PLUGIN = "newsarchive"
@@ -41,7 +41,7 @@ def article_vars(datasette, database: str, request):
             "pp.homepage as paper_homepage "
             "from articles a left join pages p on p.id = a.page_id "
             "left join papers pp on pp.id = a.paper where a.id = ?",
-            [tilde_decode(pks[0])],
+            [pks[0]],
         )
         row = rows.first()
         if row is None:
@@ -50,7 +50,8 @@ def article_vars(datasette, database: str, request):
         article["paragraphs"] = [p for p in (article.get("body") or "").split("\n") if p]
         article["caption_list"] = _captions(article.get("captions"))
         article["pdf_link"] = pdf_url(datasette, database, article.get("page_id"))
-        article["page_link"] = datasette.urls.row(database, "pages", article["page_id"])
+        if article.get("page_id") is not None:
+            article["page_link"] = datasette.urls.row(database, "pages", article["page_id"])
         return {"article": article, "q": request.args.get("q", "")}
 
     return inner

@@ -7,11 +7,16 @@
   ``newsarchive_query_raw(q)``, ``newsarchive_snippet(q, text, …)``,
   ``newsarchive_highlight(text, q)``.
 * Templates get ``article`` (the article page) and ``newsarchive_papers`` (the search form),
-  and the Jinja filters ``newsarchive_marks`` and ``newsarchive_highlight``.
-* ``/-/newsarchive/pdf/<page_id>`` serves a page's archived PDF (or redirects to its source).
+  and the Jinja filters ``newsarchive_marks``, ``newsarchive_highlight`` and
+  ``newsarchive_safe_url``.
+* ``/-/newsarchive/pdf/<database>/<page_id>`` serves a page's archived PDF (or redirects to
+  its source).
+* Empty ``_search`` parameters are dropped, so an emptied search box lists every row.
 """
 
 from __future__ import annotations
+
+from urllib.parse import parse_qsl, urlencode
 
 from datasette import hookimpl
 from datasette.filters import FilterArguments
@@ -36,9 +41,15 @@ def _highlight(text, query):
     return highlight(text, query or "")
 
 
+CACHE_KIB = 65536  # page cache of a connection to an archive: its search indexes stay in memory
+
+
 @hookimpl
 def prepare_connection(conn):
-    """Register the SQL functions of the ranked search on every connection."""
+    """Register the SQL functions of the ranked search on every connection; give
+    connections to an archive a larger page cache."""
+    if conn.execute("select 1 from sqlite_master where name = ?", [FTS_TABLE]).fetchone():
+        conn.execute(f"pragma cache_size = -{CACHE_KIB}")
     conn.create_function("newsarchive_query", 1, lambda q: fts_query(q or ""), deterministic=True)
     conn.create_function(
         "newsarchive_query_raw", 1, lambda q: fts_query_raw(q or ""), deterministic=True
@@ -75,6 +86,30 @@ def filters_from_request(request, database, table, datasette):
             if args[key].strip():
                 params[f"search_{i}"] = translate(args[key])
     return FilterArguments([], params=params)
+
+
+def drop_blank_searches(query_string: bytes) -> bytes:
+    """``query_string`` without empty ``_search``/``_search_<column>`` parameters (an emptied
+    search box submits ``_search=``, which FTS5 would reject as a syntax error)."""
+    pairs = parse_qsl(query_string.decode("latin-1"), keep_blank_values=True)
+    kept = [(k, v) for k, v in pairs if not (k.startswith("_search") and k != "_searchmode"
+                                              and not v.strip())]
+    return query_string if len(kept) == len(pairs) else urlencode(kept).encode("latin-1")
+
+
+@hookimpl
+def asgi_wrapper():
+    """Drop empty search parameters before Datasette sees them: an empty box lists all."""
+
+    def wrap(app):
+        async def without_blank_searches(scope, receive, send):
+            if scope.get("type") == "http" and b"_search" in scope.get("query_string", b""):
+                scope = dict(scope, query_string=drop_blank_searches(scope["query_string"]))
+            await app(scope, receive, send)
+
+        return without_blank_searches
+
+    return wrap
 
 
 @hookimpl

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from crawler.demo.articles import EN_STORIES, ZH_BRIEFS, ZH_STORIES
-from crawler.demo.editions import broadsheet_specs
+from crawler.demo.editions import broadsheet_specs, edition_specs
 from crawler.demo.typesetter import PageSpec, typeset_page
 from pipelines.extract import extract_pdf
 
@@ -125,3 +125,19 @@ def test_generated_broadsheets_stay_above_the_quality_floor(tmp_path):
     assert titles / n_titles >= 0.8
     assert bylines / n_bylines >= 0.85
     assert whole / n >= 0.7
+
+
+FIELDS = ("kicker", "title", "subtitle", "byline", "body", "captions")
+EDITION_DATES = [datetime.date(2023, 3, 1) + datetime.timedelta(days=11 * k) for k in range(10)]
+
+
+@pytest.mark.parametrize("day", EDITION_DATES, ids=str)
+def test_edition_pages_come_back_exactly(tmp_path, day):
+    """The demo and the fixture sites typeset edition_specs pages, and the crawl tests
+    compare every stored article with the truth: 10 dates x 4 pages must be exact."""
+    for page_spec in edition_specs("许昌日报", day, pages=4, seed=day.toordinal()):
+        truth, page = extract(tmp_path, page_spec)
+        assert page["header"] == truth["header"]
+        got = [{f: a[f] for f in FIELDS} for a in page["articles"]]
+        want = [{f: a[f] for f in FIELDS} for a in truth["articles"]]
+        assert got == want, (day, page_spec.page_label)

@@ -337,3 +337,23 @@ def test_editions_keep_every_article_whole():
             got = {a["title"]: a for a in compose_page(spec).truth["articles"]}
             for art in spec.articles:
                 assert got[art.title]["body"] == "\n".join(art.paragraphs)
+
+
+@pytest.mark.parametrize("n", range(8))
+def test_the_title_is_the_largest_heading_of_its_article(n):
+    """As in real papers, a title is never smaller than its kicker, subtitle or section
+    head: in a narrow frame a long title wraps instead of shrinking below them."""
+    from crawler.demo.typesetter import compose_page
+
+    specs = broadsheet_specs(8, seed=5) + edition_specs("许昌日报", DATE, pages=4)
+    ts = compose_page(specs[n % len(specs)])
+    sizes: dict[tuple[int, str], float] = {}
+    for ln in ts.lines:
+        if ln.article is not None and ln.role in ("kicker", "title", "subtitle"):
+            key = (ln.article, ln.role)
+            sizes[key] = max(sizes.get(key, 0.0), ln.size)
+    titles = {a: s for (a, role), s in sizes.items() if role == "title"}
+    assert titles
+    for (article, role), size in sizes.items():
+        if role != "title":
+            assert titles[article] > size, (article, role)

@@ -22,8 +22,13 @@ The FTS table is contentless (``content=''``): the shadow is never stored, only 
 from __future__ import annotations
 
 import json
+import multiprocessing
+import os
 import re
 import unicodedata
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from functools import lru_cache
 
 import sqlite_utils
@@ -45,14 +50,15 @@ CJK = (
 _PIECE = re.compile(rf"([{CJK}]+)|([^\W_{CJK}]+)|([\W_]+)")
 
 
-@lru_cache(maxsize=1)
-def _needs_nfkc() -> re.Pattern:
-    """BMP characters that NFKC turns into (or changes as) letters or digits: full-width
+@lru_cache(maxsize=2)
+def _needs_nfkc(astral: bool) -> re.Pattern:
+    """Runs of characters that NFKC turns into (or changes as) letters or digits: full-width
     forms such as ５Ｇ, compatibility ideographs, circled numbers. Punctuation that NFKC
-    changes (，→ ,) does not need the whole text normalised: ``gap_token`` does it."""
+    changes (，→ ,) does not need it: ``gap_token`` normalises it. BMP characters only
+    unless ``astral`` (a smaller class is much faster to scan)."""
     word = re.compile(r"[^\W_]")
     ranges: list[list[int]] = []
-    for cp in range(0x10000):
+    for cp in range(0x30000 if astral else 0x10000):
         char = chr(cp)
         if 0xD800 <= cp < 0xE000 or (folded := unicodedata.normalize("NFKC", char)) == char:
             continue
@@ -63,15 +69,20 @@ def _needs_nfkc() -> re.Pattern:
         else:
             ranges.append([cp, cp])
     body = "".join(re.escape(chr(a)) + "-" + re.escape(chr(b)) for a, b in ranges)
-    return re.compile(f"[{body}]")
+    return re.compile(f"[{body}]+")
+
+
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+
+
+def _nfkc(match: re.Match) -> str:
+    return unicodedata.normalize("NFKC", match.group())
 
 
 def normalize(text: str) -> str:
-    """NFKC, so that ５Ｇ is 5G (punctuation excepted: see ``gap_token``). Cheap for the
-    usual text, which has nothing to change but punctuation."""
-    if max(text) > "\uffff" or _needs_nfkc().search(text):
-        return unicodedata.normalize("NFKC", text)
-    return text
+    """NFKC where it makes letters or digits, so that ５Ｇ is 5G (punctuation is normalised
+    by ``gap_token``). Cheap for the usual text, which has nothing else to change."""
+    return _needs_nfkc(bool(_ASTRAL.search(text))).sub(_nfkc, text)
 
 
 @lru_cache(maxsize=4096)
@@ -127,6 +138,9 @@ def _phrase(text: str) -> str:
     return '"' + " ".join(tokens(text)) + '"'
 
 
+# A phrase that matches nothing and that Datasette's escape_fts leaves alone: one private-use
+# character on its own is never a token (gap tokens are two characters).
+NOTHING = '"\uf8ff"'
 _ESCAPED_BITS = re.compile(r'\s+|(".*?")')
 
 
@@ -143,10 +157,10 @@ def fts_query(query: str) -> str:
     """Translate a search-box query into FTS5: every term a phrase, terms ANDed.
 
     The result is left unchanged by Datasette's ``escape_fts``, so it can be passed where
-    Datasette applies it. A query without terms gives ``""``, which matches nothing.
+    Datasette applies it. A query without terms gives ``NOTHING``.
     """
     phrases = [_phrase(term) for term in query_terms(query)]
-    return " ".join(p for p in phrases if p != '""') or '""'
+    return " ".join(p for p in phrases if p != '""') or NOTHING
 
 
 # FTS5 query syntax: spaces, "strings", the characters that are syntax, anything else (words).
@@ -186,7 +200,7 @@ def fts_query_raw(query: str) -> str:
             out.append(word)  # the distance in NEAR(a b, 5)
         else:
             out.append(_phrase(word))
-    return "".join(out).strip() or '""'
+    return "".join(out).strip() or NOTHING
 
 
 def _captions_text(value) -> str | None:
@@ -221,10 +235,26 @@ def create_index(db: sqlite_utils.Database, name: str = FTS_TABLE) -> None:
     db.execute(f"insert into [{name}]([{name}], rank) values ('rank', 'bm25({weights})')")
 
 
+# Indexes that keep search results fast on a large archive: counts and facets of a search
+# read (id, paper, date, page_no) from a small covering index instead of the wide article
+# rows, and the newest-first listing walks an index on date.
+SUPPORT_INDEXES = {
+    "articles_search_ids": ["id", "paper", "date", "page_no"],
+    "articles_search_date": ["date"],
+}
+
+
+def ensure_support_indexes(db: sqlite_utils.Database) -> None:
+    """Create the indexes of ``SUPPORT_INDEXES`` that are missing."""
+    for name, columns in SUPPORT_INDEXES.items():
+        db["articles"].create_index(columns, index_name=name, if_not_exists=True)
+
+
 def ensure_search_index(db: sqlite_utils.Database) -> None:
-    """Create the index on first use (an existing one is left alone)."""
+    """Create the index and its support indexes on first use (existing ones are kept)."""
     if FTS_TABLE not in db.table_names():
         create_index(db)
+    ensure_support_indexes(db)
 
 
 _INSERT = (
@@ -248,27 +278,66 @@ def unindex_article(db: sqlite_utils.Database, article_id: int, old: dict) -> No
     db.execute(_DELETE, [article_id, *(row[c] for c in COLUMNS)])
 
 
-def rebuild_index(db: sqlite_utils.Database, *, batch: int = 2000, progress=None) -> int:
+def _shadow_batch(rows: list[tuple]) -> list[list]:
+    """FTS rows ``[id, title, byline, body, captions]`` for ``(id, title, …)`` rows."""
+    out = []
+    for article_id, *texts in rows:
+        shadow = shadow_row(dict(zip(COLUMNS, texts, strict=True)))
+        out.append([article_id, *(shadow[c] for c in COLUMNS)])
+    return out
+
+
+def _shadow_batches(batches: Iterator[list[tuple]], workers: int) -> Iterator[list[list]]:
+    """Shadow batches in ``workers`` processes (in this one when 0), in order, with only a
+    few batches in flight so memory stays small."""
+    if workers <= 0:
+        yield from map(_shadow_batch, batches)
+        return
+    context = multiprocessing.get_context("spawn")  # safe under Twisted/threads
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        pending: deque = deque()
+        for batch in batches:
+            pending.append(pool.submit(_shadow_batch, batch))
+            if len(pending) > 2 * workers:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+
+
+def rebuild_index(
+    db: sqlite_utils.Database,
+    *,
+    batch: int = 1000,
+    workers: int | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> int:
     """Drop and rebuild the whole index from ``articles`` in one transaction; return the
-    number of articles indexed. ``progress(done)`` is called after every batch.
+    number of articles indexed. Shadows are computed in ``workers`` processes (default: one
+    per CPU but one, none for small archives); ``progress(done)`` is called per batch.
 
     The transaction keeps searches consistent while it runs but holds the write lock:
     run it when no crawl is writing.
     """
-    select = f"select id, {', '.join(COLUMNS)} from articles order by id"
+    total = db.execute("select count(*) from articles").fetchone()[0]
+    if workers is None:
+        workers = (os.cpu_count() or 1) - 1 if total > 20 * batch else 0
     done = 0
+    cache_size = db.execute("pragma cache_size").fetchone()[0]
+    db.execute("pragma cache_size = -262144")  # 256 MB: the new index stays in memory
     with db.atomic():
         db.execute(f"drop table if exists {FTS_TABLE}")
         create_index(db)
-        cursor = db.conn.execute(select)
-        while rows := cursor.fetchmany(batch):
-            values = []
-            for article_id, *texts in rows:
-                shadow = shadow_row(dict(zip(COLUMNS, texts, strict=True)))
-                values.append([article_id, *(shadow[c] for c in COLUMNS)])
+        cursor = db.conn.execute(f"select id, {', '.join(COLUMNS)} from articles order by id")
+        batches = iter(lambda: cursor.fetchmany(batch), [])
+        # Bulk load: merge segments once at the end instead of while inserting.
+        db.execute(f"insert into {FTS_TABLE}({FTS_TABLE}, rank) values ('automerge', 0)")
+        for values in _shadow_batches(batches, workers):
             db.conn.executemany(_INSERT, values)
-            done += len(rows)
+            done += len(values)
             if progress:
                 progress(done)
         db.execute(f"insert into {FTS_TABLE}({FTS_TABLE}) values ('optimize')")
+        db.execute(f"insert into {FTS_TABLE}({FTS_TABLE}, rank) values ('automerge', 4)")
+        ensure_support_indexes(db)
+    db.execute(f"pragma cache_size = {int(cache_size)}")
     return done

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from .chars import Box
-from .lines import Line, Run, Stack, build_lines, flatten
+from .lines import Line, Run, Stack, build_lines, build_lines_stream, flatten
 
 SIZE_STEP = 0.12  # relative size change that starts a new block
 
@@ -52,8 +52,10 @@ class Block:
         return f"Block({self.kind}, {self.size:.1f}, {self.text[:30]!r})"
 
 
-def leaf_blocks(items: Sequence[Run | Stack], kind: str = "body") -> list[Block]:
-    """Blocks of one XY-cut leaf (or one caption), top to bottom."""
+def leaf_blocks(items: Sequence[Run | Stack], kind: str = "body",
+                stream: bool = False) -> list[Block]:
+    """Blocks of one XY-cut leaf (or one caption), top to bottom; with ``stream`` (an OCR
+    layer) its lines follow the content stream."""
     runs = flatten(items)
     if not runs:
         return []
@@ -61,7 +63,7 @@ def leaf_blocks(items: Sequence[Run | Stack], kind: str = "body") -> list[Block]
              max(r.x1 for r in runs), max(r.bottom for r in runs))
     out: list[Block] = []
     group: list[Line] = []
-    for line in build_lines(runs):
+    for line in (build_lines_stream(runs) if stream else build_lines(runs)):
         if group and _breaks(group[-1], line):
             out.append(Block(group, frame, kind))
             group = []

@@ -1,11 +1,15 @@
-"""Recursive XY-cut over runs and images, with drawn rules as preferred cuts.
+"""Recursive XY-cut over runs, with drawn rules and photos as guides.
 
 We write layout by hand because no PDF library rebuilds newspaper articles: their text
 outputs either interleave columns or follow the content stream (titles after bodies).
-Order of cuts in a region: horizontal rules spanning it (article separators), vertical
-rules (column rules), whitespace bands that open a new headline (articles stacked on one
-column grid), whitespace gutters, then the widest horizontal whitespace band. Reading order
-is top-to-bottom, left-to-right within each cut.
+Order of cuts in a region (see :func:`_choices`): horizontal rules spanning it (article
+separators); vertical rules (column rules); gutters where a separator rule ends (the edge
+of a frame of columns); whitespace bands that open a new headline (articles stacked on one
+column grid); the band under a lone heading (it heads every column below it, even when
+narrower); whitespace gutters; the widest horizontal band not filled by a photo; then
+gutters that a few stray glyphs cross (OCR layers). A band that a rule or photo crosses,
+or that parts a heading from its body, is no article boundary; a gap that a rule crosses
+is no gutter. Reading order is top-to-bottom, left-to-right within each cut.
 """
 
 from __future__ import annotations
@@ -23,6 +27,8 @@ GUTTER_EM = 0.5  # narrowest column gutter (glyph boxes eat into the drawn 8-10 
 WIDE_GAP_EM = 3.0  # a region one line high is only cut at gaps this wide
 BAND_EXTRA_EM = 0.25  # a band must be this much taller than the gap between body lines
 COLUMN_PIECE = 0.7  # a one-line piece this share of a column wide is a column's line
+VALLEY_SHARE = 0.12  # an OCR gutter: at most this share of the region's lines cross it
+VALLEY_EM = 0.2  # and it is at least this wide
 DISPLAY_EM = 1.15  # runs this much larger than body text are headlines
 
 
@@ -137,7 +143,7 @@ def _photo_over_text(items: Sequence[Boxed], lo: float, hi: float, images: Seque
                      display: float) -> bool:
     """Whether a photo right above the band has body text right below it: the text runs on
     below the photo (and its caption), inside one article."""
-    for ix0, itop, ix1, ibottom in images:
+    for ix0, _, ix1, ibottom in images:
         if ibottom > lo + 0.5 or any(i.x0 < ix1 and i.x1 > ix0 and ibottom < i.bottom <= lo + 0.5
                                      for i in items):
             continue
@@ -152,7 +158,7 @@ def _photo_over_text(items: Sequence[Boxed], lo: float, hi: float, images: Seque
 
 
 def _headline_bands(items: Sequence[Boxed], gaps: list[tuple[float, float]],
-                    params: CutParams) -> list[float]:
+                    images: Sequence[Box], params: CutParams) -> list[float]:
     """Whitespace bands with text above and a headline right below: an article starts there.
 
     Cutting columns first would interleave articles stacked on the same column grid. A band
@@ -167,7 +173,7 @@ def _headline_bands(items: Sequence[Boxed], gaps: list[tuple[float, float]],
         pairs = _first_below(items, lo, hi, band)
         if (any(_is_display(b, display) and a is not None and not _is_display(a, display)
                 for b, a in pairs)
-                and not _photo_over_text(items, lo, hi, params.images, display)
+                and not _photo_over_text(items, lo, hi, images, display)
                 and not _parts_heading(items, lo, hi, display)):
             cuts.append((lo + hi) / 2)
     return cuts
@@ -219,6 +225,19 @@ def _gutters(items: Sequence[Boxed], gaps: list[tuple[float, float]],
     return cuts
 
 
+def _framed(cuts: list[float], gaps: list[tuple[float, float]], hrules: Sequence[Box],
+            body: float) -> list[float]:
+    """Gutters where a separator rule ends: the edge of a frame of columns (rules span their
+    article's columns), to be cut before the bands inside each frame."""
+    out = []
+    for a, b in gaps:
+        mid = (a + b) / 2
+        if mid in cuts and any(abs(r[2] - a) <= 0.5 * body or abs(r[0] - b) <= 0.5 * body
+                               for r in hrules):
+            out.append(mid)
+    return out
+
+
 def _widest(gaps: list[tuple[float, float]], band: float,
             images: Sequence[Box], x0: float, x1: float) -> list[float]:
     """The widest whitespace band(s): cutting at every band would slice columns into strips.
@@ -248,23 +267,76 @@ def xy_cut(items: Sequence[Boxed], hrules: Sequence[Box], vrules: Sequence[Box],
 
 
 def _choices(items: Sequence[Boxed], hrules: Sequence[Box], vrules: Sequence[Box],
-             params: CutParams, box: Box) -> Iterator[tuple[list[float], bool]]:
-    """Candidate cuts of a region in order of preference, computed lazily: (cuts, vertical).
+             params: CutParams, box: Box) -> Iterator[tuple[list[float], bool, str]]:
+    """Candidate cuts of a region in order of preference, computed lazily: (cuts, vertical,
+    kind).
     ``hrules``/``vrules`` are the rules inside the region ``box``."""
     x0, top, x1, bottom = box
     xgaps = _gaps([(i.x0, i.x1) for i in items])
     ygaps = _gaps([(i.top, i.bottom) for i in items])
-    yield _rule_cuts(ygaps, hrules, False, x0, x1, 0.8), False
-    yield _rule_cuts(xgaps, vrules, True, top, bottom, 0.5), True
-    crossing = list(vrules) + [im for im in params.images if im[0] < x1 and im[2] > x0]
+    yield _rule_cuts(ygaps, hrules, False, x0, x1, 0.8), False, "hrule"
+    yield _rule_cuts(xgaps, vrules, True, top, bottom, 0.5), True, "vrule"
+    images = [im for im in params.images
+              if im[0] < x1 and im[2] > x0 and im[1] < bottom and im[3] > top]
+    crossing = list(vrules) + images
     bands = [(a, b) for a, b in ygaps  # a rule or photo across a band ties both sides
              if not any(r[1] < a - 1 and r[3] > b + 1 for r in crossing)]
+    gutters = _gutters(items, xgaps, hrules, params)
+    yield _framed(gutters, xgaps, hrules, params.body), True, "framed"
     if xgaps:
-        yield _headline_bands(items, bands, params), False
-    yield _heading_bands(items, bands, params), False
-    yield _gutters(items, xgaps, hrules, params), True
-    yield _widest(bands, params.band, params.images, x0, x1), False
-    yield _widest(bands, params.band, (), x0, x1), False
+        yield _headline_bands(items, bands, images, params), False, "headline"
+    yield _heading_bands(items, bands, params), False, "heading"
+    yield gutters, True, "gutter"
+    yield _widest(bands, params.band, images, x0, x1), False, "band"
+    yield _widest(bands, params.band, (), x0, x1), False, "photo band"
+    yield _valleys(items, params, bottom - top), True, "valley"
+
+
+def _split_crossing(items: list[Boxed], cuts: list[float]) -> list[Boxed]:
+    """Runs that cross a valley cut, split at the glyph gap the cut passes through (OCR
+    word boxes of two columns can sit closer than a word space)."""
+    out: list[Boxed] = []
+    for it in items:
+        chars = getattr(it, "chars", None)
+        cut = next((c for c in cuts if it.x0 < c < it.x1), None)
+        if cut is None or not isinstance(chars, list) or len(chars) < 2:
+            out.append(it)
+            continue
+        k = next((j for j in range(1, len(chars)) if chars[j].x0 >= cut), len(chars))
+        if 0 < k < len(chars):
+            left, right = type(it)(chars[0]), type(it)(chars[k])
+            for c in chars[1:k]:
+                left.add(c)
+            for c in chars[k + 1:]:
+                right.add(c)
+            out.extend(_split_crossing([left, right], cuts))
+        else:
+            out.append(it)
+    return out
+
+
+def _valleys(items: Sequence[Boxed], params: CutParams, height: float) -> list[float]:
+    """Gutters of a tall region that a few stray glyphs cross (an OCR layer over a scan puts
+    column rules and specks in the gutters as text, and its word boxes nearly touch across
+    them): x ranges that few of the region's lines cross, with text on both sides."""
+    rows = height / max(params.leading, 1.0)
+    if rows < 8:
+        return []
+    limit = max(2, int(VALLEY_SHARE * rows))
+    events = sorted([(i.x0, 1) for i in items] + [(i.x1, -1) for i in items])
+    need = VALLEY_EM * params.body
+    cuts = []
+    depth, start = 0, None
+    for x, step in events:
+        before = depth
+        depth += step
+        if before > limit >= depth:
+            start = x
+        elif before <= limit < depth and start is not None:
+            if x - start >= need:
+                cuts.append((start + x) / 2)
+            start = None
+    return cuts
 
 
 def _cut(items: list[Boxed], hrules: Sequence[Box], vrules: Sequence[Box], params: CutParams,
@@ -280,8 +352,11 @@ def _cut(items: list[Boxed], hrules: Sequence[Box], vrules: Sequence[Box], param
     bottom = max(i.bottom for i in items)
     local_h = [r for r in hrules if r[0] < x1 and r[2] > x0 and top < r[1] < bottom]
     local_v = [r for r in vrules if r[1] < bottom and r[3] > top and x0 < r[0] < x1]
-    for cuts, vertical in _choices(items, local_h, local_v, params, (x0, top, x1, bottom)):
+    for cuts, vertical, kind in _choices(items, local_h, local_v, params,
+                                         (x0, top, x1, bottom)):
         if cuts:
+            if kind == "valley":
+                items = _split_crossing(items, sorted(cuts))
             for part in _split(items, sorted(cuts), vertical):
                 _cut(part, local_h, local_v, params, leaves, depth + 1)
             return

@@ -15,7 +15,7 @@ from .chars import Box
 
 HEADING_RATIO = 1.15  # a block this much larger than body text is a heading
 _ROLE = r"(?:本报记者|本报通讯员|本报特约记者|特约记者|见习记者|记者|通讯员|实习生|本报评论员)"
-_NAMES = r"(?:\s*[\u4e00-\u9fff·]{2,4})+"
+_NAMES = r"\s*[\u4e00-\u9fff·]{2,4}(?:\s+[\u4e00-\u9fff·]{2,4})*"  # names apart by spaces
 BYLINE = re.compile(rf"^[□■◇◆]?\s*{_ROLE}{_NAMES}(?:\s+{_ROLE}{_NAMES})*\s*$")  # roles, names
 NAMES_ONLY = re.compile(r"^[\u4e00-\u9fff·]{1,4}(?:\s+[\u4e00-\u9fff·]{2,4})*$")
 EN_BYLINE = re.compile(r"^(?:By|BY)\s+\S")  # only trusted when set in another face

@@ -14,7 +14,8 @@ from .chars import Box, Char
 from .text.join import join_line
 
 RUN_GAP_EM = 0.6  # a wider gap ends a run: it may be a column gutter (often 0.8 em)
-DISPLAY_GAP_EM = 8.0  # display pieces on one baseline this close are one line (title halves)
+DISPLAY_GAP_EM = 16.0  # display pieces on one baseline this close may be one line (title halves)
+HALVES_GAP_EM = 2.0  # display pieces further apart than this are halves of a title, or two
 DISPLAY_RATIO = 1.15  # runs this much larger than body text are display type (headings)
 STACK_GAP_EM = 1.2  # headline lines this close above one another form one stack
 
@@ -83,9 +84,8 @@ def merge_display_runs(runs: list[Run], body: float, vrules: Sequence[Box],
                        grid: tuple[Sequence[float], Sequence[float]] = ((), ())) -> list[Run]:
     """Join display runs (headlines) that sit on one baseline, e.g. a title set in halves.
 
-    A title set in halves pushes them to the edges of the columns it heads; two titles of
-    neighbouring articles, each centred over its own columns, do not: with the page's column
-    grid known (``grid``: column starts and column ends), halves must sit at its edges.
+    Titles of neighbouring articles can share a baseline too: with the page's column grid
+    known (``grid``: column starts and column ends), see :func:`_one_title`.
     """
     display = sorted((r for r in runs if r.size >= DISPLAY_RATIO * body),
                      key=lambda r: (r.base, r.x0))
@@ -100,7 +100,7 @@ def merge_display_runs(runs: list[Run], body: float, vrules: Sequence[Box],
             and abs(run.size - prev.size) <= 0.02 * prev.size
             and 0 <= run.x0 - prev.x1 <= DISPLAY_GAP_EM * prev.size
             and not _rule_between(prev, run, vrules)
-            and _at_edges(left, run.x1, prev.size, starts, ends)
+            and _one_title(left, prev, run, starts, ends)
         ):
             prev.absorb(run)
             merged_away.add(id(run))
@@ -110,14 +110,40 @@ def merge_display_runs(runs: list[Run], body: float, vrules: Sequence[Box],
     return [r for r in runs if id(r) not in merged_away]
 
 
-def _at_edges(x0: float, x1: float, size: float, starts: Sequence[float],
-              ends: Sequence[float]) -> bool:
-    """Whether a line from x0 to x1 starts just right of a column start and ends just left
-    of a column end (within one em of its size); True when the grid is unknown."""
+def _one_title(x0: float, prev: Run, run: Run, starts: Sequence[float],
+               ends: Sequence[float]) -> bool:
+    """Whether display pieces ``prev`` (first set from ``x0``) and ``run`` on one baseline
+    are one title (with the page's column grid unknown, they are). Across a narrow gap they
+    are when it is a word space (an em plus the tracking) or holds no column gutter; across
+    a wide one only when they are pushed to the edges of a range of columns, within an em,
+    symmetrically (a title set in halves), unlike titles of neighbouring articles."""
     if not starts or not ends:
         return True
-    return (any(0 <= x0 - s <= size for s in starts)
-            and any(0 <= e - x1 <= size for e in ends))
+    a, b, size = prev.x1, run.x0, prev.size
+    if b - a < HALVES_GAP_EM * size:
+        gutter = [(e, s) for e in ends if a - 1 <= e <= b + 1
+                  for s in starts if e < s <= b + 1]
+        if not gutter:
+            return True
+        if _centred(x0, a, starts, ends) and _centred(b, run.x1, starts, ends):
+            return False
+        return abs(b - a - size - _tracking(prev) - _tracking(run)) <= 0.1 * size
+    x1 = run.x1
+    return any(abs(s + e - x0 - x1) <= 2.0 for s in starts if 0 <= x0 - s <= size
+               for e in ends if 0 <= e - x1 <= size)
+
+
+def _centred(x0: float, x1: float, starts: Sequence[float], ends: Sequence[float]) -> bool:
+    """Whether x0..x1 is centred (to a point) over a range of columns."""
+    mid = x0 + x1
+    return any(abs(s + e - mid) <= 2.0 for s in starts if s <= x0 for e in ends if e >= x1)
+
+
+def _tracking(run: Run) -> float:
+    """Typical gap between neighbouring glyphs of a run (letter-spacing of display type)."""
+    chars = run.chars
+    gaps = sorted(b.x0 - a.x1 for a, b in zip(chars, chars[1:], strict=False))
+    return max(gaps[len(gaps) // 2], 0.0) if gaps else 0.0
 
 
 class Stack:
@@ -182,13 +208,25 @@ class Line:
         self.top = min(r.top for r in runs)
         self.bottom = max(r.bottom for r in runs)
         self.base = runs[0].base
-        middle = self.chars[len(self.chars) // 2]  # cheaper than a vote, as good on one line
-        self.size = round(middle.size, 1)
+        middle = self.chars[len(self.chars) // 2]
+        self.size = round(_median_size(runs), 1)  # OCR layers give each word its own size
         self.font = middle.font
         self.text = join_line(self.chars)
 
     def __repr__(self) -> str:
         return f"Line({self.text!r}, size={self.size})"
+
+
+def _median_size(runs: list[Run]) -> float:
+    """Font size of the middle glyph when the runs' glyphs are ordered by size."""
+    if len(runs) == 1:
+        return runs[0].size
+    left = sum(len(r.chars) for r in runs) // 2
+    for run in sorted(runs, key=lambda r: r.size):
+        left -= len(run.chars)
+        if left < 0:
+            return run.size
+    return runs[-1].size
 
 
 def build_lines(runs: Iterable[Run]) -> list[Line]:
@@ -206,3 +244,20 @@ def build_lines(runs: Iterable[Run]) -> list[Line]:
                 continue
         groups.append([run])
     return [Line(g) for g in groups]
+
+
+def build_lines_stream(runs: Sequence[Run]) -> list[Line]:
+    """Lines of an OCR text layer, in content-stream order: OCR writes the words of a line
+    left to right and the lines of a block top to bottom, while its per-word baselines and
+    sizes are too noisy to sort by (a word can sit nearer the next line's baseline)."""
+    groups: list[list[Run]] = []
+    for run in runs:
+        if groups:
+            last = groups[-1][-1]
+            em = max(run.size, last.size)
+            if run.x0 >= last.x1 - 0.5 * em and abs(run.base - last.base) <= 0.6 * em:
+                groups[-1].append(run)
+                continue
+        groups.append([run])
+    return [Line(g) for g in groups]
+

@@ -42,12 +42,12 @@ def _column_edges(runs: list[Run], body: float) -> frozenset[int]:
 
 
 def _column_grid(runs: list[Run], body: float) -> tuple[list[float], list[float]]:
-    """Column starts and ends of the page: x where at least 4 body lines start (end)."""
+    """Column starts and ends of the page: x where at least 2 body lines start (end)."""
     body_runs = [r for r in runs if abs(r.size - body) < 0.1 * body]
     starts = Counter(round(r.x0) for r in body_runs)
     ends = Counter(round(r.x1) for r in body_runs)
-    return ([float(x) for x, n in starts.items() if n >= 4],
-            [float(x) for x, n in ends.items() if n >= 4])
+    return ([float(x) for x, n in starts.items() if n >= 2],
+            [float(x) for x, n in ends.items() if n >= 2])
 
 
 def _column_width(runs: list[Run], body: float) -> float:
@@ -74,9 +74,10 @@ def extract_page(content: PageContent, budget: float) -> dict:
     params = CutParams(body=body, leading=_leading(rest, body), deadline=deadline,
                        edges=_column_edges(rest, body), colw=_column_width(rest, body),
                        images=tuple(content.images))
+    ocr = content.full_images > 0  # text over a scan: an OCR layer
     blocks: list[Block] = []
     for leaf in xy_cut(items, content.hrules, content.vrules, params) if items else []:
-        for block in leaf_blocks(leaf):
+        for block in leaf_blocks(leaf, stream=ocr):
             blocks.extend(split_leading_bylines(block, body_font))
     classify(blocks, body, body_font, content.images)
     for caption in captions:
