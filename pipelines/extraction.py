@@ -40,6 +40,14 @@ def new_pool(workers: int, max_tasks: int) -> ProcessPool:
     )
 
 
+def start_pool(workers: int, max_tasks: int) -> ProcessPool:
+    """A pool whose worker processes are already running (one trivial task each)."""
+    pool = new_pool(workers, max_tasks)
+    for future in [pool.schedule(os.getpid) for _ in range(workers)]:
+        future.result()
+    return pool
+
+
 def default_workers() -> int:
     return max(1, min(4, os.cpu_count() or 1))
 
@@ -68,8 +76,9 @@ class ExtractPipeline:
         pipeline.stats = crawler.stats
         return pipeline
 
-    def open_spider(self, spider=None) -> None:
-        self.pool = new_pool(self.workers, self.max_tasks)
+    async def open_spider(self, spider=None) -> None:
+        # Starting the forkserver and the workers takes a few hundred ms: not on the reactor.
+        self.pool = await asyncio.to_thread(start_pool, self.workers, self.max_tasks)
 
     async def close_spider(self, spider=None) -> None:
         if self.pool is not None:
