@@ -57,9 +57,9 @@ def edition_dates(pages: int) -> list[date]:
 def cached_site(pages: int, *, dense: bool = False) -> tuple[Path, list[date]]:
     """bench/out/site/ with editions for at least ``pages`` pages; built once, then extended.
 
-    ``dense``: bench/out/site-dense/, the same site with every page PDF replaced by one of
-    100 dense broadsheet pages (``broadsheet_specs``; pages repeat), closer to a real
-    e-paper page than the demo's. Returns the site root and the dates to crawl.
+    ``dense``: bench/out/site-dense/, the same site with every page PDF replaced by a dense
+    broadsheet page (``broadsheet_specs``), closer to a real e-paper page than the demo's.
+    Returns the site root and the dates to crawl.
     """
     root = OUT / ("site-dense" if dense else "site")
     manifest = root / "dates.json"
@@ -79,15 +79,16 @@ def cached_site(pages: int, *, dense: bool = False) -> tuple[Path, list[date]]:
 
 
 def densify(root: Path, dates: list[date]) -> None:
-    """Replace the page PDFs of ``dates`` with dense broadsheet pages (100 distinct ones)."""
+    """Replace the page PDFs of ``dates`` with dense broadsheet pages, each one distinct (a
+    PDF served for two pages is stored once: see the report on the files store)."""
     from crawler.demo.editions import broadsheet_specs
     from crawler.demo.typesetter import typeset_page
 
-    specs = broadsheet_specs(100, seed=5)
     for day in dates:
         folder = root / "xcrb" / "PC" / "attachement" / f"{day:%Y%m}" / f"{day:%d}"
-        for number, pdf in enumerate(sorted(folder.glob("*.pdf"))):
-            typeset_page(specs[(day.toordinal() * 4 + number) % 100], pdf)
+        pdfs = sorted(folder.glob("*.pdf"))
+        for spec, pdf in zip(broadsheet_specs(len(pdfs), seed=day.toordinal()), pdfs, strict=True):
+            typeset_page(spec, pdf)
 
 
 class Latency:

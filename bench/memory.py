@@ -102,9 +102,11 @@ def main() -> None:
                 time.sleep(0.25)
             sampler.stop()
         seconds, busy, _ = machine.stop()
-    if process.returncode != 0:
+    if process.returncode not in (0, 1):  # 1: some pages failed, reported below
         raise SystemExit(f"crawl failed ({process.returncode}): see {workdir / 'command.out'}")
     run = last_run(db)
+    if run["pages_failed"]:
+        print(f"note: {run['pages_failed']} pages failed (see the failures table of {db})")
     progress.append((sampler.samples[-1].at, archived(db)))
 
     crawler = sampler.of_role("main")[0]

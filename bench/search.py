@@ -401,9 +401,10 @@ def main() -> None:
         )
     s = sizes(path)
     print(
-        f"article text covered: {s['text_bytes'] / 1e6:,.1f} MB; search index: "
-        f"{s['index_bytes'] / 1e6:,.1f} MB; index / text = {s['index_bytes'] / s['text_bytes']:.2f}"
-        f" (database {s['db_bytes'] / 1e6:,.1f} MB)"
+        f"article text covered: {s['text_bytes'] / 1e6:,.1f} MB; search adds (FTS index and "
+        f"support indexes): {s['index_bytes'] / 1e6:,.1f} MB = "
+        f"{s['index_bytes'] / s['text_bytes']:.2f} x the text (database pages in use "
+        f"{s['db_bytes'] / 1e6:,.1f} MB)"
     )
     cost = save_page_cost(args.out, args.seed)
     print(

@@ -17,6 +17,7 @@ from .paragraphs import body_paragraphs
 from .text.join import join_lines
 from .text.script import is_cjk
 
+HEAD_GROUP_GAP = 3.0  # a heading further below a heading group (in em) opens its own
 SECTION_HEAD_CHARS = 6  # a section head (一周要闻, 核心提示) is this short
 
 
@@ -76,14 +77,16 @@ def _byline_text(block: Block) -> str:
 
 
 def _heading_groups(blocks: Sequence[Block], body: float) -> list[list[Block] | Block]:
-    """Runs of consecutive headings become one group (kicker, title, subtitle); an aside
+    """Runs of consecutive headings become one group (kicker, title, subtitle), unless one
+    sits far below the group (the next article's, in another leaf); an aside
     (a short line in another face) joins as kicker right before a group, and as subtitle
     right after it when set larger than body text. Other blocks stay single."""
     out: list[list[Block] | Block] = []
     for block in blocks:
         prev = out[-1] if out else None
         if block.kind == "heading":
-            if isinstance(prev, list):
+            if isinstance(prev, list) and block.top - max(b.bottom for b in prev) <= (
+                    HEAD_GROUP_GAP * max(block.size, prev[-1].size)):
                 prev.append(block)
             elif isinstance(prev, Block) and prev.kind == "aside" and prev.bottom <= block.top:
                 out[-1] = [prev, block]

@@ -63,13 +63,66 @@ def leaf_blocks(items: Sequence[Run | Stack], kind: str = "body",
              max(r.x1 for r in runs), max(r.bottom for r in runs))
     out: list[Block] = []
     group: list[Line] = []
-    for line in (build_lines_stream(runs) if stream else build_lines(runs)):
-        if group and _breaks(group[-1], line):
-            out.append(Block(group, frame, kind))
+    lines = build_lines_stream(runs) if stream else build_lines(runs)
+    heads = _typed_heads(lines, frame) if stream and kind == "body" else set()
+    for i, line in enumerate(lines):
+        if group and ((i in heads) != (i - 1 in heads)
+                      or i not in heads and _breaks(group[-1], line)):
+            out.append(Block(group, frame, "heading" if i - 1 in heads else kind))
             group = []
         group.append(line)
-    out.append(Block(group, frame, kind))
+    out.append(Block(group, frame, "heading" if len(lines) - 1 in heads else kind))
     return out
+
+
+CAPS_SHARE = 0.6  # a line whose letters are this much upper case is set in capitals
+HEAD_SPACE = 1.5  # blank space above a typed headline, in line steps
+HEAD_SHORT = 0.85  # a headline's first line is at most this share of the column wide
+
+
+def _caps(line: Line) -> bool:
+    letters = [c for c in line.text if c.isalpha()]
+    return len(letters) >= 4 and sum(c.isupper() for c in letters) >= CAPS_SHARE * len(letters)
+
+
+def _typed_heads(lines: list[Line], frame: Box) -> set[int]:
+    """Headlines of an OCR layer over a typewritten page, set in the body face and size
+    (its per-word OCR sizes are too noisy to tell them): a line in capitals with blank
+    space above it, or a short line with blank space above and a line in capitals right
+    under it, followed by body lines (indices into ``lines``)."""
+    if len(lines) < 3:
+        return set()
+    steps = sorted(b.base - a.base for a, b in zip(lines, lines[1:], strict=False)
+                   if 0.5 * a.size < b.base - a.base < 2.5 * a.size)
+    if not steps:
+        return set()
+    step = steps[len(steps) // 2]
+    width = frame[2] - frame[0]
+
+    def spaced(k: int) -> bool:  # no text right above line k (specks of the scan aside)
+        ln = lines[k]
+        return not any(o is not ln and ln.base - HEAD_SPACE * step < o.base < ln.base - 0.3 * step
+                       and o.x0 < ln.x1 and o.x1 > ln.x0 and o.size >= 0.5 * ln.size
+                       and sum(c.isalpha() for c in o.text) >= 2 for o in lines)
+
+    heads: set[int] = set()
+    for i, line in enumerate(lines[:-2]):
+        if i in heads or not _caps(line):
+            continue
+        if spaced(i):
+            group = [i]
+        elif (i > 0 and i - 1 not in heads and spaced(i - 1)
+              and lines[i - 1].x1 - lines[i - 1].x0 <= HEAD_SHORT * width
+              and 0.5 * step < line.base - lines[i - 1].base < 1.5 * step):
+            group = [i - 1, i]
+        else:
+            continue
+        if i + 1 < len(lines) - 2 and _caps(lines[i + 1]):
+            group.append(i + 1)
+        below = [o for o in lines[group[-1] + 1:] if o.base > lines[group[-1]].base]
+        if len(below) >= 2 and len(" ".join(lines[k].text for k in group)) <= 80:
+            heads.update(group)
+    return heads
 
 
 def _breaks(prev: Line, line: Line) -> bool:

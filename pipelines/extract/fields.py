@@ -33,7 +33,9 @@ def classify(blocks: Sequence[Block], body: float, body_font: str,
         if block.kind != "body":
             continue
         text = block.text
-        if block.size >= HEADING_RATIO * body or _bold_heading(block, body):
+        if _broken(text):
+            pass  # a line that breaks a word at its end is running text, whatever its size
+        elif block.size >= HEADING_RATIO * body or _bold_heading(block, body):
             block.kind = "heading"
             block.level = round(block.size, 1)
         elif BYLINE.match(text) and len(text) <= 60 and len(block.lines) <= 3:
@@ -42,6 +44,11 @@ def classify(blocks: Sequence[Block], body: float, body_font: str,
             block.kind = "caption"
         elif _is_aside(block, body, body_font):
             block.kind = "aside"
+
+
+def _broken(text: str) -> bool:
+    """Whether text ends in a word broken by a hyphen (running text continues below)."""
+    return len(text) > 1 and text[-1] == "-" and text[-2].isalpha()
 
 
 def _bold_heading(block: Block, body: float) -> bool:

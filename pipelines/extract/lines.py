@@ -80,6 +80,38 @@ def build_runs(chars: Sequence[Char]) -> list[Run]:
     return runs
 
 
+ALT_OVERLAP = 0.6  # an OCR run over this share of another on its line is an alternative
+
+
+def drop_alternatives(runs: list[Run]) -> list[Run]:
+    """Runs of an OCR layer without its alternative readings: some OCR layers write a word
+    twice or more (``AND`` / ``ND``, ``WANTED`` / ``VIAN TED``) on one spot. Of two runs
+    on one line that overlap over most of the narrower one, the first in stream order (the
+    OCR's best reading) stays, unless the later one is over twice as wide (the first was
+    a fragment of it)."""
+    order = sorted(range(len(runs)), key=lambda i: runs[i].base)
+    dropped: set[int] = set()
+    for k, i in enumerate(order):
+        a = runs[i]
+        for j in reversed(order[:k]):
+            b = runs[j]
+            if a.base - b.base > 0.5 * a.size:
+                break
+            if j in dropped or i in dropped:
+                continue
+            if abs(a.base - b.base) > 0.4 * min(a.size, b.size):
+                continue
+            overlap = min(a.x1, b.x1) - max(a.x0, b.x0)
+            narrow = min(a.x1 - a.x0, b.x1 - b.x0)
+            if narrow <= 0 or overlap < ALT_OVERLAP * narrow:
+                continue
+            first, later = (i, j) if i < j else (j, i)
+            wf = runs[first].x1 - runs[first].x0
+            wl = runs[later].x1 - runs[later].x0
+            dropped.add(first if wl > 2 * wf else later)
+    return [r for i, r in enumerate(runs) if i not in dropped]
+
+
 def merge_display_runs(runs: list[Run], body: float, vrules: Sequence[Box],
                        grid: tuple[Sequence[float], Sequence[float]] = ((), ())) -> list[Run]:
     """Join display runs (headlines) that sit on one baseline, e.g. a title set in halves.

@@ -12,7 +12,14 @@ from .chars import PageContent
 from .columns import CutParams, xy_cut
 from .fields import classify, split_leading_bylines
 from .health import check_page
-from .lines import Run, body_size, build_runs, merge_display_runs, stack_headlines
+from .lines import (
+    Run,
+    body_size,
+    build_runs,
+    drop_alternatives,
+    merge_display_runs,
+    stack_headlines,
+)
 from .photos import take_captions
 from .running_heads import heads_text, split_running_heads
 
@@ -66,7 +73,10 @@ def extract_page(content: PageContent, budget: float) -> dict:
     if health.status != "ok":
         return page_result(content.number, health.status, health.reason)
     body, body_font = body_size(content.chars)
+    ocr = content.full_images > 0  # text over a scan: an OCR layer
     runs = build_runs(content.chars)
+    if ocr:
+        runs = drop_alternatives(runs)
     header, _footer, rest = split_running_heads(runs, content)
     captions, rest = take_captions(rest, content.images, body, body_font)
     rest = merge_display_runs(rest, body, content.vrules, _column_grid(rest, body))
@@ -74,7 +84,6 @@ def extract_page(content: PageContent, budget: float) -> dict:
     params = CutParams(body=body, leading=_leading(rest, body), deadline=deadline,
                        edges=_column_edges(rest, body), colw=_column_width(rest, body),
                        images=tuple(content.images))
-    ocr = content.full_images > 0  # text over a scan: an OCR layer
     blocks: list[Block] = []
     for leaf in xy_cut(items, content.hrules, content.vrules, params) if items else []:
         for block in leaf_blocks(leaf, stream=ocr):
