@@ -122,6 +122,11 @@ class PdfFilesPipeline(FilesPipeline):
         return request.meta["sha256"]
 
     def item_completed(self, results, item: Any, info) -> Any:
+        # MediaPipeline keeps every download's result for the whole crawl (to share it
+        # between items asking for the same URL); a page PDF is asked for once, so drop it:
+        # about 1 KB a page, which a 40,000-page backfill would otherwise hold to the end.
+        for url in getattr(item, "file_urls", ()):
+            info.downloaded.pop(self.crawler.request_fingerprinter.fingerprint(Request(url)), None)
         item = super().item_completed(results, item, info)
         if isinstance(item, PageItem):
             errors = [str(value.value) for ok, value in results if not ok]

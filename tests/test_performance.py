@@ -350,12 +350,6 @@ async def test_workers_recycled_in_a_crawl_and_no_state_kept_per_page(dense_site
     assert not alive, f"{len(alive)} of {len(StateProbe.items)} items outlived the crawl"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="Scrapy's MediaPipeline caches every download's result (spiderinfo.downloaded) "
-    "for the whole crawl, about 1 KB a page",
-)
 @deferred_f_from_coro_f
 async def test_the_files_pipeline_keeps_nothing_per_page(dense_site, tmp_path):
     day = DATES[0].isoformat()
