@@ -13,8 +13,11 @@ is served on 127.0.0.1 with a latency of 50-150 ms per response, and crawled by 
 
 Prints pages/s of each (from the run's ``crawl_runs.duration``: spider open to close,
 extraction included), the ratio of the crawl times on/off (target: <= 1.2 whenever
-extraction throughput exceeds download throughput) and which case this run is in. With
-``--repeat`` the two crawls alternate and the fastest of each counts.
+extraction throughput exceeds download throughput) and which case this run is in (the
+reextract figure is wall time, process start included). With ``--repeat`` the two crawls
+alternate and the fastest of each counts. Each run also prints how busy the machine was and
+how much of it other processes took (/proc/stat), and the CPU of the crawler process and of
+the extraction workers (/proc/<pid>/stat): on a shared machine, read the ratio with them.
 """
 
 from __future__ import annotations
@@ -22,10 +25,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
+from datetime import date
 
 from common import (
     NEWSARCHIVE,
     OUT,
+    LocalSite,
     cached_site,
     crawl_command,
     fresh_dir,
@@ -41,7 +46,7 @@ WITHOUT_EXTRACTION = json.dumps(
 MODES = {"off": [f"ITEM_PIPELINES={WITHOUT_EXTRACTION}"], "on": []}
 
 
-def crawl_once(site, dates, mode: str, pages: int) -> dict:
+def crawl_once(site: LocalSite, dates: list[date], mode: str, pages: int) -> dict:
     """One crawl in a fresh bench/out/crawl/<mode>/; its figures."""
     workdir = fresh_dir(OUT / "crawl" / mode)
     done = run(crawl_command(site, dates, workdir, *MODES[mode]), workdir, sample=0.25)

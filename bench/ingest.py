@@ -36,6 +36,8 @@ from pipelines.archive import Archive
 from pipelines.archive.schema import ensure_schema
 from pipelines.extraction import articles_of, extract_file, extraction_fields
 
+Rows = list[tuple[dict, list[dict]]]  # (page row, its articles)
+
 
 def extracted_pages(count: int) -> list[tuple[dict, list[dict]]]:
     """(page fields, articles) of ``count`` typeset and extracted broadsheet pages."""
@@ -49,7 +51,7 @@ def extracted_pages(count: int) -> list[tuple[dict, list[dict]]]:
     return out
 
 
-def page_rows(pages: int, docs: list[tuple[dict, list[dict]]]) -> list[tuple[dict, list[dict]]]:
+def page_rows(pages: int, docs: list[tuple[dict, list[dict]]]) -> Rows:
     """``pages`` (page row, articles): 4 pages a date from xcrb's first date."""
     rows = []
     for i in range(pages):
@@ -73,7 +75,7 @@ def page_rows(pages: int, docs: list[tuple[dict, list[dict]]]) -> list[tuple[dic
     return rows
 
 
-def real(path: Path, rows, synchronous: str | None = None) -> float:
+def real(path: Path, rows: Rows, synchronous: str | None = None) -> float:
     """Seconds to store ``rows`` with Archive.save_page."""
     archive = Archive(path)
     if synchronous:
@@ -86,7 +88,7 @@ def real(path: Path, rows, synchronous: str | None = None) -> float:
     return seconds
 
 
-def baseline(path: Path, rows) -> float:
+def baseline(path: Path, rows: Rows) -> float:
     """Seconds to insert the same page and article rows with plain sqlite-utils, no index."""
     db = sqlite_utils.Database(path)
     db.enable_wal()

@@ -22,6 +22,7 @@ import sqlite3
 import subprocess
 import time
 from contextlib import closing
+from pathlib import Path
 from statistics import median
 
 from common import (
@@ -40,7 +41,7 @@ CRAWLER_TARGET_MB = 500
 WORKER_TARGET_MB = 300
 
 
-def archived(db) -> int:
+def archived(db: Path) -> int:
     """Pages in the archive so far (0 before the crawl created it)."""
     try:
         with closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1)) as conn:
@@ -150,7 +151,8 @@ def main() -> None:
     print()
     print(
         f"crawler RSS from 25% to 100%: {growth:+.0f} MB ({per_1000:+.1f} MB per 1,000 pages), "
-        f"{rows[-1] / rows[0]:.2f}x"
+        f"{rows[-1] / rows[0]:.2f}x; second half (50% to 100%): "
+        f"{(rows[3] - rows[1]) / 1024:+.0f} MB"
     )
     verdicts = {
         "crawler": crawler.peak_rss / 1024 <= CRAWLER_TARGET_MB,

@@ -360,7 +360,7 @@ def pct(values: list[float], p: float) -> float:
 def latency(base: str, queries: list[str], repeats: int) -> tuple[dict, dict]:
     """Per-query timings (ms) of the JSON API and the ranked page; JSON hit counts."""
     times: dict[str, dict[str, list[float]]] = {}
-    counts: dict[str, int] = {}
+    counts: dict[str, int | str] = {}
     with httpx.Client(base_url=base, timeout=120) as client:
         for q in queries:
             urls = {
@@ -371,9 +371,10 @@ def latency(base: str, queries: list[str], repeats: int) -> tuple[dict, dict]:
             times[q] = {}
             for name, (url, params) in urls.items():
                 _, response = timed(client, url, params)  # warm up
-                response.raise_for_status()
                 if name == "json":
-                    counts[q] = response.json()["filtered_table_rows_count"]
+                    ok = response.status_code == 200
+                    counts[q] = (response.json()["filtered_table_rows_count"] if ok
+                                 else f"HTTP {response.status_code}")
                 times[q][name] = [timed(client, url, params)[0] for _ in range(repeats)]
     return times, counts
 
@@ -429,7 +430,7 @@ def main() -> None:
             "" if truth is None else ("ok" if json_counts[q] == direct[q] == truth[q] else "DIFF")
         )
         print(
-            f"{q:<24}{json_counts[q]:>10,}{'' if truth is None else truth[q]:>10}  "
+            f"{q:<24}{json_counts[q]:>10}{'' if truth is None else truth[q]:>10}  "
             f"{statistics.median(t['json']):>8.0f} {statistics.median(t['ranked']):>10.0f}  {mark}"
         )
     groups = {

@@ -106,8 +106,7 @@ def build_metadata(
                 "tables": {
                     "articles": {
                         "description_html": SEARCH_HELP.format(search=search_url),
-                        "fts_table": FTS_TABLE,
-                        "fts_pk": "id",
+                        "plugins": {"newsarchive": {"fts_table": FTS_TABLE, "fts_pk": "id"}},
                         "sort_desc": "date",
                         "facets": FACETS,
                         "label_column": "title",

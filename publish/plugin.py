@@ -1,8 +1,9 @@
 """The newsarchive Datasette plugin (entry point ``datasette: newsarchive``).
 
-* Search: for a table whose ``fts_table`` is the archive's index, ``?_search=`` and
-  ``?_search_<column>=`` are translated into phrases of the shadow tokens before they reach
-  FTS5 (escaped and raw mode), so Chinese queries match exactly; see :func:`filters_from_request`.
+* Search: for the tables configured with ``plugins: newsarchive: fts_table:``, ``?_search=``
+  and ``?_search_<column>=`` are translated into phrases of the shadow tokens before they
+  reach FTS5 (escaped and raw mode), so Chinese queries match exactly
+  (``publish.search_filter``).
 * SQL functions used by the ranked-search canned query: ``newsarchive_query(q)``,
   ``newsarchive_query_raw(q)``, ``newsarchive_snippet(q, text, …)``,
   ``newsarchive_highlight(text, q)``.
@@ -19,12 +20,12 @@ from __future__ import annotations
 from urllib.parse import parse_qsl, urlencode
 
 from datasette import hookimpl
-from datasette.filters import FilterArguments
 from datasette.utils import to_css_class
 
 from pipelines.archive.search import FTS_TABLE, fts_query, fts_query_raw
 from publish import pages
 from publish.highlight import highlight, marks_to_html, snippet
+from publish.search_filter import search_filter
 
 
 def safe_url(url: str | None) -> str:
@@ -60,32 +61,10 @@ def prepare_connection(conn):
 
 @hookimpl(trylast=True)
 def filters_from_request(request, database, table, datasette):
-    """Replace the query text of Datasette's own search filter with its translation.
-
-    Datasette's ``search_filters`` adds ``id in (select rowid from articles_fts where
-    articles_fts match escape_fts(:search))`` (``:search`` alone in raw mode, ``:search_<i>``
-    for ``?_search_<column>=``). This hook runs after it and, for the archive's index only,
-    supplies those parameters already translated: phrases of shadow tokens, which
-    ``escape_fts`` leaves unchanged, or the raw query with its operators kept.
-    """
-    if datasette.table_metadata(database, table).get("fts_table") != FTS_TABLE:
-        return None
-    args = request.args
-    if args.get("_fts_table") not in (None, FTS_TABLE):
-        return None
-    raw = datasette.table_metadata(database, table).get("searchmode") == "raw"
-    raw = {"raw": True, "escaped": False}.get(args.get("_searchmode"), raw)
-    translate = fts_query_raw if raw else fts_query
-    keys = [k for k in args if k.startswith("_search") and k != "_searchmode"]
-    params = {}
-    if "_search" in keys:
-        if args["_search"].strip():
-            params["search"] = translate(args["_search"])
-    else:
-        for i, key in enumerate(keys):
-            if args[key].strip():
-                params[f"search_{i}"] = translate(args[key])
-    return FilterArguments([], params=params)
+    """Search over the shadow-text index (see publish.search_filter). Runs after Datasette's
+    own search filter, which finds no index for these tables, so that ``supports_search``
+    (the search box) ends up true."""
+    return search_filter(request, database, table, datasette)
 
 
 def drop_blank_searches(query_string: bytes) -> bytes:

@@ -71,6 +71,7 @@ PAPERS = [
      "description": "A <b>demo</b> paper", "homepage": "https://example.org/demo/"},
 ]
 
+RARE_TEXT = "青铜器修复工作取得进展。"  # one article only: a search that matches few rows
 QUERIES = [
     "疫情",
     "许昌",
@@ -134,6 +135,8 @@ def build_archive(path: Path, *, pages: int = 80, seed: int = 42) -> Path:
             archive.save_page(page, [article(rng) for _ in range(rng.randint(1, 8))])
             if i % 7 == 0:  # re-extracted: new text, fewer articles
                 archive.save_page(page, [article(rng) for _ in range(rng.randint(0, 4))])
+        rare = {"paper": "xcrb", "date": "2023-07-01", "page_no": 1, "status": "ok"}
+        archive.save_page(rare, [{"title": "孤本", "body": RARE_TEXT}])
     return path
 
 

@@ -255,3 +255,15 @@ def test_an_emptied_search_box_lists_every_article(ds, archive_path):
         assert data["filtered_table_rows_count"] == total
     assert search_ids(ds, _search='"') == set()
     assert get(ds, "/archive/articles.json", _search="NEAR(", _searchmode="raw").status_code == 400
+
+
+def test_listing_plan_depends_on_how_many_articles_match(ds, archive_path):
+    def sql(query):
+        data = get(ds, "/archive/articles.json", _search=query, _shape="objects").json()
+        return data["query"]["sql"], {r["id"] for r in data["rows"]}
+
+    dense_sql, _ = sql("疫情")  # in most articles: walk the date index
+    sparse_sql, sparse_rows = sql("青铜器")  # in one: look the hits up
+    assert "+id in (select rowid from articles_fts" in dense_sql
+    assert " id in (select rowid from articles_fts" in sparse_sql and "+id" not in sparse_sql
+    assert sparse_rows == truth(archive_path, "青铜器") and len(sparse_rows) == 1
