@@ -13,13 +13,15 @@ import asyncio
 import errno
 import hashlib
 import logging
+import os
+from pathlib import Path
 from typing import Any
 
 from scrapy import Request
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from scrapy.http.request import NO_CALLBACK
-from scrapy.pipelines.files import FilesPipeline
+from scrapy.pipelines.files import FilesPipeline, FSFilesStore
 from scrapy.pipelines.media import FileException
 
 from crawler.items import PageItem
@@ -48,6 +50,16 @@ def check_pdf(body: bytes, content_type: str = "") -> None:
         head = body[:60].decode("utf-8", "replace").strip()
         kind = content_type or "unknown type"
         raise FileException(f"not a PDF ({kind}), starts with {head!r}")
+
+
+def write_once(target: Path, data: bytes) -> None:
+    """Write a content-addressed file unless it exists; readers never see it half-written."""
+    if target.exists():
+        return  # same name, same bytes
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    temporary.write_bytes(data)
+    os.replace(temporary, target)
 
 
 def content_path(sha256: str) -> str:
@@ -117,8 +129,16 @@ class PdfFilesPipeline(FilesPipeline):
         return content_path(sha256)
 
     async def file_downloaded(self, response: Response, request: Request, info, *, item=None):
-        """Store the body; the checksum recorded is its sha256."""
-        await super().file_downloaded(response, request, info, item=item)
+        """Store the body; the checksum recorded is its sha256.
+
+        Scrapy's filesystem store rewrites a file in place, so a second page with the same
+        PDF would truncate the file a worker is reading: write once, atomically, instead.
+        """
+        if isinstance(self.store, FSFilesStore):
+            target = Path(self.store.basedir) / content_path(request.meta["sha256"])
+            write_once(target, response.body)
+        else:
+            await super().file_downloaded(response, request, info, item=item)
         return request.meta["sha256"]
 
     def item_completed(self, results, item: Any, info) -> Any:

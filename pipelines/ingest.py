@@ -7,14 +7,13 @@ one archive transaction; only the provenance differs (a file:// URL, no HTTP sta
 from __future__ import annotations
 
 import hashlib
-import shutil
 from pathlib import Path
 
 from crawler.items import PageItem
 from pipelines.archive import Archive
 from pipelines.archive.store import now
 from pipelines.extraction import articles_of, extract_file
-from pipelines.files import check_pdf, content_path
+from pipelines.files import check_pdf, content_path, write_once
 from pipelines.storage import page_row
 
 
@@ -39,9 +38,7 @@ def ingest_pdf(
     sha256 = hashlib.sha256(body).hexdigest()
     relative = content_path(sha256)
     target = Path(files_store) / relative
-    if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(pdf, target)
+    write_once(target, body)
     item = PageItem(
         paper=paper,
         date=date,

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from crawler.items import PageFailure, PageItem
-from pipelines.archive import Archive
+from pipelines.archive import Archive, search
 from pipelines.extraction import articles_of, extraction_fields
 
 
@@ -53,6 +53,7 @@ class ArchivePipeline:
 
     def open_spider(self, spider=None) -> None:
         self.archive = Archive(self.db_path)
+        search.shadow_text("预热")  # builds its normalisation table now, not on the first page
         paper = self.crawler.spider.paper
         self.archive.upsert_paper(paper.as_row())
 

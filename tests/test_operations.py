@@ -17,7 +17,6 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from scrapy.pipelines.files import FSFilesStore
 from scrapy.utils.defer import deferred_f_from_coro_f
 
 from crawler.cli import EXIT_ALREADY_RUNNING, cli
@@ -26,6 +25,7 @@ from crawler.demo.server import LocalSite
 from crawler.demo.site import build_site
 from crawler.demo.typesetter import typeset_page
 from crawler.locking import paper_lock
+from pipelines import files as files_pipeline
 from tests.crawling import run_spider
 from tests.faults import Fault, FaultPlan
 
@@ -240,10 +240,10 @@ async def test_a_full_files_store_stops_the_crawl_and_keeps_the_archive(
         db = tmp_path / "archive.db"
         before = archive_content(db)
 
-        def disk_full(self, path, buf, info, meta=None, headers=None):
+        def disk_full(target, data):
             raise OSError(errno.ENOSPC, "No space left on device")
 
-        monkeypatch.setattr(FSFilesStore, "persist_file", disk_full)
+        monkeypatch.setattr(files_pipeline, "write_once", disk_full)
         stats = await run_spider(tmp_path, start="2023-06-13", end="2023-06-14", **args)
     assert stats["finish_reason"] == "files_store_unwritable"
     failed = rows(db, "select status, reason from pages where date < '2023-06-15'")
@@ -325,3 +325,16 @@ async def test_datasette_reads_while_the_crawler_writes(sample_root, tmp_path):
     assert statuses and set(statuses) == {200}
     assert counts == sorted(counts) and counts[-1] > counts[0]  # it saw the archive grow
     assert rows(db, "select count(*) from pages where status = 'ok'") == [(24,)]
+
+
+def test_a_stored_pdf_is_written_once_and_never_truncated(tmp_path):
+    """Two pages with the same PDF: the second store must not rewrite the file a worker may
+    be reading (Scrapy's store truncates it in place)."""
+    target = tmp_path / "pdf" / "ab" / "ab12.pdf"
+    files_pipeline.write_once(target, b"%PDF-1.4 first")
+    before = target.stat()
+    files_pipeline.write_once(target, b"%PDF-1.4 first")
+    after = target.stat()
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    assert target.read_bytes() == b"%PDF-1.4 first"
+    assert [p.name for p in target.parent.iterdir()] == ["ab12.pdf"]  # no temporary left

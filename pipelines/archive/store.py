@@ -39,6 +39,10 @@ class Archive:
             self.db = sqlite_utils.Database(self.path)
             self.db.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
             self.db.enable_wal()
+            # WAL + NORMAL: no fsync per page commit (the crawl commits on the reactor thread);
+            # a power cut may lose the last pages, never corrupt the file, and the next crawl
+            # fetches them again.
+            self.db.execute("PRAGMA synchronous = NORMAL")
             with self.db.atomic():
                 ensure_schema(self.db)
                 search.ensure_search_index(self.db)
