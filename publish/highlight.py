@@ -9,14 +9,13 @@ turns them into ``<mark>`` after escaping the text.
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from functools import lru_cache
 
 from markupsafe import Markup, escape
 
-from pipelines.archive.search import CJK, gap_char, query_terms, tokens
+from pipelines.archive.search import CJK, caption_list, gap_char, query_terms, tokens
 
 MARK_OPEN, MARK_CLOSE = "\u27e6", "\u27e7"
 _WORD_EDGE_BEFORE = rf"(?<![^\W_{CJK}])"
@@ -102,14 +101,8 @@ def highlight(text: str | None, query: str) -> str | None:
 
 def _plain(text: str | None) -> str:
     """Captions (a JSON list in the archive) as one line; other text unchanged."""
-    if text and text.startswith("["):
-        try:
-            items = json.loads(text)
-        except ValueError:
-            return text
-        if isinstance(items, list):
-            return " / ".join(str(i) for i in items)
-    return text or ""
+    captions = caption_list(text)
+    return (text or "") if captions is None else " / ".join(captions)
 
 
 def snippet(query: str, *texts: str | None, size: int = 120, before: int = 30) -> str:

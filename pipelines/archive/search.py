@@ -203,18 +203,21 @@ def fts_query_raw(query: str) -> str:
     return "".join(out).strip() or NOTHING
 
 
-def _captions_text(value) -> str | None:
-    """Captions as indexed: one per line (the archive stores them as a JSON list)."""
-    if isinstance(value, list):
-        return "\n".join(str(v) for v in value)
+def caption_list(value) -> list[str] | None:
+    """The captions of a stored value (the archive keeps them as a JSON list), or None when
+    the value is not such a list."""
     if isinstance(value, str) and value.startswith("["):
         try:
-            items = json.loads(value)
+            value = json.loads(value)
         except ValueError:
-            return value
-        if isinstance(items, list):
-            return "\n".join(str(v) for v in items)
-    return value
+            return None
+    return [str(v) for v in value] if isinstance(value, list) else None
+
+
+def _captions_text(value) -> str | None:
+    """Captions as indexed: one per line."""
+    captions = caption_list(value)
+    return value if captions is None else "\n".join(captions)
 
 
 def shadow_row(article: dict) -> dict:
