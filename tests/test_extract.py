@@ -12,7 +12,7 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
 from pipelines.extract import EXTRACTOR_VERSION, ExtractError, extract_pdf
-from pipelines.extract.text.dehyphenate import join_hyphenated
+from pipelines.extract.text.dehyphenate import join_hyphenated, mend_squeezed
 from pipelines.extract.text.join import join_line, join_lines
 
 pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
@@ -86,6 +86,10 @@ def test_latin_words_keep_their_spaces():
     ("AD 2018–", "23–51", "AD 2018–23–51"),
     ("see https://", "www.regulations.gov", "see https://www.regulations.gov"),
     ("organiza-", "tions were", "organizations were"),
+    ("on the en-", "tablature of", "on the entablature of"),  # a rare word, no compound
+    ("who re-", "nins in", "who renins in"),  # OCR noise is no compound either
+    ("a fellow-", "workmen of", "a fellow-workmen of"),
+    ("E-mail: help@pilatus-", "aircraft.ch", "E-mail: help@pilatus-aircraft.ch"),
     ("the North-", "West", "the North-West"),
     ("创新", "驱动", "创新驱动"),
     ("plain", "words", "plain words"),
@@ -96,6 +100,35 @@ def test_join_lines(first, second, joined):
 
 def test_dehyphenation_leaves_plain_lines_alone():
     assert join_hyphenated("no hyphen here", "next") is None
+
+
+@pytest.mark.parametrize(("line", "mended"), [
+    ("During the afternoon how-eve- r,", ("During the afternoon how-ever,", 8, 2)),
+    ("as a Joke. Al--i", ("as a Joke. Al-i", 4, 1)),
+    ("by universities and scien-- ;", ("by universities and scien-;", 7, 1)),
+    ("the tug-of-w-", None),  # a line-end hyphen: no tail
+    ("a well-to- do", ("a well-todo", 8, 2)),  # text alone matches: sizes decide
+    ("a plain- line", None),  # no hyphen of its own before the put-in one
+])
+def test_squeezed_word_pattern(line, mended):
+    assert mend_squeezed(line) == mended
+
+
+def test_only_a_squeezed_word_is_mended():
+    """The OCR layer squeezes the word into the box of its first half (set at a third of
+    the body size); at body size the same text is left alone."""
+    from types import SimpleNamespace
+
+    from pipelines.extract.paragraphs import _line_text
+
+    def line(sizes):
+        text = "the afternoon how-eve- r,"
+        chars = [SimpleNamespace(text=t, size=sizes[1] if i >= 12 else sizes[0])
+                 for i, t in enumerate(text.replace(" ", ""))]
+        return SimpleNamespace(text=text, chars=chars)
+
+    assert _line_text(line((9.0, 3.0)), 9.0) == "the afternoon how-ever,"
+    assert _line_text(line((9.0, 9.0)), 9.0) == "the afternoon how-eve- r,"
 
 
 # ----------------------------------------------------------------------------- drawn pages

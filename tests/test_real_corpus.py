@@ -81,15 +81,22 @@ def text_layer(pdf: Path) -> str:
 
 def hyphenation_reachable(layer: str, joined: str) -> bool:
     """Whether the text layer holds ``joined`` once its line-end hyphens are removed (or
-    kept). The truth is ALTO OCR, not this layer: rows it breaks differently (how-eve- r,
-    lnci-dent- ly), prints without a hyphen (fellow workmen) or lacks (twenty-five) cannot
-    come out of any joiner."""
+    kept), and the words it squeezed whole into a line end are mended (``how-eve- r,`` is
+    ``how-ever,``, see pipelines.extract.text.dehyphenate.SQUEEZED). The truth is ALTO OCR,
+    not this layer: rows that the layer lacks (twenty-five) or lost the end of
+    (``matters-therefor`` for ``matters-therefore``) cannot come out of any joiner."""
     breaks = re.compile("\ufffe|-\r?\n")
+    layer = re.sub(r"(\S*-\S*?)- ?([^\s-]{1,2})(?=\r?\n)", r"\1\2", layer)
     return any(joined in re.sub(r"\s+", " ", breaks.sub(rep, layer)) for rep in ("", "-"))
 
 
-# Figures with EXTRACTOR_VERSION 0.3.0: p1 75 of 88 rows joined (74 of the 75 reachable),
-# p2 104 of 112 (104 of 107 reachable); with 0.2.0 70/88 and 98/112.
+# Figures (rows joined of all; of the reachable): with EXTRACTOR_VERSION 0.4.0 (squeezed-word
+# mending, stricter compound rule), p1 85 of 88 (84 of 84 reachable), p2 108 of 112 (108 of 109);
+# with EXTRACTOR_VERSION 0.3.0 p1 75/88 and p2 104/112, with 0.2.0 70/88 and 98/112.
+# Not joined: p1 pre-plexlties. and twenty-five (not in the layer), matters-therefore (the
+# layer lost its last letter); p2 nk-sequent, exr-nee, (not in the layer), Europe-ana, (lost
+# its end), and leisure (reachable: the layout cuts the two full-width lines above a text
+# wrap around a photo at the wrap's column edge, so lei- and sure land in different blocks).
 @pytest.mark.parametrize("page", ["p1", "p2"])
 def test_park_record_hyphenations_are_joined(corpus, page):
     base = corpus / f"park-record-1935-08-02-{page}"
@@ -99,11 +106,12 @@ def test_park_record_hyphenations_are_joined(corpus, page):
                                       delimiter="\t") if r.get("subs_content")]
     reachable = [r for r in rows if hyphenation_reachable(layer, r["subs_content"])]
     joined = sum(r["subs_content"] in text for r in reachable)
-    # 97% of all rows is out of reach (13 of 88 and 5 of 112 are not in the text layer):
-    # the target holds for the rows the layer can give.
-    assert len(reachable) >= 0.85 * len(rows)
+    # 97% of all rows is out of reach (3 of 88 and 3 of 112 are not in the text layer, so
+    # 85 and 109 at most): the target holds for the rows the layer can give.
+    assert len(reachable) >= 0.95 * len(rows)
     assert joined / len(reachable) >= 0.97
-    assert sum(r["subs_content"] in text for r in rows) >= {"p1": 75, "p2": 104}[page]
+    assert joined >= {"p1": 84, "p2": 108}[page]
+    assert sum(r["subs_content"] in text for r in rows) >= {"p1": 85, "p2": 108}[page]
 
 
 def layer_similarity(want: str, layer: str) -> float:

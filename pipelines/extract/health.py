@@ -6,6 +6,7 @@ A font without a Unicode map yields (cid:N), U+FFFD, or its raw bytes read as La
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from .chars import PageContent
@@ -14,6 +15,8 @@ MIN_CHARS = 10
 UNMAPPED_SHARE = 0.05
 LATIN1_SHARE = 0.25
 PRIVATE_SHARE = 0.2
+_LATIN1 = re.compile("[\u0080-\u00ff]")  # GBK bytes read as Latin-1
+_PRIVATE = re.compile("[\ue000-\uf8ff\x00-\x1f]")  # private-use and control codes
 
 
 @dataclass(frozen=True)
@@ -36,11 +39,12 @@ def check_page(content: PageContent) -> Health:
     if content.unmapped / total > UNMAPPED_SHARE:
         return Health("garbled", f"{content.unmapped} of {total} glyphs have no Unicode map "
                                  "(font without ToUnicode); text would be mojibake")
-    latin1 = sum(1 for t in visible if "\u0080" <= t[0] <= "\u00ff")
+    text = "".join(t[0] for t in visible)
+    latin1 = len(_LATIN1.findall(text))
     if latin1 / n > LATIN1_SHARE:
         return Health("garbled", f"{latin1} of {n} glyphs decode as Latin-1 bytes "
                                  "(likely GBK text in a font without a Unicode map)")
-    private = sum(1 for t in visible if "\ue000" <= t[0] <= "\uf8ff" or t[0] < " ")
+    private = len(_PRIVATE.findall(text))
     if private / n > PRIVATE_SHARE:
         return Health("garbled", f"{private} of {n} glyphs are private-use or control "
                                  "codes (font without a usable Unicode map)")

@@ -49,33 +49,48 @@ class Run:
 
 def body_size(chars: Iterable[Char]) -> tuple[float, str]:
     """The dominant font size and font name on the page, weighted by glyph count."""
-    counts = Counter((round(c.size * 2) / 2, c.font) for c in chars)
-    if not counts:
+    exact = Counter((c.size, c.font) for c in chars)  # few distinct keys: round those
+    if not exact:
         return 10.0, ""
+    counts: Counter[tuple[float, str]] = Counter()
+    for (size, font), n in exact.items():
+        counts[round(size * 2) / 2, font] += n
     (size, font), _ = counts.most_common(1)[0]
     return size, font
 
 
 def build_runs(chars: Sequence[Char]) -> list[Run]:
-    """Group glyphs in stream order into runs."""
+    """Group glyphs in stream order into runs (the hottest loop of the layout: inlined)."""
     runs: list[Run] = []
-    cur: Run | None = None
-    last: Char | None = None
-    for c in chars:
-        if last is not None and cur is not None:
-            em = last.size if last.size > c.size else c.size
-            gap = c.x0 - last.x1
-            ratio = c.size / last.size
-            if (
-                -0.3 * em <= gap <= RUN_GAP_EM * em
-                and abs(c.base - last.base) <= 0.2 * em
-                and 0.7 <= ratio <= 1.43
-            ):
-                cur.add(c)
-                last = c
-                continue
-        cur = Run(c)
-        runs.append(cur)
+    if not chars:
+        return runs
+    last = chars[0]
+    cur = Run(last)
+    runs.append(cur)
+    members = cur.chars
+    for c in chars[1:]:
+        size, last_size = c.size, last.size
+        em = last_size if last_size > size else size
+        gap = c.x0 - last.x1
+        shift = c.base - last.base
+        if (
+            -0.3 * em <= gap <= RUN_GAP_EM * em
+            and -0.2 * em <= shift <= 0.2 * em
+            and 0.7 * last_size <= size <= 1.43 * last_size
+        ):
+            members.append(c)
+            if c.x0 < cur.x0:
+                cur.x0 = c.x0
+            if c.x1 > cur.x1:
+                cur.x1 = c.x1
+            if c.top < cur.top:
+                cur.top = c.top
+            if c.bottom > cur.bottom:
+                cur.bottom = c.bottom
+        else:
+            cur = Run(c)
+            runs.append(cur)
+            members = cur.chars
         last = c
     return runs
 

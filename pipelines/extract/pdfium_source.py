@@ -63,16 +63,15 @@ class PdfiumSource:
             page.close()
 
 
-def _c_function(func: object, restype: type, *argtypes: type) -> ctypes._CFuncPtr:
-    """A lean ctypes prototype for a pdfium function: plain ints in and out (2x faster)."""
+def _c_function(func: object, restype: type) -> ctypes._CFuncPtr:
+    """A lean ctypes prototype for a pdfium function: no argument conversion (callers pass
+    ctypes objects or plain ints), about 1.5x faster per call than pypdfium2's prototypes."""
     address = ctypes.cast(func, ctypes.c_void_p).value
-    return ctypes.CFUNCTYPE(restype, *argtypes)(address)
+    return ctypes.CFUNCTYPE(restype)(address)
 
 
-_GET_OBJECT = _c_function(raw.FPDFText_GetTextObject, ctypes.c_void_p, ctypes.c_void_p,
-                          ctypes.c_int)
-_LOOSE_BOX = _c_function(raw.FPDFText_GetLooseCharBox, ctypes.c_int, ctypes.c_void_p,
-                         ctypes.c_int, ctypes.c_void_p)
+_GET_OBJECT = _c_function(raw.FPDFText_GetTextObject, ctypes.c_void_p)
+_LOOSE_BOX = _c_function(raw.FPDFText_GetLooseCharBox, ctypes.c_int)
 
 
 def _read_chars(tp: ctypes.c_void_p, content: PageContent, max_chars: int) -> None:
@@ -91,13 +90,16 @@ def _read_chars(tp: ctypes.c_void_p, content: PageContent, max_chars: int) -> No
         text = "".join(chr(raw.FPDFText_GetUnicode(tp, i)) for i in range(count))
     height = content.height
     vtp = ctypes.cast(tp, ctypes.c_void_p)
-    rect = raw.FS_RECTF()
-    rect_p = ctypes.addressof(rect)
+    rect = raw.FS_RECTF()  # left, top, right, bottom: read all four at once as floats
+    rect_ref = ctypes.byref(rect)
+    read_rect = memoryview(rect).cast("B").cast("f").tolist
+    get_object, loose_box = _GET_OBJECT, _LOOSE_BOX
     matrix = raw.FS_MATRIX()
     name_buf = ctypes.create_string_buffer(256)
     flags = ctypes.c_int()
     fonts: dict[bytes, str] = {}
     chars = content.chars
+    append = chars.append
     pending_space = 0
     last_obj = None
     size, font, descent, upright = 0.0, "", 0.0, True
@@ -111,21 +113,21 @@ def _read_chars(tp: ctypes.c_void_p, content: PageContent, max_chars: int) -> No
         elif ch < " " or ch == "\ufffd":
             content.unmapped += ch == "\ufffd"
             continue
-        obj = _GET_OBJECT(vtp, i)
-        _LOOSE_BOX(vtp, i, rect_p)
+        obj = get_object(vtp, i)
+        loose_box(vtp, i, rect_ref)
+        left, _top, right, bottom = read_rect()
         if obj != last_obj:
             last_obj = obj
             raw.FPDFText_GetMatrix(tp, i, matrix)  # f: the baseline of the object's start
             upright = abs(matrix.b) <= 0.05 * abs(matrix.a) and matrix.a > 0
             size = raw.FPDFText_GetFontSize(tp, i) * math.hypot(matrix.c, matrix.d)
-            descent = matrix.f - rect.bottom
+            descent = matrix.f - bottom
             raw.FPDFText_GetFontInfo(tp, i, name_buf, 256, flags)
             key = name_buf.value
             font = fonts.get(key) or fonts.setdefault(key, decode_font_name(key))
         if not upright or size <= 0:
             continue  # rotated text (margin notes, vertical stamps) is not page text
-        base = height - (rect.bottom + descent)
-        chars.append(Char(ch, rect.left, rect.right, base, size, font, pending_space))
+        append(Char(ch, left, right, height - (bottom + descent), size, font, pending_space))
         pending_space = 0
     for i in range(0, count, 16):  # a sample is enough to see a missing Unicode map
         content.unmapped += raw.FPDFText_HasUnicodeMapError(tp, i) * 16

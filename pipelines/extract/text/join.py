@@ -42,17 +42,28 @@ def _gaps(glyphs: Sequence[Glyph]) -> list[float]:
 
 def _join_segment(glyphs: Sequence[Glyph], gaps: Sequence[float]) -> str:
     """Text of glyphs with no very wide gap; ``gaps[i]`` precedes ``glyphs[i + 1]``."""
-    cjk = [is_cjk(g.text[0]) for g in glyphs]
-    pairs = range(len(gaps))
-    cjk_gaps = [gaps[i] for i in pairs if cjk[i] and cjk[i + 1]]
-    lat_gaps = [gaps[i] for i in pairs if not (cjk[i] or cjk[i + 1] or glyphs[i + 1].sp)]
+    texts = [g.text for g in glyphs]
+    cjk = [is_cjk(t[0]) for t in texts]
+    cjk_gaps, lat_gaps = [], []
+    for i, gap in enumerate(gaps):
+        a, b = cjk[i], cjk[i + 1]
+        if a and b:
+            cjk_gaps.append(gap)
+        elif not (a or b or glyphs[i + 1].sp):
+            lat_gaps.append(gap)
+    if len(cjk_gaps) == len(gaps) and not any(g.sp == 2 for g in glyphs):
+        # all CJK (most Chinese body lines): a space only at an outlier gap
+        m_cjk = median_low(cjk_gaps) if len(cjk_gaps) > 1 else min(cjk_gaps + [0.0])
+        limit = m_cjk + CJK_SPACE_EM
+        if all(gap <= limit for gap in gaps):
+            return "".join(texts)
     # low: a 2-gap line has 1 space; a lone gap is measured against natural spacing (0)
     m_cjk = median_low(cjk_gaps) if len(cjk_gaps) > 1 else min(cjk_gaps + [0.0])
     m_lat = median(lat_gaps) if lat_gaps else 0.0
     m_all = max(median(gaps), 0.0) if gaps else 0.0
-    parts = [glyphs[0].text]
-    for i in pairs:
-        gap, b = gaps[i], glyphs[i + 1]
+    parts = [texts[0]]
+    for i, gap in enumerate(gaps):
+        b = glyphs[i + 1]
         if cjk[i] and cjk[i + 1]:
             excess = gap - m_cjk
             space = excess > CJK_SPACE_EM or (b.sp == 2 and excess > CJK_GLYPH_SPACE_EM)
@@ -62,7 +73,7 @@ def _join_segment(glyphs: Sequence[Glyph], gaps: Sequence[float]) -> str:
             space = b.sp > 0 or gap > max(LATIN_SPACE_EM, m_lat + 0.12)
         if space:
             parts.append(" ")
-        parts.append(b.text)
+        parts.append(texts[i + 1])
     return "".join(parts)
 
 
@@ -71,7 +82,11 @@ def join_line(glyphs: Sequence[Glyph]) -> str:
     wide gaps (title halves, header items) are joined by one space."""
     if not glyphs:
         return ""
+    if len(glyphs) == 1:
+        return glyphs[0].text
     gaps = _gaps(glyphs)
+    if max(gaps) < WIDE_GAP_EM:
+        return _join_segment(glyphs, gaps)
     pieces = []
     start = 0
     for i, gap in enumerate(gaps):
