@@ -43,6 +43,7 @@ from pipelines.archive.search import (  # noqa: E402
     CJK,
     FTS_TABLE,
     SUPPORT_INDEXES,
+    date_key,
     fts_query,
     normalize,
     query_terms,
@@ -200,7 +201,7 @@ def build(path: Path, n: int, seed: int, workers: int) -> dict:
             )
             conn.executemany(
                 "insert into articles(id, page_id, seq, paper, date, page_no, title, byline, "
-                "body, captions) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "body, captions, date_key) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     (
                         r[0],
@@ -210,6 +211,7 @@ def build(path: Path, n: int, seed: int, workers: int) -> dict:
                         _date(r[1]),
                         r[1] % 8 + 1,
                         *r[3:],
+                        date_key(_date(r[1]), r[0]),
                     )
                     for r in rows
                 ],
@@ -240,7 +242,8 @@ def _date(page_id: int) -> str:
 
 
 def sizes(path: Path) -> dict:
-    """Bytes of article text covered by the index, and bytes the index takes."""
+    """Bytes of article text covered by the index, and bytes search adds (the index, its
+    support indexes and the date_key column)."""
     conn = sqlite3.connect(path)
     text = conn.execute(
         "select sum(length(cast(coalesce(title, '') as blob)) + length(cast(coalesce(byline, '')"
@@ -252,6 +255,9 @@ def sizes(path: Path) -> dict:
             ", ".join("?" * len(SUPPORT_INDEXES))
         ),
         [FTS_TABLE + "%", *SUPPORT_INDEXES],
+    ).fetchone()[0]
+    index += conn.execute(  # the date_key column: an 8-byte integer per article
+        "select 8 * count(*) from articles where date_key is not null"
     ).fetchone()[0]
     total = conn.execute("select sum(pgsize) from dbstat").fetchone()[0]
     conn.close()

@@ -33,7 +33,7 @@ select
   pg.pdf_url
 from (
   select articles.id as id, {FTS_TABLE}.rank as rank
-  from {FTS_TABLE} join articles on articles.id = {FTS_TABLE}.rowid
+  from {FTS_TABLE} join articles on articles.date_key = {FTS_TABLE}.rowid
   where {FTS_TABLE} match newsarchive_query(:q)
     and (:paper = '' or articles.paper = :paper)
     and (:date_from = '' or articles.date >= :date_from)
@@ -106,9 +106,14 @@ def build_metadata(
                 "tables": {
                     "articles": {
                         "description_html": SEARCH_HELP.format(search=search_url),
-                        "plugins": {"newsarchive": {"fts_table": FTS_TABLE, "fts_pk": "id"}},
-                        "sort_desc": "date",
-                        "facets": FACETS,
+                        "plugins": {"newsarchive": {"fts_table": FTS_TABLE, "fts_pk": "date_key"}},
+                        "sort_desc": "date_key",
+                        "columns": {
+                            "date_key": "The date and the id in one number, rising with the "
+                            "date: the search index's key (newest first when sorted by it).",
+                        },
+                        # No default facets: over 100,000 hits three facets cost more than
+                        # the search itself; ?_facet=paper (or a column's menu) adds one.
                         "label_column": "title",
                     },
                     "pages": {"sort_desc": "date", "facets": FACETS, "label_column": "page_name"},

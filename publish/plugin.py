@@ -23,7 +23,7 @@ from datasette import hookimpl
 from datasette.utils import to_css_class
 
 from pipelines.archive.search import FTS_TABLE, fts_query, fts_query_raw
-from publish import pages
+from publish import hits, pages
 from publish.highlight import highlight, marks_to_html, snippet
 from publish.search_filter import search_filter
 
@@ -48,9 +48,10 @@ CACHE_KIB = 65536  # page cache of a connection to an archive: its search indexe
 @hookimpl
 def prepare_connection(conn):
     """Register the SQL functions of the ranked search on every connection; give
-    connections to an archive a larger page cache."""
+    connections to an archive a larger page cache and the search hit lists."""
     if conn.execute("select 1 from sqlite_master where name = ?", [FTS_TABLE]).fetchone():
         conn.execute(f"pragma cache_size = -{CACHE_KIB}")
+        hits.STORE.attach(conn)
     conn.create_function("newsarchive_query", 1, lambda q: fts_query(q or ""), deterministic=True)
     conn.create_function(
         "newsarchive_query_raw", 1, lambda q: fts_query_raw(q or ""), deterministic=True

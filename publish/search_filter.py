@@ -2,24 +2,25 @@
 index, for the tables configured with ``plugins: newsarchive: fts_table:`` in the metadata.
 
 It replaces Datasette's own search filter for those tables: same parameters, same search box
-and descriptions, but the query is translated into phrases of shadow tokens first, and the
-SQL depends on how many articles match. Datasette lists, counts and facets the hits with three
-kinds of query that share one WHERE clause; ``id in (<hits>)`` makes all of them visit each
-hit, which for a word found in most articles means reading most article rows just to list
-the newest 50. So a search that matches more than ``DENSE`` of the table uses
-``+id in (<hits>)`` instead, which makes SQLite walk the date index and stop after one page.
+and descriptions, but the query is translated into phrases of shadow tokens first. Datasette
+lists, counts and facets the hits with separate statements sharing one WHERE clause, so the
+FTS5 query is evaluated once per request into a hit list (``publish.hits``) that the clause
+reads; the index's keys (``fts_pk``, the articles' ``date_key``) rise with the date, so the
+newest hits are listed without reading the other hits' rows.
 """
 
 from __future__ import annotations
+
+import sqlite3
 
 from datasette.filters import FilterArguments
 from datasette.utils import escape_sqlite
 from datasette.utils.asgi import BadRequest
 
 from pipelines.archive.search import COLUMNS, fts_query, fts_query_raw
+from publish import hits
 
 PLUGIN = "newsarchive"
-DENSE = 0.1  # share of the table above which a search lists its hits by walking an index
 
 
 def search_config(datasette, database: str, table: str) -> dict:
@@ -28,15 +29,17 @@ def search_config(datasette, database: str, table: str) -> dict:
     return config if config and config.get("fts_table") else {}
 
 
-async def _dense(db, table: str, subquery: str, params: dict) -> bool:
-    """Whether ``subquery`` returns more than ``DENSE`` of the rows of ``table``."""
-    total = (await db.execute(f"select max(rowid) from {escape_sqlite(table)}")).first()[0]
-    cap = int((total or 0) * DENSE) + 1
-    sql = f"select count(*) from ({subquery} limit {cap})"
+async def _hit_list(db, keys_sql: str, params: dict) -> int | None:
+    """Evaluate ``keys_sql`` into a new hit list; its id, or None when there is no scratch
+    database or the query fails (a syntax error in a raw query: the listing reports it)."""
+
+    def fill(conn: sqlite3.Connection) -> int | None:
+        return hits.STORE.fill(conn, keys_sql, params) if hits.attached(conn) else None
+
     try:
-        return (await db.execute(sql, params)).first()[0] >= cap
-    except Exception:  # a syntax error in a raw query: the listing will report it
-        return False
+        return await db.execute_fn(fill)
+    except sqlite3.Error:
+        return None
 
 
 async def search_filter(request, database: str, table: str, datasette) -> FilterArguments | None:
@@ -63,10 +66,16 @@ async def search_filter(request, database: str, table: str, datasette) -> Filter
             raise BadRequest("Cannot search by that column")
         name = f"newsarchive_search_{i}"
         target = fts_table if column is None else escape_sqlite(column)
-        subquery = f"select rowid from {fts_table} where {target} match :{name}"
-        params[name] = translate(text)
-        dense = await _dense(db, table, subquery, {name: params[name]})
-        wheres.append(f"{'+' if dense else ''}{pk} in ({subquery})")
+        query = {name: translate(text)}
+        keys = f"select rowid as key from {fts_table} where {target} match :{name}"
+        listed = await _hit_list(db, keys, query)
+        if listed is None:
+            wheres.append(f"{pk} in ({keys})")
+            params.update(query)
+        else:
+            wheres.append(f"{pk} in (select key from {hits.SCHEMA}.hits "
+                          f"where list = :newsarchive_hits_{i})")
+            params[f"newsarchive_hits_{i}"] = listed
         described.append(
             f'search matches "{text}"' if column is None
             else f'search column "{column}" matches "{text}"'

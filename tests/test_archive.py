@@ -5,8 +5,9 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
+import sqlite_utils
 
-from pipelines.archive import Archive, ArchiveError
+from pipelines.archive import Archive, ArchiveError, search
 from pipelines.archive.search import fts_query
 
 PAGE = {"paper": "xcrb", "date": "2023-06-16", "page_no": 1, "page_name": "要闻", "status": "ok"}
@@ -23,8 +24,14 @@ ARTICLES = [
 
 
 def hits(archive: Archive, query: str) -> list[int]:
-    sql = "select rowid from articles_fts where articles_fts match ? order by rowid"
+    sql = ("select id from articles where date_key in (select rowid from articles_fts "
+           "where articles_fts match ?) order by id")
     return [r[0] for r in archive.db.execute(sql, [fts_query(query)]).fetchall()]
+
+
+def hits_by_id(db: sqlite_utils.Database, query: str) -> list[int]:
+    sql = "select rowid from articles_fts where articles_fts match ? order by rowid"
+    return [r[0] for r in db.execute(sql, [fts_query(query)]).fetchall()]
 
 
 def test_saving_a_page_twice_changes_nothing(tmp_path):
@@ -101,3 +108,38 @@ def test_reordered_articles_keep_their_ids_and_changed_ones_their_slot(tmp_path)
         assert hits(archive, "改过") == [ids["乙"]]
         assert hits(archive, "乙正文") == []
         assert hits(archive, "丙正文") == [ids["丙"]]
+
+
+def test_search_keys_rise_with_the_date(tmp_path):
+    """The index refers to articles by date_key: newer pages sort after older ones whatever
+    order they were archived in (backfills go newest first)."""
+    with Archive(tmp_path / "a.db") as archive:
+        archive.save_page({**PAGE, "date": "2024-01-02"}, ARTICLES)
+        archive.save_page({**PAGE, "date": "2023-01-05"}, ARTICLES)
+        rows = list(archive.db.query("select id, date, date_key from articles order by date_key"))
+        assert [r["date"] for r in rows] == ["2023-01-05"] * 2 + ["2024-01-02"] * 2
+        assert len({r["date_key"] for r in rows}) == 4
+        assert hits(archive, "营商环境") == sorted(r["id"] for r in rows[::2])
+
+
+def test_an_archive_from_before_date_keys_is_migrated(tmp_path):
+    """An archive whose index was keyed by article id (no date_key column yet) gets its keys
+    and a rebuilt index when opened; search then finds the same articles."""
+    path = tmp_path / "a.db"
+    with Archive(path) as archive:
+        archive.save_page(PAGE, ARTICLES)
+        archive.save_page({**PAGE, "page_no": 2}, [{"title": "疫情", "body": "营商环境"}])
+        expected = hits(archive, "营商环境")
+    db = sqlite_utils.Database(path)  # as an older version left it: keyed by id
+    db.execute("drop index articles_search_keys")
+    db.execute("alter table articles drop column date_key")
+    db.execute("insert into articles_fts(articles_fts) values ('delete-all')")
+    for row in db["articles"].rows:
+        search.index_article(db, row["id"], row)
+    db.conn.commit()
+    assert hits_by_id(db, "营商环境") == expected
+    db.close()
+    with Archive(path) as archive:
+        assert archive.db.execute("select count(*) from articles where date_key is null"
+                                  ).fetchone()[0] == 0
+        assert hits(archive, "营商环境") == expected and len(expected) == 2

@@ -64,6 +64,7 @@ TABLES: dict[str, dict] = {
             "body": str,
             "captions": str,
             "bbox": str,
+            "date_key": int,  # the search index's key: pipelines.archive.search.date_key
         },
         "pk": "id",
         "foreign_keys": [("page_id", "pages", "id"), ("paper", "papers", "id")],

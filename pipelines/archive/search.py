@@ -15,12 +15,15 @@ a Chinese term match exactly where ``instr()`` finds it, for any length from one
 Text is NFKC-normalised first, so ５Ｇ finds 5G.
 
 The FTS table is contentless (``content=''``): the shadow is never stored, only the index.
+Its rowid is the article's ``date_key`` (its date and id in one number), not its id, so that
+the hits of a search come out newest first without reading the article rows.
 :class:`pipelines.archive.Archive` writes index rows in the same transaction as the article
 (no triggers: the shadow needs Python). Stock sqlite3 and Datasette still open the file.
 """
 
 from __future__ import annotations
 
+import datetime
 import json
 import multiprocessing
 import os
@@ -238,25 +241,56 @@ def create_index(db: sqlite_utils.Database, name: str = FTS_TABLE) -> None:
     db.execute(f"insert into [{name}]([{name}], rank) values ('rank', 'bm25({weights})')")
 
 
-# Indexes that keep search results fast on a large archive: counts and facets of a search
-# read (id, paper, date, page_no) from a small covering index instead of the wide article
-# rows, and the newest-first listing walks an index on date.
+# Indexes that keep search results fast on a large archive. The index refers to articles by
+# ``date_key`` (see :func:`date_key`): the hits of a search, in key order, are its articles
+# newest first, so listing the newest 50 of 100,000 hits reads 50 rows; counts and facets of
+# a search read (date_key, paper, date, page_no) from this small covering index instead of
+# the wide article rows.
 SUPPORT_INDEXES = {
-    "articles_search_ids": ["id", "paper", "date", "page_no"],
+    "articles_search_keys": ["date_key", "paper", "date", "page_no"],
     "articles_search_date": ["date"],
 }
+OLD_INDEXES = ("articles_search_ids",)  # replaced by articles_search_keys
+
+
+def date_key(date: str | None, article_id: int) -> int:
+    """An article's key in the search index: the days from 0001-01-01 to its date in the high
+    bits, its id in the low 32 (unique; rises with the date, then with the id)."""
+    try:
+        day = datetime.date.fromisoformat((date or "")[:10]).toordinal()
+    except ValueError:
+        day = 0
+    return day << 32 | article_id
+
+
+def fill_date_keys(db: sqlite_utils.Database) -> int:
+    """Set ``date_key`` where it is missing (an archive from before the column); return how
+    many articles had none."""
+    rows = db.execute("select id, date from articles where date_key is null").fetchall()
+    db.conn.executemany(
+        "update articles set date_key = ? where id = ?", [(date_key(d, i), i) for i, d in rows]
+    )
+    return len(rows)
 
 
 def ensure_support_indexes(db: sqlite_utils.Database) -> None:
-    """Create the indexes of ``SUPPORT_INDEXES`` that are missing."""
+    """Create the indexes of ``SUPPORT_INDEXES`` that are missing (drop replaced ones)."""
+    for name in OLD_INDEXES:
+        db.execute(f"drop index if exists [{name}]")
     for name, columns in SUPPORT_INDEXES.items():
-        db["articles"].create_index(columns, index_name=name, if_not_exists=True)
+        db["articles"].create_index(
+            columns, index_name=name, if_not_exists=True, unique=columns[0] == "date_key"
+        )
 
 
 def ensure_search_index(db: sqlite_utils.Database) -> None:
-    """Create the index and its support indexes on first use (existing ones are kept)."""
+    """Create the index and its support indexes on first use (existing ones are kept). An
+    archive from before ``date_key`` gets its keys, and its index is rebuilt on them once."""
     if FTS_TABLE not in db.table_names():
+        fill_date_keys(db)
         create_index(db)
+    elif fill_date_keys(db):
+        rebuild_index(db)
     ensure_support_indexes(db)
 
 
@@ -269,24 +303,26 @@ _DELETE = (
 )
 
 
-def index_article(db: sqlite_utils.Database, article_id: int, article: dict) -> None:
-    """Add one article to the index (the caller removes its old version first)."""
+def index_article(db: sqlite_utils.Database, key: int, article: dict) -> None:
+    """Add one article to the index under its ``date_key`` (the caller removes its old
+    version first)."""
     row = shadow_row(article)
-    db.execute(_INSERT, [article_id, *(row[c] for c in COLUMNS)])
+    db.execute(_INSERT, [key, *(row[c] for c in COLUMNS)])
 
 
-def unindex_article(db: sqlite_utils.Database, article_id: int, old: dict) -> None:
-    """Remove an article from the contentless index, given the text it was indexed with."""
+def unindex_article(db: sqlite_utils.Database, key: int, old: dict) -> None:
+    """Remove an article from the contentless index, given its ``date_key`` and the text it
+    was indexed with."""
     row = shadow_row(old)
-    db.execute(_DELETE, [article_id, *(row[c] for c in COLUMNS)])
+    db.execute(_DELETE, [key, *(row[c] for c in COLUMNS)])
 
 
 def _shadow_batch(rows: list[tuple]) -> list[list]:
-    """FTS rows ``[id, title, byline, body, captions]`` for ``(id, title, …)`` rows."""
+    """FTS rows ``[key, title, byline, body, captions]`` for ``(key, title, …)`` rows."""
     out = []
-    for article_id, *texts in rows:
+    for key, *texts in rows:
         shadow = shadow_row(dict(zip(COLUMNS, texts, strict=True)))
-        out.append([article_id, *(shadow[c] for c in COLUMNS)])
+        out.append([key, *(shadow[c] for c in COLUMNS)])
     return out
 
 
@@ -328,9 +364,12 @@ def rebuild_index(
     cache_size = db.execute("pragma cache_size").fetchone()[0]
     db.execute("pragma cache_size = -262144")  # 256 MB: the new index stays in memory
     with db.atomic():
+        fill_date_keys(db)
         db.execute(f"drop table if exists {FTS_TABLE}")
         create_index(db)
-        cursor = db.conn.execute(f"select id, {', '.join(COLUMNS)} from articles order by id")
+        cursor = db.conn.execute(
+            f"select date_key, {', '.join(COLUMNS)} from articles order by date_key"
+        )
         batches = iter(lambda: cursor.fetchmany(batch), [])
         # Bulk load: merge segments once at the end instead of while inserting.
         db.execute(f"insert into {FTS_TABLE}({FTS_TABLE}, rank) values ('automerge', 0)")

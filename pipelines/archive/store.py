@@ -167,14 +167,26 @@ class Archive:
                 if slot:
                     row["id"] = slot["id"]
                     del unused[slot["id"]]
+        next_id = (self.db.execute("select max(id) from articles").fetchone()[0] or 0) + 1
+        for row in rows:  # new articles get their ids now: the search key includes it
+            if "id" not in row:
+                row["id"], next_id = next_id, next_id + 1
+            row["date_key"] = search.date_key(row["date"], row["id"])
         for previous in old:
             if previous["id"] not in unchanged:
-                search.unindex_article(self.db, previous["id"], previous)
+                search.unindex_article(self.db, previous["date_key"], previous)
         table.delete_where("page_id = ?", [page_id])
         for row in rows:
-            article_id = table.insert(row).last_pk
-            if row.get("id") not in unchanged:
-                search.index_article(self.db, article_id, row)
+            # A plain INSERT: the table and its columns exist (ensure_schema), and
+            # Table.insert's introspection and savepoints cost more than the row itself.
+            columns = list(row)
+            self.db.execute(
+                f"insert into articles ({', '.join(f'[{c}]' for c in columns)}) "
+                f"values ({', '.join('?' * len(columns))})",
+                [row[c] for c in columns],
+            )
+            if row["id"] not in unchanged:
+                search.index_article(self.db, row["date_key"], row)
 
     @staticmethod
     def _article_row(page_id: int, page: dict, seq: int, article: dict) -> dict:
