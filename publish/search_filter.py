@@ -11,6 +11,7 @@ newest hits are listed without reading the other hits' rows.
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 
 from datasette.filters import FilterArguments
@@ -21,6 +22,7 @@ from pipelines.archive.search import COLUMNS, fts_query, fts_query_raw
 from publish import hits
 
 PLUGIN = "newsarchive"
+log = logging.getLogger(__name__)
 
 
 def search_config(datasette, database: str, table: str) -> dict:
@@ -29,16 +31,17 @@ def search_config(datasette, database: str, table: str) -> dict:
     return config if config and config.get("fts_table") else {}
 
 
-async def _hit_list(db, keys_sql: str, params: dict) -> int | None:
-    """Evaluate ``keys_sql`` into a new hit list; its id, or None when there is no scratch
+async def _hit_list(db, keys_sql: str, params: dict) -> str | None:
+    """Evaluate ``keys_sql`` into a new hit list; its table, or None when there is no scratch
     database or the query fails (a syntax error in a raw query: the listing reports it)."""
 
-    def fill(conn: sqlite3.Connection) -> int | None:
+    def fill(conn: sqlite3.Connection) -> str | None:
         return hits.STORE.fill(conn, keys_sql, params) if hits.attached(conn) else None
 
     try:
         return await db.execute_fn(fill)
-    except sqlite3.Error:
+    except sqlite3.Error as exc:
+        log.info("search evaluated per statement, no hit list: %s", exc)
         return None
 
 
@@ -73,9 +76,7 @@ async def search_filter(request, database: str, table: str, datasette) -> Filter
             wheres.append(f"{pk} in ({keys})")
             params.update(query)
         else:
-            wheres.append(f"{pk} in (select key from {hits.SCHEMA}.hits "
-                          f"where list = :newsarchive_hits_{i})")
-            params[f"newsarchive_hits_{i}"] = listed
+            wheres.append(f"{pk} in (select key from {listed})")
         described.append(
             f'search matches "{text}"' if column is None
             else f'search column "{column}" matches "{text}"'

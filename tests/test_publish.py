@@ -16,6 +16,7 @@ from datasette.app import Datasette
 from datasette.plugins import pm
 from markupsafe import escape
 
+from publish import hits
 from publish.server import build_datasette
 from tests.search_corpus import QUERIES, build_archive, truth
 
@@ -270,7 +271,7 @@ def test_a_search_evaluates_its_fts_query_once(archive_path, files_dir):
                _col="id", _shape="objects", _facet=["paper", "date"]).json()
     statements = [t["sql"] for t in data["_trace"]["traces"]
                   if t.get("type") == "sql" and t.get("database") == "archive"]
-    assert len([sql for sql in statements if "newsarchive_hits.hits" in sql]) >= 4
+    assert len([sql for sql in statements if "newsarchive_hits.list_" in sql]) >= 4
     assert not [sql for sql in statements if " match " in sql.lower()]
     assert {r["id"] for r in data["rows"]} == truth(archive_path, "疫情")
     assert data["filtered_table_rows_count"] == len(truth(archive_path, "疫情"))
@@ -290,3 +291,20 @@ def test_newest_hits_come_first(ds):
                _col="date").json()
     dates = [r["date"] for r in rows]
     assert dates == sorted(dates, reverse=True) and len(set(dates)) > 1
+
+
+def test_old_hit_lists_are_dropped(archive_path):
+    """The scratch database keeps the last KEEP hit lists, whatever number of searches."""
+    conn = sqlite3.connect(f"file:{archive_path}?mode=ro", uri=True)
+    store = hits.HitStore()
+    assert store.attach(conn)
+    keys = "select rowid as key from articles_fts where articles_fts match :q"
+    for _ in range(hits.KEEP + 5):
+        table = store.fill(conn, keys, {"q": '"疫 情"'})
+    lists = [r[0] for r in conn.execute(
+        f"select name from {hits.SCHEMA}.sqlite_master where type = 'table'")]
+    assert len(lists) == hits.KEEP and table.split(".")[1] in lists
+    found = {r[0] for r in conn.execute(f"select id from articles where date_key in "
+                                        f"(select key from {table})")}
+    assert found == truth(archive_path, "疫情")
+    conn.close()
