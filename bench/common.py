@@ -114,7 +114,7 @@ def served(root: Path, latency: tuple[float, float] | None = None) -> Iterator[L
     """The site at ``root`` on 127.0.0.1 (in this process), with per-response latency."""
     faults = Latency(*latency) if latency and latency[1] > 0 else None
     with LocalSite(root, faults=faults) as site:
-        yield site
+        yield site  # its server listens with a backlog of 128 (crawler.demo.server._Server)
 
 
 def crawl_command(site: LocalSite, dates: list[date], workdir: Path, *settings: str) -> list[str]:
@@ -147,6 +147,7 @@ def run(command: list[str], cwd: Path, *, sample: float | None = None) -> Run:
     watches it every ``sample`` s. Exits with the command's output when it fails."""
     output = cwd / "command.out"
     machine = MachineCpu()
+    overflows = listen_overflows()
     with output.open("w") as out:
         process = subprocess.Popen(command, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
         sampler = TreeSampler(process.pid, sample) if sample else None
@@ -159,7 +160,8 @@ def run(command: list[str], cwd: Path, *, sample: float | None = None) -> Run:
     if returncode != 0:
         sys.exit(f"{' '.join(command[:3])} … failed ({returncode}):\n{output.read_text()}")
     ours = here + (sum(p.cpu for p in sampler.processes.values()) if sampler else 0.0)
-    return Run(seconds, sampler, busy / seconds, max(busy - ours, 0.0) / seconds)
+    dropped = listen_overflows() - overflows
+    return Run(seconds, sampler, busy / seconds, max(busy - ours, 0.0) / seconds, dropped)
 
 
 @dataclass
@@ -168,12 +170,30 @@ class Run:
     sampler: TreeSampler | None
     busy: float  # cores the whole machine kept busy meanwhile (/proc/stat)
     others: float  # of which processes other than the command's and this bench's
+    dropped: int = 0  # connections a full accept queue dropped meanwhile (whole machine)
 
     def load_note(self) -> str:
-        return (
+        note = (
             f"machine busy {self.busy:.2f} of {os.cpu_count()} cores, "
             f"{self.others:.2f} by other processes"
         )
+        if self.dropped:  # each costs its client a 1 s SYN retransmission
+            note += f"; {self.dropped} connections dropped by a full accept queue"
+        return note
+
+
+def listen_overflows() -> int:
+    """The kernel's count of connections dropped because an accept queue was full
+    (TcpExt ListenOverflows in /proc/net/netstat; 0 where unavailable)."""
+    try:
+        lines = Path("/proc/net/netstat").read_text().splitlines()
+    except OSError:
+        return 0
+    for names, values in zip(lines[::2], lines[1::2], strict=False):
+        if names.startswith("TcpExt:"):
+            fields = dict(zip(names.split()[1:], values.split()[1:], strict=False))
+            return int(fields.get("ListenOverflows", 0))
+    return 0
 
 
 class MachineCpu:

@@ -31,18 +31,30 @@ def extract_file(path: str, source: str) -> dict:
     return {**doc, "extractor_version": EXTRACTOR_VERSION}
 
 
-def new_pool(workers: int, max_tasks: int) -> ProcessPool:
-    """A pool of forkserver workers (never fork a process that runs a reactor thread)."""
+def lower_priority(increment: int) -> None:
+    """Worker initializer: raise the worker's niceness by ``increment`` (0: leave it)."""
+    if increment > 0:
+        try:
+            os.nice(increment)
+        except OSError:  # not allowed here: run at the crawler's priority
+            pass
+
+
+def new_pool(workers: int, max_tasks: int, nice: int = 0) -> ProcessPool:
+    """A pool of forkserver workers (never fork a process that runs a reactor thread),
+    ``nice`` steps below the calling process's priority."""
     return ProcessPool(
         max_workers=workers,
         max_tasks=max_tasks,
+        initializer=lower_priority if nice > 0 else None,
+        initargs=(nice,),
         context=multiprocessing.get_context("forkserver"),
     )
 
 
-def start_pool(workers: int, max_tasks: int) -> ProcessPool:
+def start_pool(workers: int, max_tasks: int, nice: int = 0) -> ProcessPool:
     """A pool whose worker processes are already running (one trivial task each)."""
-    pool = new_pool(workers, max_tasks)
+    pool = new_pool(workers, max_tasks, nice)
     for future in [pool.schedule(os.getpid) for _ in range(workers)]:
         future.result()
     return pool
@@ -55,12 +67,21 @@ def default_workers() -> int:
 class ExtractPipeline:
     """Fill ``item.extraction`` from the stored PDF; never raise for a bad PDF."""
 
-    def __init__(self, files_store: str, source: str, workers: int, max_tasks: int, timeout: float):
+    def __init__(
+        self,
+        files_store: str,
+        source: str,
+        workers: int,
+        max_tasks: int,
+        timeout: float,
+        nice: int = 0,
+    ):
         self.files_store = Path(files_store)
         self.source = source
         self.workers = workers or default_workers()
         self.max_tasks = max_tasks
         self.timeout = timeout
+        self.nice = nice
         self.pool: ProcessPool | None = None
 
     @classmethod
@@ -72,13 +93,14 @@ class ExtractPipeline:
             s.getint("EXTRACT_WORKERS"),
             s.getint("EXTRACT_MAX_TASKS_PER_CHILD", 200),
             s.getfloat("EXTRACT_TIMEOUT", 120),
+            s.getint("EXTRACT_NICE", 0),
         )
         pipeline.stats = crawler.stats
         return pipeline
 
     async def open_spider(self, spider=None) -> None:
         # Starting the forkserver and the workers takes a few hundred ms: not on the reactor.
-        self.pool = await asyncio.to_thread(start_pool, self.workers, self.max_tasks)
+        self.pool = await asyncio.to_thread(start_pool, self.workers, self.max_tasks, self.nice)
 
     async def close_spider(self, spider=None) -> None:
         if self.pool is not None:

@@ -338,3 +338,29 @@ def test_a_stored_pdf_is_written_once_and_never_truncated(tmp_path):
     assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
     assert target.read_bytes() == b"%PDF-1.4 first"
     assert [p.name for p in target.parent.iterdir()] == ["ab12.pdf"]  # no temporary left
+
+
+def test_a_damaged_http_cache_is_started_afresh(tmp_path):
+    """The HTTP cache is an optimisation: a cache file that is not a database is replaced
+    (logged), and the new one stores and returns responses."""
+    from scrapy import Request, Spider
+    from scrapy.http import HtmlResponse
+    from scrapy.utils.test import get_crawler
+
+    from crawler.httpcache import SqliteCacheStorage
+
+    crawler = get_crawler(Spider, {"HTTPCACHE_DIR": str(tmp_path / "cache")})
+    spider = Spider.from_crawler(crawler, name="epaper")
+    (tmp_path / "cache").mkdir()
+    (tmp_path / "cache" / "epaper.sqlite").write_bytes(b"not a database" * 100)
+    storage = SqliteCacheStorage(crawler.settings)
+    storage.open_spider(spider)
+    request = Request("http://127.0.0.1/xcrb/col01.html")
+    assert storage.retrieve_response(spider, request) is None
+    response = HtmlResponse(request.url, body="<html>版面</html>".encode(), encoding="utf-8",
+                            headers={"Last-Modified": "Fri, 16 Jun 2023 00:00:00 GMT"})
+    storage.store_response(spider, request, response)
+    cached = storage.retrieve_response(spider, request)
+    storage.close_spider(spider)
+    assert cached.body == response.body and cached.headers["Last-Modified"] == (
+        b"Fri, 16 Jun 2023 00:00:00 GMT")

@@ -51,6 +51,9 @@ class _Handler(SimpleHTTPRequestHandler):
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+    # socketserver's default backlog of 5 drops connections when a crawl opens a burst of
+    # them (each drop costs the crawler a 1 s SYN retransmission); real hosts allow 128+.
+    request_queue_size = 128
 
     def handle_error(self, request, client_address) -> None:
         """Stay quiet about clients that hang up (crawls cancelled, timeouts)."""

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from urllib.parse import urlparse
 
+from lxml import etree
+from parsel import Selector
 from scrapy.http import TextResponse
 
 from crawler.papers import Paper
@@ -21,6 +23,13 @@ PAGE_LABEL = re.compile(r"第?\s*([A-Za-z]?\d{1,3})\s*版\s*[：:]?\s*(.*)")
 # Sibling sites hide the PDF link inside an HTML comment.
 PDF_IN_COMMENT = re.compile(r"<p[^>]*id=[\"']?pdfUrl[\"']?[^>]*>\s*([^<\s]+\.pdf)\s*</p>", re.I)
 PDF_ANYWHERE = re.compile(r"[\"'=]([^\"'\s<>=]*attachement/[^\"'\s<>]+\.pdf)", re.I)
+_TEXT_NODES = etree.XPath("descendant-or-self::text()", smart_strings=False)
+
+
+def texts(element: Selector) -> list[str]:
+    """The text nodes under a selected element, as ``element.css("::text").getall()`` gives
+    them, without a Selector object per node (this runs for every link of every page)."""
+    return _TEXT_NODES(element.root)
 
 
 @dataclass
@@ -101,7 +110,7 @@ class Family:
         links: dict[str, PageLink] = {}
         for selector in self.page_link_selectors:
             for a in response.css(selector):
-                text = " ".join(a.css("::text").getall())
+                text = " ".join(texts(a))
                 parsed = parse_page_label(text)
                 href = a.attrib.get("href")
                 if not parsed or not href:
@@ -132,7 +141,7 @@ class Family:
         for selector in self.hint_selectors:
             for a in response.css(selector):
                 href = a.attrib.get("href")
-                title = " ".join("".join(a.css("::text").getall()).split())
+                title = " ".join("".join(texts(a)).split())
                 if not href:
                     continue
                 url = response.urljoin(href).split("?")[0]
