@@ -40,6 +40,13 @@ def lower_priority(increment: int) -> None:
             pass
 
 
+def _forkserver() -> multiprocessing.context.BaseContext:
+    """The forkserver context, its server preloading the engine (pipelines.extract.warm)."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["pipelines.extract.warm"])
+    return context
+
+
 def new_pool(workers: int, max_tasks: int, nice: int = 0) -> ProcessPool:
     """A pool of forkserver workers (never fork a process that runs a reactor thread),
     ``nice`` steps below the calling process's priority."""
@@ -48,7 +55,7 @@ def new_pool(workers: int, max_tasks: int, nice: int = 0) -> ProcessPool:
         max_tasks=max_tasks,
         initializer=lower_priority if nice > 0 else None,
         initargs=(nice,),
-        context=multiprocessing.get_context("forkserver"),
+        context=_forkserver(),
     )
 
 
