@@ -248,12 +248,17 @@ class Line:
     __slots__ = ("chars", "x0", "x1", "top", "bottom", "base", "size", "font", "text")
 
     def __init__(self, runs: list[Run]) -> None:
-        runs.sort(key=lambda r: r.x0)
-        self.chars = [c for r in runs for c in r.chars]
-        self.x0 = min(r.x0 for r in runs)
-        self.x1 = max(r.x1 for r in runs)
-        self.top = min(r.top for r in runs)
-        self.bottom = max(r.bottom for r in runs)
+        if len(runs) == 1:  # most body lines: one run
+            run = runs[0]
+            self.chars = list(run.chars)
+            self.x0, self.x1, self.top, self.bottom = run.x0, run.x1, run.top, run.bottom
+        else:
+            runs.sort(key=lambda r: r.x0)
+            self.chars = [c for r in runs for c in r.chars]
+            self.x0 = min(r.x0 for r in runs)
+            self.x1 = max(r.x1 for r in runs)
+            self.top = min(r.top for r in runs)
+            self.bottom = max(r.bottom for r in runs)
         self.base = runs[0].base
         middle = self.chars[len(self.chars) // 2]
         self.size = round(_median_size(runs), 1)  # OCR layers give each word its own size

@@ -17,6 +17,7 @@ from .chars import Box, Char, PageContent, PageTooLarge, rules_from_box
 
 _SKIP_GENERATED = frozenset(" \r\n")
 _HYPHEN_MARKERS = frozenset("\ufffe\x02")
+_SPECIAL = _SKIP_GENERATED | _HYPHEN_MARKERS | frozenset(map(chr, range(32))) | {"\ufffd"}
 
 
 def decode_font_name(name: bytes) -> str:
@@ -104,15 +105,16 @@ def _read_chars(tp: ctypes.c_void_p, content: PageContent, max_chars: int) -> No
     last_obj = None
     size, font, descent, upright = 0.0, "", 0.0, True
     for i, ch in enumerate(text):
-        if ch in _SKIP_GENERATED:
-            if ch == " ":
-                pending_space = max(pending_space, 1 if raw.FPDFText_IsGenerated(tp, i) else 2)
-            continue
-        if ch in _HYPHEN_MARKERS:
-            ch = "-"
-        elif ch < " " or ch == "\ufffd":
-            content.unmapped += ch == "\ufffd"
-            continue
+        if ch in _SPECIAL:  # one lookup on the common path
+            if ch in _SKIP_GENERATED:
+                if ch == " ":
+                    pending_space = max(pending_space, 1 if raw.FPDFText_IsGenerated(tp, i) else 2)
+                continue
+            if ch in _HYPHEN_MARKERS:
+                ch = "-"
+            else:  # control codes, U+FFFD (no Unicode map)
+                content.unmapped += ch == "\ufffd"
+                continue
         obj = get_object(vtp, i)
         loose_box(vtp, i, rect_ref)
         left, _top, right, bottom = read_rect()

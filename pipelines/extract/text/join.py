@@ -12,7 +12,7 @@ from statistics import median, median_low
 from typing import Protocol
 
 from .dehyphenate import join_hyphenated
-from .script import is_cjk
+from .script import all_cjk, is_cjk
 
 WIDE_GAP_EM = 2.0  # a gap this wide separates pieces of a line (title halves, header items)
 CJK_SPACE_EM = 0.6  # CJK-CJK gap above the line's median that is a real space
@@ -43,6 +43,11 @@ def _gaps(glyphs: Sequence[Glyph]) -> list[float]:
 def _join_segment(glyphs: Sequence[Glyph], gaps: Sequence[float]) -> str:
     """Text of glyphs with no very wide gap; ``gaps[i]`` precedes ``glyphs[i + 1]``."""
     texts = [g.text for g in glyphs]
+    if all_cjk("".join(texts)) and not any(g.sp == 2 for g in glyphs):
+        # all CJK (most Chinese body lines): a space only at an outlier gap
+        limit = (median_low(gaps) if len(gaps) > 1 else min(gaps + [0.0])) + CJK_SPACE_EM
+        if all(gap <= limit for gap in gaps):
+            return "".join(texts)
     cjk = [is_cjk(t[0]) for t in texts]
     cjk_gaps, lat_gaps = [], []
     for i, gap in enumerate(gaps):
@@ -51,12 +56,6 @@ def _join_segment(glyphs: Sequence[Glyph], gaps: Sequence[float]) -> str:
             cjk_gaps.append(gap)
         elif not (a or b or glyphs[i + 1].sp):
             lat_gaps.append(gap)
-    if len(cjk_gaps) == len(gaps) and not any(g.sp == 2 for g in glyphs):
-        # all CJK (most Chinese body lines): a space only at an outlier gap
-        m_cjk = median_low(cjk_gaps) if len(cjk_gaps) > 1 else min(cjk_gaps + [0.0])
-        limit = m_cjk + CJK_SPACE_EM
-        if all(gap <= limit for gap in gaps):
-            return "".join(texts)
     # low: a 2-gap line has 1 space; a lone gap is measured against natural spacing (0)
     m_cjk = median_low(cjk_gaps) if len(cjk_gaps) > 1 else min(cjk_gaps + [0.0])
     m_lat = median(lat_gaps) if lat_gaps else 0.0

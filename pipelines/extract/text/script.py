@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 # Han, kana, CJK symbols and punctuation, full-width forms, and the quotes, dashes and dots
@@ -36,6 +37,17 @@ def is_cjk(ch: str) -> bool:
         if lo <= cp <= hi:
             return True
     return False
+
+
+_ALL_CJK = re.compile(
+    "[" + "".join(f"\\U{lo:08x}-\\U{hi:08x}" for lo, hi in _CJK_RANGES)
+    + "".join(re.escape(c) for c in sorted(_CJK_EXTRA)) + "]*"
+)
+
+
+def all_cjk(text: str) -> bool:
+    """True when every character of ``text`` is CJK (one regex scan, for whole lines)."""
+    return _ALL_CJK.fullmatch(text) is not None
 
 
 def is_han(ch: str) -> bool:
