@@ -78,7 +78,7 @@ def build_runs(chars: Sequence[Char]) -> list[Run]:
             and -0.2 * em <= shift <= 0.2 * em
             and 0.7 * last_size <= size <= 1.43 * last_size
         ):
-            members.append(c)
+            members.append(c)  # Run.add, inlined: this runs once per glyph
             if c.x0 < cur.x0:
                 cur.x0 = c.x0
             if c.x1 > cur.x1:
