@@ -23,6 +23,7 @@ import logging
 import os
 import sqlite3
 import tempfile
+import threading
 
 SCHEMA = "newsarchive_hits"
 KEEP = 64  # hit lists kept: far more than requests in flight at once
@@ -37,6 +38,7 @@ class HitStore:
     def __init__(self) -> None:
         self.path: str | None = None
         self._lists = itertools.count(1)  # next() is atomic under the GIL
+        self._lock = threading.Lock()  # Datasette opens connections from several threads
 
     def _create(self) -> str:
         fd, path = tempfile.mkstemp(prefix="newsarchive-hits-", suffix=".db")
@@ -51,8 +53,9 @@ class HitStore:
         """Attach the scratch database to ``conn``; False (and a log line) if it cannot be:
         searches then evaluate their FTS5 query in every statement instead."""
         try:
-            if self.path is None:
-                self.path = self._create()
+            with self._lock:
+                if self.path is None:
+                    self.path = self._create()
             conn.execute(f"attach database ? as {SCHEMA}", [self.path])
             conn.execute(f"pragma {SCHEMA}.synchronous = off")  # scratch data: no fsync
             return True

@@ -308,3 +308,21 @@ def test_old_hit_lists_are_dropped(archive_path):
                                         f"(select key from {table})")}
     assert found == truth(archive_path, "疫情")
     conn.close()
+
+
+def test_connections_opened_at_once_share_one_scratch_database(archive_path):
+    store = hits.HitStore()
+    conns = [sqlite3.connect(f"file:{archive_path}?mode=ro", uri=True,
+                             check_same_thread=False) for _ in range(8)]
+    threads = [threading.Thread(target=store.attach, args=(c,)) for c in conns]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    files = {next(r[2] for r in c.execute("pragma database_list") if r[1] == hits.SCHEMA)
+             for c in conns}
+    assert files == {store.path}
+    table = store.fill(conns[0], "select rowid as key from articles_fts", {})
+    assert conns[7].execute(f"select count(*) from {table}").fetchone()[0] > 0
+    for c in conns:
+        c.close()
