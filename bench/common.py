@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import random
@@ -29,6 +30,7 @@ sys.path.insert(0, str(ROOT))
 
 from crawler.demo.server import LocalSite  # noqa: E402
 from crawler.demo.site import build_site  # noqa: E402
+from tests.procfs import children, cmdline  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
 NEWSARCHIVE = str(Path(sys.executable).parent / "newsarchive")
@@ -140,6 +142,18 @@ def crawl_command(site: LocalSite, dates: list[date], workdir: Path, *settings: 
     for setting in settings:
         command += ["-s", setting]
     return command
+
+
+def add_latency_option(parser: argparse.ArgumentParser, default: tuple[float, float]) -> None:
+    """``--latency LOW HIGH``: seconds each response of the local site waits (0 0: none)."""
+    parser.add_argument(
+        "--latency",
+        type=float,
+        nargs=2,
+        default=default,
+        metavar=("LOW", "HIGH"),
+        help=f"seconds each response waits, uniform in [LOW, HIGH] (default: {default})",
+    )
 
 
 def run(command: list[str], cwd: Path, *, sample: float | None = None) -> Run:
@@ -262,30 +276,12 @@ def memory_kb(pid: int) -> tuple[int, int] | None:
     return values["VmRSS"], values["VmHWM"]
 
 
-def children(pid: int) -> list[int]:
-    """Child pids of a process (all its threads' children)."""
-    pids: list[int] = []
-    for task in Path(f"/proc/{pid}/task").glob("*/children"):
-        try:
-            pids += [int(p) for p in task.read_text().split()]
-        except OSError:
-            pass
-    return pids
-
-
 def descendants(pid: int) -> list[int]:
     """Every process below ``pid``, depth first."""
     out: list[int] = []
     for child in children(pid):
         out += [child, *descendants(child)]
     return out
-
-
-def cmdline(pid: int) -> str:
-    try:
-        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
-    except OSError:
-        return ""
 
 
 def cpu_seconds(pid: int) -> float | None:

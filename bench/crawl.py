@@ -31,6 +31,7 @@ from common import (
     NEWSARCHIVE,
     OUT,
     LocalSite,
+    add_latency_option,
     cached_site,
     crawl_command,
     fresh_dir,
@@ -70,14 +71,7 @@ def crawl_once(site: LocalSite, dates: list[date], mode: str, pages: int) -> dic
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=500, help="pages to crawl (4 per date)")
-    parser.add_argument(
-        "--latency",
-        type=float,
-        nargs=2,
-        default=(0.05, 0.15),
-        metavar=("LOW", "HIGH"),
-        help="seconds each response waits, uniform in [LOW, HIGH]",
-    )
+    add_latency_option(parser, (0.05, 0.15))
     parser.add_argument("--repeat", type=int, default=1, help="crawls of each mode (best counts)")
     args = parser.parse_args()
 

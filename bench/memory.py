@@ -30,6 +30,7 @@ from common import (
     MachineCpu,
     Sample,
     TreeSampler,
+    add_latency_option,
     cached_site,
     crawl_command,
     fresh_dir,
@@ -65,14 +66,7 @@ def sample_at(samples: list[Sample], at: float) -> Sample:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=2000, help="pages to crawl (4 per date)")
-    parser.add_argument(
-        "--latency",
-        type=float,
-        nargs=2,
-        default=(0.0, 0.0),
-        metavar=("LOW", "HIGH"),
-        help="seconds each response waits, uniform in [LOW, HIGH] (default: none)",
-    )
+    add_latency_option(parser, (0.0, 0.0))
     parser.add_argument("--interval", type=float, default=0.25, help="seconds between samples")
     parser.add_argument(
         "--edition-pages",

@@ -112,16 +112,21 @@ async def test_founder_col_site(col_site, tmp_path):
     assert len(pages(db)) == 5
 
 
-@deferred_f_from_coro_f
-async def test_founder_classic_site(classic_site, tmp_path):
+async def crawl_classic_site(site, tmp_path):
+    """郑州日报's fixture site, 2022-11-08 to 2022-11-10, from its node_2.htm entry page."""
     await run_spider(
         tmp_path,
         paper="zzrb",
         start="2022-11-08",
         end="2022-11-10",
-        base_url=f"{classic_site.url}/",
+        base_url=f"{site.url}/",
         entry="node_2.htm",
     )
+
+
+@deferred_f_from_coro_f
+async def test_founder_classic_site(classic_site, tmp_path):
+    await crawl_classic_site(classic_site, tmp_path)
     db = tmp_path / "archive.db"
     # node ids 2, 3, 5 are pages 01, 02, 04; the GBK page (declared GB2312) decodes 镕.
     assert pages(db) == [
@@ -211,14 +216,7 @@ def test_spider_rejects_bad_arguments():
 async def test_the_crawled_archive_is_served_by_datasette(classic_site, tmp_path):
     from publish.server import build_datasette
 
-    await run_spider(
-        tmp_path,
-        paper="zzrb",
-        start="2022-11-08",
-        end="2022-11-10",
-        base_url=f"{classic_site.url}/",
-        entry="node_2.htm",
-    )
+    await crawl_classic_site(classic_site, tmp_path)
     datasette = build_datasette(tmp_path / "archive.db", files_dir=tmp_path / "files")
     pages = await datasette.client.get("/archive/pages.json?_shape=objects&_facet=date")
     assert pages.status_code == 200

@@ -35,6 +35,7 @@ from crawler.runner import crawl_settings, local_site_settings
 from crawler.spiders.epaper import EpaperSpider
 from pipelines.archive import search
 from pipelines.extraction import ExtractPipeline, extract_file, new_pool
+from tests.procfs import children, cmdline
 
 DATES = [datetime.date(2023, 6, d) for d in range(1, 4)]  # 3 editions x 4 pages
 PAGES = len(DATES) * 4
@@ -380,20 +381,3 @@ class WorkerWatch:
             for server in children(os.getpid()):
                 if "forkserver" in cmdline(server):
                     self.pids.update(children(server))
-
-
-def children(pid: int) -> list[int]:
-    out: list[int] = []
-    for task in Path(f"/proc/{pid}/task").glob("*/children"):
-        try:
-            out += [int(p) for p in task.read_text().split()]
-        except OSError:
-            pass
-    return out
-
-
-def cmdline(pid: int) -> str:
-    try:
-        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
-    except OSError:
-        return ""

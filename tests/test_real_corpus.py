@@ -11,15 +11,6 @@ import pytest
 
 from pipelines.extract import extract_pdf
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "real"
-
-
-@pytest.fixture(scope="module")
-def corpus() -> Path:
-    if not CORPUS.is_dir():
-        pytest.skip(f"real corpus not present at {CORPUS} (outside checkout)")
-    return CORPUS
-
 
 def page_text(page: dict) -> str:
     fields = ("kicker", "title", "subtitle", "byline", "body")
@@ -28,42 +19,42 @@ def page_text(page: dict) -> str:
 
 
 @pytest.mark.parametrize("source", ["pypdfium2", "pdfplumber"])
-def test_image_only_issue_is_no_text(corpus, source):
-    doc = extract_pdf(corpus / "weekly-journal-chicopee-1856-05-10.pdf", source=source)
+def test_image_only_issue_is_no_text(real_corpus, source):
+    doc = extract_pdf(real_corpus / "weekly-journal-chicopee-1856-05-10.pdf", source=source)
     assert len(doc["pages"]) == 4
     for page in doc["pages"]:
         assert page["status"] == "no_text" and "scan" in page["reason"]
         assert page["articles"] == []
 
 
-def test_gbk_font_without_unicode_map_is_garbled_in_pdfplumber(corpus):
-    page = extract_pdf(corpus / "xiaobiaosong-gbk-toc.pdf", source="pdfplumber")["pages"][0]
+def test_gbk_font_without_unicode_map_is_garbled_in_pdfplumber(real_corpus):
+    page = extract_pdf(real_corpus / "xiaobiaosong-gbk-toc.pdf", source="pdfplumber")["pages"][0]
     assert page["status"] == "garbled" and "Latin-1" in page["reason"]
     assert page["articles"] == []
 
 
-def test_gbk_font_is_decoded_by_pdfium(corpus):
+def test_gbk_font_is_decoded_by_pdfium(real_corpus):
     """pdfium maps the GB2312-named fonts itself: the text is right, so the page is ok."""
-    page = extract_pdf(corpus / "xiaobiaosong-gbk-toc.pdf")["pages"][0]
+    page = extract_pdf(real_corpus / "xiaobiaosong-gbk-toc.pdf")["pages"][0]
     assert page["status"] == "ok"
     text = re.sub(r"[^\u4e00-\u9fff]", "", page_text(page))
-    expected = (corpus / "xiaobiaosong-gbk-toc.expected.txt").read_text(encoding="utf-8")
+    expected = (real_corpus / "xiaobiaosong-gbk-toc.expected.txt").read_text(encoding="utf-8")
     for line in expected.splitlines()[2:]:
         assert re.sub(r"[^\u4e00-\u9fff]", "", line) in text
 
 
 @pytest.mark.parametrize("source", ["pypdfium2", "pdfplumber"])
-def test_federal_register_snippet_is_contiguous(corpus, source):
-    doc = extract_pdf(corpus / "federal-register-2020-17221.pdf", source=source)
+def test_federal_register_snippet_is_contiguous(real_corpus, source):
+    doc = extract_pdf(real_corpus / "federal-register-2020-17221.pdf", source=source)
     assert len(doc["pages"]) == 15 and all(p["status"] == "ok" for p in doc["pages"])
     text = re.sub(r"\s+", "", "".join(page_text(p) for p in doc["pages"]))
-    snippet = (corpus / "federal-register-2020-17221.snippet.txt").read_text()
+    snippet = (real_corpus / "federal-register-2020-17221.snippet.txt").read_text()
     assert re.sub(r"\s+", "", snippet) in text
     assert "737–9(737MAX)" in text and "2018–23–51" in text  # dashes never joined away
 
 
-def test_vertical_japanese_page_does_not_crash(corpus):
-    page = extract_pdf(corpus / "kanpo-4817-2008-04-25-p4.pdf")["pages"][0]
+def test_vertical_japanese_page_does_not_crash(real_corpus):
+    page = extract_pdf(real_corpus / "kanpo-4817-2008-04-25-p4.pdf")["pages"][0]
     assert page["status"] in ("ok", "no_text", "garbled")
 
 
@@ -98,8 +89,8 @@ def hyphenation_reachable(layer: str, joined: str) -> bool:
 # its end), and leisure (reachable: the layout cuts the two full-width lines above a text
 # wrap around a photo at the wrap's column edge, so lei- and sure land in different blocks).
 @pytest.mark.parametrize("page", ["p1", "p2"])
-def test_park_record_hyphenations_are_joined(corpus, page):
-    base = corpus / f"park-record-1935-08-02-{page}"
+def test_park_record_hyphenations_are_joined(real_corpus, page):
+    base = real_corpus / f"park-record-1935-08-02-{page}"
     text = page_text(extract_pdf(base.with_suffix(".pdf"))["pages"][0])
     layer = text_layer(base.with_suffix(".pdf"))
     rows = [r for r in csv.DictReader(open(base.with_suffix(".hyphenation.tsv")),
@@ -136,10 +127,10 @@ def title_similarity(want: str, titles: list[str]) -> float:
 
 
 @pytest.fixture(scope="module")
-def topaz(corpus):
+def topaz(real_corpus):
     out = {}
     for page in ("p1", "p2"):
-        base = corpus / f"topaz-times-1944-12-13-{page}"
+        base = real_corpus / f"topaz-times-1944-12-13-{page}"
         layer = text_layer(base.with_suffix(".pdf"))
         titles = [a["title"] or "" for a in extract_pdf(base.with_suffix(".pdf"))["pages"][0]
                   ["articles"]]
