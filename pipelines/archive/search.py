@@ -246,9 +246,9 @@ def create_index(db: sqlite_utils.Database, name: str = FTS_TABLE) -> None:
 # newest first, so listing the newest 50 of 100,000 hits reads 50 rows; counts and facets of
 # a search read (date_key, paper, date, page_no) from this small covering index instead of
 # the wide article rows.
-SUPPORT_INDEXES = {
-    "articles_search_keys": ["date_key", "paper", "date", "page_no"],
-    "articles_search_date": ["date"],
+SUPPORT_INDEXES = {  # name: (columns, unique)
+    "articles_search_keys": (["date_key", "paper", "date", "page_no"], True),
+    "articles_search_date": (["date"], False),
 }
 OLD_INDEXES = ("articles_search_ids",)  # replaced by articles_search_keys
 
@@ -277,10 +277,8 @@ def ensure_support_indexes(db: sqlite_utils.Database) -> None:
     """Create the indexes of ``SUPPORT_INDEXES`` that are missing (drop replaced ones)."""
     for name in OLD_INDEXES:
         db.execute(f"drop index if exists [{name}]")
-    for name, columns in SUPPORT_INDEXES.items():
-        db["articles"].create_index(
-            columns, index_name=name, if_not_exists=True, unique=columns[0] == "date_key"
-        )
+    for name, (columns, unique) in SUPPORT_INDEXES.items():
+        db["articles"].create_index(columns, index_name=name, if_not_exists=True, unique=unique)
 
 
 def ensure_search_index(db: sqlite_utils.Database) -> None:
