@@ -372,4 +372,5 @@ class TreeSampler(threading.Thread):
 
 
 def mb(kb: float) -> str:
+    """Kibibytes (as /proc gives them) printed as whole MB."""
     return f"{kb / 1024:.0f} MB"

@@ -35,6 +35,7 @@ from common import (
     crawl_command,
     fresh_dir,
     last_run,
+    mb,
     served,
 )
 
@@ -114,19 +115,19 @@ def main() -> None:
     )
     print()
     print(
-        f"crawler process: peak RSS {crawler.peak_rss / 1024:.0f} MB sampled, VmHWM "
-        f"{crawler.hwm / 1024:.0f} MB (Scrapy memusage/max "
+        f"crawler process: peak RSS {mb(crawler.peak_rss)} sampled, VmHWM "
+        f"{mb(crawler.hwm)} (Scrapy memusage/max "
         f"{run['stats'].get('memusage/max', 0) / 2**20:.0f} MB); target <= {CRAWLER_TARGET_MB} MB"
     )
     print(
         f"extraction workers: {len(worker_peaks)} seen (recycled every "
         f"EXTRACT_MAX_TASKS_PER_CHILD pages); peak RSS per worker: max "
-        f"{max(worker_peaks) / 1024:.0f} MB, median {median(worker_peaks) / 1024:.0f} MB; "
+        f"{mb(max(worker_peaks))}, median {mb(median(worker_peaks))}; "
         f"target <= {WORKER_TARGET_MB} MB"
     )
     forkservers = sampler.of_role("forkserver")
     if forkservers:
-        print(f"forkserver: peak RSS {forkservers[0].peak_rss / 1024:.0f} MB")
+        print(f"forkserver: peak RSS {mb(forkservers[0].peak_rss)}")
     print()
     print(f"{'pages archived':>16}{'at':>8}{'crawler RSS':>13}{'workers RSS (max)':>19}")
     rows = []
