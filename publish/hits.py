@@ -58,6 +58,7 @@ class HitStore:
                     self.path = self._create()
             conn.execute(f"attach database ? as {SCHEMA}", [self.path])
             conn.execute(f"pragma {SCHEMA}.synchronous = off")  # scratch data: no fsync
+            conn.execute(f"pragma busy_timeout = {BUSY_MS}")  # lists are written concurrently
             return True
         except sqlite3.Error as exc:
             log.warning("search hit lists unavailable (%s): searches will be slower", exc)
@@ -68,7 +69,6 @@ class HitStore:
         qualified name of its table."""
         list_id = next(self._lists)
         table = f"{SCHEMA}.list_{list_id}"
-        conn.execute(f"pragma busy_timeout = {BUSY_MS}")
         try:
             conn.execute(f"create table {table} (key integer primary key)")
             conn.execute(f"insert into {table} select key from ({keys_sql})", params)
