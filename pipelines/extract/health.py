@@ -39,7 +39,9 @@ def check_page(content: PageContent) -> Health:
     if content.unmapped / total > UNMAPPED_SHARE:
         return Health("garbled", f"{content.unmapped} of {total} glyphs have no Unicode map "
                                  "(font without ToUnicode); text would be mojibake")
-    text = "".join(t[0] for t in visible)
+    text = "".join(visible)
+    if len(text) != n:  # a glyph of several chars (a ligature): count its first
+        text = "".join(t[0] for t in visible)
     latin1 = len(_LATIN1.findall(text))
     if latin1 / n > LATIN1_SHARE:
         return Health("garbled", f"{latin1} of {n} glyphs decode as Latin-1 bytes "

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ctypes
 import math
+import re
 from collections.abc import Iterator
 
 import pypdfium2 as pdfium
@@ -18,6 +19,8 @@ from .chars import Box, Char, PageContent, PageTooLarge, rules_from_box
 _SKIP_GENERATED = frozenset(" \r\n")
 _HYPHEN_MARKERS = frozenset("\ufffe\x02")
 _SPECIAL = _SKIP_GENERATED | _HYPHEN_MARKERS | frozenset(map(chr, range(32))) | {"\ufffd"}
+# a stretch of glyphs, or one special char
+_PIECES = re.compile(f"[^{re.escape(''.join(sorted(_SPECIAL)))}]+|.", re.DOTALL)
 
 
 def decode_font_name(name: bytes) -> str:
@@ -64,15 +67,21 @@ class PdfiumSource:
             page.close()
 
 
-def _c_function(func: object, restype: type) -> ctypes._CFuncPtr:
-    """A lean ctypes prototype for a pdfium function: no argument conversion (callers pass
-    ctypes objects or plain ints), about 1.5x faster per call than pypdfium2's prototypes."""
+def _c_function(func: object, restype: type | None) -> ctypes._CFuncPtr:
+    """A lean ctypes prototype for a pdfium function, about 1.5x faster per call than
+    pypdfium2's: no argument conversion (callers pass ctypes objects or plain ints), and the
+    GIL is kept across the call (PYFUNCTYPE; pdfium never calls back into Python, and a
+    worker extracts one page at a time). A restype of None skips converting the result."""
     address = ctypes.cast(func, ctypes.c_void_p).value
-    return ctypes.CFUNCTYPE(restype)(address)
+    return ctypes.PYFUNCTYPE(restype)(address)
 
 
 _GET_OBJECT = _c_function(raw.FPDFText_GetTextObject, ctypes.c_void_p)
-_LOOSE_BOX = _c_function(raw.FPDFText_GetLooseCharBox, ctypes.c_int)
+_LOOSE_BOX = _c_function(raw.FPDFText_GetLooseCharBox, None)  # result unused
+_IS_GENERATED = _c_function(raw.FPDFText_IsGenerated, ctypes.c_int)
+_GET_MATRIX = _c_function(raw.FPDFText_GetMatrix, ctypes.c_int)
+_FONT_SIZE = _c_function(raw.FPDFText_GetFontSize, ctypes.c_double)
+_FONT_INFO = _c_function(raw.FPDFText_GetFontInfo, ctypes.c_ulong)
 
 
 def _read_chars(tp: ctypes.c_void_p, content: PageContent, max_chars: int) -> None:
@@ -96,41 +105,50 @@ def _read_chars(tp: ctypes.c_void_p, content: PageContent, max_chars: int) -> No
     read_rect = memoryview(rect).cast("B").cast("f").tolist
     get_object, loose_box = _GET_OBJECT, _LOOSE_BOX
     matrix = raw.FS_MATRIX()
+    matrix_ref = ctypes.byref(matrix)
     name_buf = ctypes.create_string_buffer(256)
-    flags = ctypes.c_int()
+    flags_ref = ctypes.byref(ctypes.c_int())
     fonts: dict[bytes, str] = {}
     chars = content.chars
     append = chars.append
     pending_space = 0
     last_obj = None
     size, font, descent, upright = 0.0, "", 0.0, True
-    for i, ch in enumerate(text):
-        if ch in _SPECIAL:  # one lookup on the common path
+    for piece in _PIECES.finditer(text):
+        start, end = piece.span()
+        glyph = None  # None: the text's own chars
+        if end - start == 1 and (ch := text[start]) in _SPECIAL:
             if ch in _SKIP_GENERATED:
                 if ch == " ":
-                    pending_space = max(pending_space, 1 if raw.FPDFText_IsGenerated(tp, i) else 2)
+                    pending_space = max(pending_space, 1 if _IS_GENERATED(vtp, start) else 2)
                 continue
-            if ch in _HYPHEN_MARKERS:
-                ch = "-"
-            else:  # control codes, U+FFFD (no Unicode map)
+            if ch not in _HYPHEN_MARKERS:  # control codes, U+FFFD (no Unicode map)
                 content.unmapped += ch == "\ufffd"
                 continue
-        obj = get_object(vtp, i)
-        loose_box(vtp, i, rect_ref)
-        left, _top, right, bottom = read_rect()
-        if obj != last_obj:
-            last_obj = obj
-            raw.FPDFText_GetMatrix(tp, i, matrix)  # f: the baseline of the object's start
-            upright = abs(matrix.b) <= 0.05 * abs(matrix.a) and matrix.a > 0
-            size = raw.FPDFText_GetFontSize(tp, i) * math.hypot(matrix.c, matrix.d)
-            descent = matrix.f - bottom
-            raw.FPDFText_GetFontInfo(tp, i, name_buf, 256, flags)
-            key = name_buf.value
-            font = fonts.get(key) or fonts.setdefault(key, decode_font_name(key))
-        if not upright or size <= 0:
-            continue  # rotated text (margin notes, vertical stamps) is not page text
-        append(Char(ch, left, right, height - (bottom + descent), size, font, pending_space))
-        pending_space = 0
+            glyph = "-"
+        # glyphs between generated chars come from one text object when both ends do: pdfium
+        # lists each object's glyphs together, so one call per piece, not one per glyph
+        obj = get_object(vtp, start)
+        one_object = end - start == 1 or obj == get_object(vtp, end - 1)
+        for i in range(start, end):
+            if not one_object:
+                obj = get_object(vtp, i)
+            loose_box(vtp, i, rect_ref)
+            left, _top, right, bottom = read_rect()
+            if obj != last_obj:
+                last_obj = obj
+                _GET_MATRIX(vtp, i, matrix_ref)  # f: the baseline of the object's start
+                upright = abs(matrix.b) <= 0.05 * abs(matrix.a) and matrix.a > 0
+                size = _FONT_SIZE(vtp, i) * math.hypot(matrix.c, matrix.d)
+                descent = matrix.f - bottom
+                _FONT_INFO(vtp, i, name_buf, 256, flags_ref)
+                key = name_buf.value
+                font = fonts.get(key) or fonts.setdefault(key, decode_font_name(key))
+            if not upright or size <= 0:
+                continue  # rotated text (margin notes, vertical stamps) is not page text
+            append(Char(glyph or text[i], left, right, height - (bottom + descent), size, font,
+                        pending_space))
+            pending_space = 0
     for i in range(0, count, 16):  # a sample is enough to see a missing Unicode map
         content.unmapped += raw.FPDFText_HasUnicodeMapError(tp, i) * 16
 

@@ -12,13 +12,14 @@ from statistics import median, median_low
 from typing import Protocol
 
 from .dehyphenate import join_hyphenated
-from .script import all_cjk, is_cjk
+from .script import all_cjk, any_cjk, is_cjk
 
 WIDE_GAP_EM = 2.0  # a gap this wide separates pieces of a line (title halves, header items)
 CJK_SPACE_EM = 0.6  # CJK-CJK gap above the line's median that is a real space
 CJK_GLYPH_SPACE_EM = 0.2  # same, when the PDF drew a space glyph there
 MIXED_SPACE_EM = 1.0  # CJK-Latin gap above the median that is a real space
 LATIN_SPACE_EM = 0.2  # Latin gap that is a word space without a space glyph
+LATIN_GAP_EXCESS_EM = 0.12  # ... and above the line's median letter gap by this much
 
 
 class Glyph(Protocol):
@@ -43,11 +44,21 @@ def _gaps(glyphs: Sequence[Glyph]) -> list[float]:
 def _join_segment(glyphs: Sequence[Glyph], gaps: Sequence[float]) -> str:
     """Text of glyphs with no very wide gap; ``gaps[i]`` precedes ``glyphs[i + 1]``."""
     texts = [g.text for g in glyphs]
-    if all_cjk("".join(texts)) and not any(g.sp == 2 for g in glyphs):
+    joined = "".join(texts)
+    if all_cjk(joined) and not any(g.sp == 2 for g in glyphs):
         # all CJK (most Chinese body lines): a space only at an outlier gap
         limit = (median_low(gaps) if len(gaps) > 1 else min(gaps + [0.0])) + CJK_SPACE_EM
-        if all(gap <= limit for gap in gaps):
-            return "".join(texts)
+        if not gaps or max(gaps) <= limit:
+            return joined
+    if not any_cjk(joined):  # no CJK (Latin body lines): the Latin rule below, alone
+        lat = [gap for gap, g in zip(gaps, glyphs[1:], strict=True) if not g.sp]
+        limit = max(LATIN_SPACE_EM, (median(lat) if lat else 0.0) + LATIN_GAP_EXCESS_EM)
+        parts = [texts[0]]
+        for gap, g, text in zip(gaps, glyphs[1:], texts[1:], strict=True):
+            if g.sp or gap > limit:
+                parts.append(" ")
+            parts.append(text)
+        return "".join(parts)
     cjk = [is_cjk(t[0]) for t in texts]
     cjk_gaps, lat_gaps = [], []
     for i, gap in enumerate(gaps):
@@ -69,7 +80,7 @@ def _join_segment(glyphs: Sequence[Glyph], gaps: Sequence[float]) -> str:
         elif cjk[i] or cjk[i + 1]:
             space = gap - m_all > MIXED_SPACE_EM
         else:
-            space = b.sp > 0 or gap > max(LATIN_SPACE_EM, m_lat + 0.12)
+            space = b.sp > 0 or gap > max(LATIN_SPACE_EM, m_lat + LATIN_GAP_EXCESS_EM)
         if space:
             parts.append(" ")
         parts.append(texts[i + 1])

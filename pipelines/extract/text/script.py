@@ -39,15 +39,22 @@ def is_cjk(ch: str) -> bool:
     return False
 
 
-_ALL_CJK = re.compile(
+_CJK_CLASS = (
     "[" + "".join(f"\\U{lo:08x}-\\U{hi:08x}" for lo, hi in _CJK_RANGES)
-    + "".join(re.escape(c) for c in sorted(_CJK_EXTRA)) + "]*"
+    + "".join(re.escape(c) for c in sorted(_CJK_EXTRA)) + "]"
 )
+_ALL_CJK = re.compile(_CJK_CLASS + "*")
+_ANY_CJK = re.compile(_CJK_CLASS)
 
 
 def all_cjk(text: str) -> bool:
     """True when every character of ``text`` is CJK (one regex scan, for whole lines)."""
     return _ALL_CJK.fullmatch(text) is not None
+
+
+def any_cjk(text: str) -> bool:
+    """True when some character of ``text`` is CJK (one regex scan, for whole lines)."""
+    return _ANY_CJK.search(text) is not None
 
 
 def is_han(ch: str) -> bool:
