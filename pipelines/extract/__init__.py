@@ -9,6 +9,6 @@ PDF libraries: it runs in worker processes, so nothing here imports Scrapy or Tw
 
 from .document import ExtractError, extract_pdf
 
-EXTRACTOR_VERSION = "0.4.0"
+EXTRACTOR_VERSION = "0.5.0"
 
 __all__ = ["EXTRACTOR_VERSION", "ExtractError", "extract_pdf"]

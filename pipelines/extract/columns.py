@@ -7,7 +7,8 @@ separators); vertical rules (column rules); gutters where a separator rule ends 
 of a frame of columns); whitespace bands that open a new headline (articles stacked on one
 column grid); the band under a lone heading (it heads every column below it, even when
 narrower); whitespace gutters; the widest horizontal band not filled by a photo; then
-gutters that a few stray glyphs cross (OCR layers). A band that a rule or photo crosses,
+gutters that a few stray glyphs cross (OCR layers), once any lines set full width over (or
+under) them are cut off (a text wrap round a photo). A band that a rule or photo crosses,
 or that parts a heading from its body, is no article boundary; a gap that a rule crosses
 is no gutter. Reading order is top-to-bottom, left-to-right within each cut.
 """
@@ -30,6 +31,7 @@ COLUMN_PIECE = 0.7  # a one-line piece this share of a column wide is a column's
 VALLEY_SHARE = 0.12  # an OCR gutter: at most this share of the region's lines cross it
 VALLEY_EM = 0.2  # and it is at least this wide
 DISPLAY_EM = 1.15  # runs this much larger than body text are headlines
+ROOF_LINES = 3.0  # full-width lines over (under) a wrap are at most this many lines deep
 
 
 class Boxed(Protocol):
@@ -289,7 +291,9 @@ def _choices(items: Sequence[Boxed], hrules: Sequence[Box], vrules: Sequence[Box
     yield gutters, True, "gutter"
     yield _widest(bands, params.band, images, x0, x1), False, "band"
     yield _widest(bands, params.band, (), x0, x1), False, "photo band"
-    yield _valleys(items, params, bottom - top), True, "valley"
+    valleys = _valleys(items, params, bottom - top)
+    yield _roof(items, valleys, params), False, "roof"
+    yield valleys, True, "valley"
 
 
 def _split_crossing(items: list[Boxed], cuts: list[float]) -> list[Boxed]:
@@ -337,6 +341,35 @@ def _valleys(items: Sequence[Boxed], params: CutParams, height: float) -> list[f
                 cuts.append((start + x) / 2)
             start = None
     return cuts
+
+
+def _roof(items: Sequence[Boxed], valleys: list[float], params: CutParams) -> list[float]:
+    """The cut under (over) the lines that cross valley gutters only at the top (bottom) of
+    the region: lines set full width above (below) a text wrap, e.g. around a photo of an
+    OCR layer (its specks are no image). Cutting the valley first would cut those lines in
+    two, a word's hyphenated halves into different blocks. A crossing piece must be a word
+    (two letters or more); specks in a gutter are the valley's business."""
+    if not valleys:
+        return []
+    crossers = [i for i in items if any(i.x0 < v < i.x1 for v in valleys)]
+    if not crossers or any(sum(ch.isalpha() for ch in _text(i)) < 2 for i in crossers):
+        return []
+    top = min(i.top for i in items)
+    bottom = max(i.bottom for i in items)
+    reach = ROOF_LINES * params.leading
+    lo = max(i.bottom for i in crossers)
+    if min(i.top for i in crossers) <= top + 0.5 * params.leading and lo - top <= reach:
+        return [lo] if any((i.top + i.bottom) / 2 > lo for i in items) else []
+    hi = min(i.top for i in crossers)
+    if max(i.bottom for i in crossers) >= bottom - 0.5 * params.leading and bottom - hi <= reach:
+        return [hi] if any((i.top + i.bottom) / 2 < hi for i in items) else []
+    return []
+
+
+def _text(item: Boxed) -> str:
+    """The glyphs of a run, or of a stack of runs."""
+    runs = getattr(item, "runs", None) or [item]
+    return "".join(c.text for r in runs for c in getattr(r, "chars", ()))
 
 
 def _cut(items: list[Boxed], hrules: Sequence[Box], vrules: Sequence[Box], params: CutParams,
