@@ -344,26 +344,60 @@ def _valleys(items: Sequence[Boxed], params: CutParams, height: float) -> list[f
 
 
 def _roof(items: Sequence[Boxed], valleys: list[float], params: CutParams) -> list[float]:
-    """The cut under (over) the lines that cross valley gutters only at the top (bottom) of
-    the region: lines set full width above (below) a text wrap, e.g. around a photo of an
-    OCR layer (its specks are no image). Cutting the valley first would cut those lines in
-    two, a word's hyphenated halves into different blocks. A crossing piece must be a word
-    (two letters or more); specks in a gutter are the valley's business."""
-    if not valleys:
-        return []
-    crossers = [i for i in items if any(i.x0 < v < i.x1 for v in valleys)]
-    if not crossers or any(sum(ch.isalpha() for ch in _text(i)) < 2 for i in crossers):
+    """The cut under (over) the lines that cross valley gutters at the top (bottom) of the
+    region: lines set full width over (under) a text wrap round a photo of an OCR layer
+    (whose specks are no image), or a banner headline over the columns. Cutting the valley
+    first would cut those lines in two, a word's hyphenated halves into different blocks. A
+    crossing piece must hold a word (two letters or more): specks and words of two columns
+    run together further down are the valley's business."""
+    crossers = [i for i in items if any(i.x0 < v < i.x1 for v in valleys)
+                and sum(ch.isalpha() for ch in _text(i)) >= 2
+                and i.bottom - i.top <= ROOF_LINES * max(params.leading, _size(i))]
+    if not crossers:
         return []
     top = min(i.top for i in items)
     bottom = max(i.bottom for i in items)
-    reach = ROOF_LINES * params.leading
-    lo = max(i.bottom for i in crossers)
-    if min(i.top for i in crossers) <= top + 0.5 * params.leading and lo - top <= reach:
-        return [lo] if any((i.top + i.bottom) / 2 > lo for i in items) else []
-    hi = min(i.top for i in crossers)
-    if max(i.bottom for i in crossers) >= bottom - 0.5 * params.leading and bottom - hi <= reach:
-        return [hi] if any((i.top + i.bottom) / 2 < hi for i in items) else []
-    return []
+    lo = _reach(sorted(crossers, key=lambda i: i.top), top, params.leading, 1)
+    if lo is not None and any((i.top + i.bottom) / 2 > lo for i in items):
+        return [lo]
+    hi = _reach(sorted(crossers, key=lambda i: -i.bottom), bottom, params.leading, -1)
+    if hi is not None and any((i.top + i.bottom) / 2 < hi for i in items):
+        return [hi]
+    return _banners(crossers, valleys, params)
+
+
+def _banners(crossers: list[Boxed], valleys: list[float], params: CutParams) -> list[float]:
+    """Cuts over and under display lines that cross a valley well into both sides (a
+    banner headline over the columns, inside the region)."""
+    cuts: list[float] = []
+    for i in crossers:
+        if _size(i) >= params.display and any(
+                min(v - i.x0, i.x1 - v) >= params.body for v in valleys):
+            cuts.extend((i.top, i.bottom))
+    return sorted(cuts)
+
+
+def _size(item: Boxed) -> float:
+    return getattr(item, "size", 0.0)
+
+
+def _reach(crossers: list[Boxed], edge: float, leading: float, way: int) -> float | None:
+    """How far the crossers reach from the region's edge (way 1: top edge, down; -1: bottom
+    edge, up), each starting within a line of the one before; None when none starts at the
+    edge or they reach deeper than ROOF_LINES lines of their size."""
+    near = lambda i: i.top if way > 0 else i.bottom  # noqa: E731
+    far = lambda i: i.bottom if way > 0 else i.top  # noqa: E731
+    end = edge
+    depth = 0.0
+    for i in crossers:
+        line = max(leading, i.bottom - i.top)
+        if way * (near(i) - end) > (0.5 * leading if end == edge else 0.5 * line):
+            break
+        end = far(i) if way * (far(i) - end) > 0 else end
+        depth = max(depth, line)
+    if end == edge or way * (end - edge) > ROOF_LINES * depth:
+        return None
+    return end
 
 
 def _text(item: Boxed) -> str:

@@ -1,0 +1,285 @@
+"""Re-read the headings of a scanned page with Tesseract, one call per page.
+
+An OCR text layer over a scan can be far worse than a modern OCR engine: the Topaz Times
+layer is 55% accurate, and its headlines (typed with a lettering guide) come out as
+``evacuate I 41 C UA 17 BALDWIN``. We render each heading block's area from the scan,
+and read them all with one ``tesseract`` run per page (a list of images: each crop is
+segmented on its own, while the model loads once; stacking the crops into one image read
+worse). Tesseract was chosen over
+RapidOCR (pip, ONNX) on the Topaz headline areas: 0.90-1.00 similarity to the headlines
+typed by people in 0.2-0.5 s a crop, against 0.67-1.00 in 2-9 s.
+
+Tesseract is a Debian package (``tesseract-ocr``), not a pip one: without it on PATH the
+page keeps the layer's text, and a note is logged once.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+import os
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+
+from .blocks import Block
+from .chars import Box
+
+log = logging.getLogger(__name__)
+
+DPI = 300  # render scale of the crops: Tesseract is trained on text at about 300 dpi
+MARGIN = 3.0  # points of scan around a heading block's box (OCR boxes are tight)
+BORDER_PX = 20  # white pixels around each crop (Tesseract misreads glyphs at an image edge)
+TIMEOUT = 60.0  # seconds for one tesseract run
+MAX_CROPS = 30  # headings re-read on one page at most (the largest): about 0.3 s each
+MIN_CONF = 60.0  # mean word confidence (0-100) of a reading we trust
+EDGE_CONF = 10.0  # words this unsure at either end of a line are dropped (specks, neighbours)
+MAX_HEIGHT_PT = 120.0  # a heading block taller than this is no headline: not re-read
+MORE_LINES = 2.5  # a crop reaches this many of the heading's lines below it (more lines)
+CAPS_HEIGHT = 0.7  # a further headline line is at least this share of the first's height
+COLUMN_SHARE = 0.6  # a crop is widened up to this share of the page (a column or two)
+
+
+@cache
+def tesseract() -> str | None:
+    """The tesseract executable, or None (logged once) when it is not installed."""
+    path = shutil.which("tesseract")
+    if path is None:
+        log.warning("tesseract not found: headings of scanned pages keep their OCR layer's "
+                    "text (install Debian's tesseract-ocr to re-read them)")
+    return path
+
+
+@dataclass
+class ReadLine:
+    """One line Tesseract read in a crop: its text, mean word confidence and extent (points,
+    page coordinates)."""
+
+    text: str
+    conf: float
+    top: float
+    bottom: float
+
+
+class ScanReader:
+    """Renders areas of one PDF's pages and reads them with Tesseract."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self._doc = None
+
+    def close(self) -> None:
+        if self._doc is not None:
+            self._doc.close()
+            self._doc = None
+
+    def read(self, number: int, boxes: Sequence[Box]) -> list[list[ReadLine]]:
+        """The lines read in each box of page ``number`` (1-based), top to bottom; none
+        where Tesseract read nothing or is missing. One tesseract run reads all the boxes
+        (given as a list of images: each is segmented on its own, the model loads once)."""
+        exe = tesseract()
+        if exe is None or not boxes:
+            return [[] for _ in boxes]
+        with tempfile.TemporaryDirectory(prefix="newsarchive-ocr-") as tmp:
+            tops = []
+            names = []
+            for k, (image, top) in enumerate(self._crops(number, boxes)):
+                name = os.path.join(tmp, f"{k}.pgm")
+                with open(name, "wb") as fh:
+                    fh.write(image)
+                names.append(name)
+                tops.append(top)
+            listing = os.path.join(tmp, "crops.txt")
+            with open(listing, "w") as fh:
+                fh.write("\n".join(names) + "\n")
+            try:
+                out = subprocess.run([exe, listing, "stdout", "--psm", "6", "tsv"],
+                                     capture_output=True, timeout=TIMEOUT, check=True,
+                                     env={**os.environ, "OMP_THREAD_LIMIT": "1"}).stdout
+            except (OSError, subprocess.SubprocessError) as exc:
+                log.warning("tesseract failed on page %d of %s: %s", number, self.path, exc)
+                return [[] for _ in boxes]
+        return _lines(out.decode("utf-8", "replace"), tops)
+
+    def _crops(self, number: int, boxes: Sequence[Box]) -> list[tuple[bytes, float]]:
+        """Each box of the page rendered as a grey PGM image, with the page y (points) of
+        its first row."""
+        import pypdfium2 as pdfium
+
+        if self._doc is None:
+            self._doc = pdfium.PdfDocument(self.path)
+        page = self._doc[number - 1]
+        width, height = page.get_size()
+        out = []
+        for x0, top, x1, bottom in boxes:
+            x0, top = max(x0 - MARGIN, 0.0), max(top - MARGIN, 0.0)
+            x1, bottom = min(x1 + MARGIN, width), min(bottom + MARGIN, height)
+            bitmap = page.render(scale=DPI / 72, grayscale=True,
+                                 crop=(x0, height - bottom, width - x1, top))
+            w, h, stride, buf = bitmap.width, bitmap.height, bitmap.stride, bytes(bitmap.buffer)
+            side = b"\xff" * BORDER_PX
+            blank = [b"\xff" * (w + 2 * BORDER_PX)] * BORDER_PX
+            rows = blank + [side + buf[r * stride:r * stride + w] + side for r in range(h)] + blank
+            out.append((f"P5 {w + 2 * BORDER_PX} {h + 2 * BORDER_PX} 255\n".encode()
+                        + b"".join(rows), top - BORDER_PX * 72 / DPI))
+        page.close()
+        return out
+
+
+def _lines(tsv: str, tops: list[float]) -> list[list[ReadLine]]:
+    """Tesseract's TSV words of each crop grouped into lines by their height on the image
+    (Tesseract can cut a line of a headline in pieces); unsure words at either end of a
+    line (specks, bits of neighbours) are dropped."""
+    words: list[list[tuple[int, int, int, str, float]]] = [[] for _ in tops]
+    for row in csv.DictReader(io.StringIO(tsv), delimiter="\t", quoting=csv.QUOTE_NONE):
+        text = (row.get("text") or "").strip()
+        k = int(row.get("page_num") or 0) - 1
+        if row.get("level") == "5" and text and 0 <= k < len(tops):
+            top = int(row["top"])
+            words[k].append((top, top + int(row["height"]), int(row["left"]), text,
+                             float(row["conf"])))
+    scale = 72 / DPI
+    out: list[list[ReadLine]] = []
+    for crop_words, y in zip(words, tops, strict=True):
+        groups: list[list[tuple[int, int, int, str, float]]] = []
+        for word in sorted(crop_words, key=lambda w: (w[0] + w[1]) / 2):
+            if groups and (word[0] + word[1]) / 2 <= max(w[1] for w in groups[-1]):
+                groups[-1].append(word)
+            else:
+                groups.append([word])
+        lines = []
+        for found in groups:
+            found.sort(key=lambda w: w[2])
+            while found and found[0][4] < EDGE_CONF:
+                found.pop(0)
+            while found and found[-1][4] < EDGE_CONF:
+                found.pop()
+            if found:
+                lines.append(ReadLine(" ".join(w[3] for w in found),
+                                      sum(w[4] for w in found) / len(found),
+                                      y + min(w[0] for w in found) * scale,
+                                      y + max(w[1] for w in found) * scale))
+        out.append(lines)
+    return out
+
+
+def _caps(text: str) -> bool:
+    """Whether every word of two letters or more is in capitals."""
+    words = ["".join(c for c in w if c.isalpha()) for w in text.split()]
+    words = [w for w in words if len(w) >= 2]
+    return bool(words) and all(w.isupper() for w in words)
+
+
+def headline(lines: list[ReadLine], top: float, bottom: float) -> list[ReadLine]:
+    """The lines of a headline read from a heading's crop: the first line in the heading's
+    own box (top..bottom), then the lines right under it in capitals of about its height,
+    when it is in capitals (a headline typed in capitals runs on for a few lines, and the
+    text layout may have put those lines in other blocks)."""
+    first = [ln for ln in lines if top - MARGIN <= (ln.top + ln.bottom) / 2 <= bottom]
+    if not first:
+        return []
+    height = max(ln.bottom - ln.top for ln in first)
+    out = [ln for ln in first if ln.bottom - ln.top >= CAPS_HEIGHT * height]
+    if all(_caps(ln.text) for ln in out):
+        for ln in lines:
+            if ln.top <= out[-1].top:
+                continue
+            if (not _caps(ln.text) or ln.bottom - ln.top < CAPS_HEIGHT * height
+                    or ln.top - out[-1].bottom > 0.5 * height):
+                break
+            out.append(ln)
+    return out
+
+
+def reread_headings(blocks: list[Block], number: int, page_width: float,
+                    reader: ScanReader) -> list[Block]:
+    """Heading blocks of a scanned page re-read from the scan where that reads better
+    (see :func:`better_reading`); blocks that a headline's further lines cover (the text
+    layout put them apart) are left out of the result, their text being in the headline."""
+    heads = [b for b in blocks if b.kind == "heading" and b.bottom - b.top <= MAX_HEIGHT_PT]
+    heads = sorted(sorted(heads, key=lambda b: -b.size)[:MAX_CROPS], key=lambda b: b.top)
+    crops = [_crop(b, blocks, page_width) for b in heads]
+    taken: set[int] = set()
+    for block, crop, lines in zip(heads, crops, reader.read(number, crops), strict=True):
+        if id(block) in taken:
+            continue
+        found = headline(lines, block.top, block.bottom)
+        if not found:
+            continue
+        reading = (" ".join(ln.text for ln in found),
+                   sum(ln.conf for ln in found) / len(found))
+        block.reading = better_reading(block.text, reading)
+        more = [ln for ln in found if ln.top >= block.bottom - 0.5 * (ln.bottom - ln.top)]
+        if block.reading is None or not more:
+            continue
+        area = (crop[0], more[0].top - MARGIN, crop[2], more[-1].bottom + MARGIN)
+        taken.update(id(b) for b in blocks if b is not block and b.kind != "image"
+                     and _inside(b.bbox, area))
+    return [b for b in blocks if id(b) not in taken]
+
+
+def _crop(block: Block, blocks: list[Block], page_width: float) -> Box:
+    """The area to read for a heading: its box, down a few of its lines (a headline's
+    further lines), as wide as the blocks right under it when that stays within a column or
+    two (a headline's first word can stand alone in the text layer)."""
+    x0, top, x1, bottom = block.bbox
+    step = (bottom - top) / max(len(block.lines), 1)
+    low = bottom + MORE_LINES * step
+    under = [b for b in blocks if b is not block and b.kind != "image"
+             and bottom - step <= b.top <= low and b.x0 < x1 and b.x1 > x0]
+    wx0 = min([x0] + [b.x0 for b in under])
+    wx1 = max([x1] + [b.x1 for b in under])
+    if wx1 - wx0 <= COLUMN_SHARE * page_width:
+        x0, x1 = wx0, wx1
+    return (x0, top, x1, low)
+
+
+def _inside(box: Box, area: Box) -> bool:
+    """Whether most of ``box`` lies in ``area``."""
+    w = min(box[2], area[2]) - max(box[0], area[0])
+    h = min(box[3], area[3]) - max(box[1], area[1])
+    size = (box[2] - box[0]) * (box[3] - box[1])
+    return w > 0 and h > 0 and w * h >= 0.7 * size
+
+
+KNOWN_ZIPF = 2.0  # a word this frequent in English (wordfreq's zipf scale) is a real word
+WORSE_BY = 0.15  # a reading may have this much less of its letters in real words
+MIN_KNOWN = 0.3  # but at least this share
+
+
+def known_share(text: str) -> float:
+    """Share of the letters of ``text`` that are in real English words of three letters or
+    more (OCR noise is full of short "words": ``SU D RE``)."""
+    from wordfreq import zipf_frequency
+
+    total = known = 0
+    for token in text.split():
+        word = "".join(c for c in token if c.isalpha())
+        total += len(word)
+        if len(word) >= 3 and zipf_frequency(word.lower(), "en") >= KNOWN_ZIPF:
+            known += len(word)
+    return known / total if total else 0.0
+
+
+def better_reading(layer: str, reading: tuple[str, float] | None) -> str | None:
+    """The re-read text when it is better than the layer's, else None.
+
+    The layer is old OCR of the same scan; Tesseract reads it again at 300 dpi. We take its
+    reading when Tesseract is sure of it (mean word confidence >= MIN_CONF) and it is not
+    clearly worse in real words than the layer's text: a confident reading that is mostly
+    noise, or a heading Tesseract cannot read (a script it was not asked for: its readings
+    of those come out unsure), keeps the layer's text. Only headings of scanned pages are
+    re-read, never born-digital text.
+    """
+    if reading is None:
+        return None
+    text, conf = reading
+    text = " ".join(text.split()).strip(" -|,.;:'\"»«~_—")
+    share = known_share(text)
+    if not text or conf < MIN_CONF or share < max(MIN_KNOWN, known_share(layer) - WORSE_BY):
+        return None
+    return text
