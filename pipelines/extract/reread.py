@@ -35,13 +35,17 @@ DPI = 300  # render scale of the crops: Tesseract is trained on text at about 30
 MARGIN = 3.0  # points of scan around a heading block's box (OCR boxes are tight)
 BORDER_PX = 20  # white pixels around each crop (Tesseract misreads glyphs at an image edge)
 TIMEOUT = 60.0  # seconds for one tesseract run
-MAX_CROPS = 30  # headings re-read on one page at most (the largest): about 0.3 s each
+MAX_CROPS = 20  # headings re-read on one page at most (the largest): about 0.2 s each
 MIN_CONF = 60.0  # mean word confidence (0-100) of a reading we trust
+ART_CONF = 40.0  # a heading no line of which Tesseract reads surer than this may be artwork
 EDGE_CONF = 10.0  # words this unsure at either end of a line are dropped (specks, neighbours)
 MAX_HEIGHT_PT = 120.0  # a heading block taller than this is no headline: not re-read
 MORE_LINES = 2.5  # a crop reaches this many of the heading's lines below it (more lines)
+PAD_SHARE = 0.3  # white space kept above and below a headline, in its first line's height
+CAPS_SHARE = 0.7  # a line with this share of its letters upper case is set in capitals
 CAPS_HEIGHT = 0.7  # a further headline line is at least this share of the first's height
 COLUMN_SHARE = 0.6  # a crop is widened up to this share of the page (a column or two)
+WIDEN = 4.0  # and up to this many times the heading's width
 
 
 @cache
@@ -168,10 +172,9 @@ def _lines(tsv: str, tops: list[float]) -> list[list[ReadLine]]:
 
 
 def _caps(text: str) -> bool:
-    """Whether every word of two letters or more is in capitals."""
-    words = ["".join(c for c in w if c.isalpha()) for w in text.split()]
-    words = [w for w in words if len(w) >= 2]
-    return bool(words) and all(w.isupper() for w in words)
+    """Whether a line is set in capitals (its OCR may read a few as small letters)."""
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 2 and sum(c.isupper() for c in letters) >= CAPS_SHARE * len(letters)
 
 
 def headline(lines: list[ReadLine], top: float, bottom: float) -> list[ReadLine]:
@@ -199,33 +202,79 @@ def reread_headings(blocks: list[Block], number: int, page_width: float,
                     reader: ScanReader) -> list[Block]:
     """Heading blocks of a scanned page re-read from the scan where that reads better
     (see :func:`better_reading`); blocks that a headline's further lines cover (the text
-    layout put them apart) are left out of the result, their text being in the headline."""
+    layout put them apart) are left out of the result, their text being in the headline.
+
+    Two tesseract runs: the first reads each heading with a few lines under it, to find
+    the headline's lines; the second reads those lines alone (lines of body text in a crop
+    change how Tesseract sizes the text, and it reads the headline worse).
+    """
     heads = [b for b in blocks if b.kind == "heading" and b.bottom - b.top <= MAX_HEIGHT_PT]
     heads = sorted(sorted(heads, key=lambda b: -b.size)[:MAX_CROPS], key=lambda b: b.top)
     crops = [_crop(b, blocks, page_width) for b in heads]
+    first = reader.read(number, crops)
+    found = [headline(lines, b.top, b.bottom) for b, lines in zip(heads, first, strict=True)]
+    keep = [k for k, lines in enumerate(found) if lines]
+    tight = [(crops[k][0], min(heads[k].top, found[k][0].top) - _pad(found[k]), crops[k][2],
+              found[k][-1].bottom + _pad(found[k])) for k in keep]
+    again = dict(zip(keep, reader.read(number, tight), strict=True))
     taken: set[int] = set()
-    for block, crop, lines in zip(heads, crops, reader.read(number, crops), strict=True):
+    for k, block in enumerate(heads):
         if id(block) in taken:
             continue
-        found = headline(lines, block.top, block.bottom)
-        if not found:
+        if not found[k]:
+            if _artwork(block, first[k]):
+                block.kind = "body"
             continue
-        reading = (" ".join(ln.text for ln in found),
-                   sum(ln.conf for ln in found) / len(found))
-        block.reading = better_reading(block.text, reading)
-        more = [ln for ln in found if ln.top >= block.bottom - 0.5 * (ln.bottom - ln.top)]
+        lo, hi = found[k][0].top, found[k][-1].bottom
+        inside = [ln for ln in again[k] if lo <= (ln.top + ln.bottom) / 2 <= hi]
+        readings = [_reading(lines) for lines in (inside, found[k]) if lines]
+        block.reading = better_reading(block.text, max(readings, key=_score))
+        if block.reading is None and _artwork(block, first[k]):
+            block.kind = "body"
+        more = [ln for ln in found[k] if ln.top >= block.bottom - 0.5 * (ln.bottom - ln.top)]
         if block.reading is None or not more:
             continue
-        area = (crop[0], more[0].top - MARGIN, crop[2], more[-1].bottom + MARGIN)
+        area = (crops[k][0], more[0].top - MARGIN, crops[k][2], more[-1].bottom + MARGIN)
         taken.update(id(b) for b in blocks if b is not block and b.kind != "image"
                      and _inside(b.bbox, area))
     return [b for b in blocks if id(b) not in taken]
 
 
+def _pad(lines: list[ReadLine]) -> float:
+    """White space to keep above and below a headline's lines (Tesseract misreads a line
+    that touches the crop's edge)."""
+    return PAD_SHARE * (lines[0].bottom - lines[0].top)
+
+
+def _reading(lines: list[ReadLine]) -> tuple[str, float]:
+    """The text of lines and their mean confidence."""
+    return " ".join(ln.text for ln in lines), sum(ln.conf for ln in lines) / len(lines)
+
+
+def _score(reading: tuple[str, float]) -> tuple[int, float]:
+    """Which of two readings of a headline is better: more letters in real words, then
+    surer."""
+    return known_letters(reading[0])[0], reading[1]
+
+
+def _artwork(block: Block, lines: list[ReadLine]) -> bool:
+    """Whether a heading is no text at all (a masthead's drawn letters, a drawing): neither
+    its layer nor Tesseract reads words in its box. Headings in a script other than the Latin
+    one are never taken for artwork (Tesseract reads English here)."""
+    text = block.text
+    if any(not c.isascii() and c.isalpha() for c in text):
+        return False
+    known, total = known_letters(text)
+    conf = max((ln.conf for ln in lines
+                if block.top <= (ln.top + ln.bottom) / 2 <= block.bottom), default=0.0)
+    return known < MIN_KNOWN * total and conf < ART_CONF
+
+
 def _crop(block: Block, blocks: list[Block], page_width: float) -> Box:
-    """The area to read for a heading: its box, down a few of its lines (a headline's
-    further lines), as wide as the blocks right under it when that stays within a column or
-    two (a headline's first word can stand alone in the text layer)."""
+    """The area to read for a heading: its box and a few of its lines under it (a
+    headline's further lines), as wide as the blocks right under it when that stays within
+    a column or two and a few times its width (a headline's first word can stand alone in
+    the text layer, and its next line can be wider)."""
     x0, top, x1, bottom = block.bbox
     step = (bottom - top) / max(len(block.lines), 1)
     low = bottom + MORE_LINES * step
@@ -233,7 +282,7 @@ def _crop(block: Block, blocks: list[Block], page_width: float) -> Box:
              and bottom - step <= b.top <= low and b.x0 < x1 and b.x1 > x0]
     wx0 = min([x0] + [b.x0 for b in under])
     wx1 = max([x1] + [b.x1 for b in under])
-    if wx1 - wx0 <= COLUMN_SHARE * page_width:
+    if wx1 - wx0 <= min(COLUMN_SHARE * page_width, WIDEN * (x1 - x0)):
         x0, x1 = wx0, wx1
     return (x0, top, x1, low)
 
@@ -247,13 +296,13 @@ def _inside(box: Box, area: Box) -> bool:
 
 
 KNOWN_ZIPF = 2.0  # a word this frequent in English (wordfreq's zipf scale) is a real word
-WORSE_BY = 0.15  # a reading may have this much less of its letters in real words
-MIN_KNOWN = 0.3  # but at least this share
+MIN_KNOWN = 0.3  # share of a reading's letters that must be in real words
+SLACK = 0.15  # a reading may hold this share of the layer's letters fewer in real words
 
 
-def known_share(text: str) -> float:
-    """Share of the letters of ``text`` that are in real English words of three letters or
-    more (OCR noise is full of short "words": ``SU D RE``)."""
+def known_letters(text: str) -> tuple[int, int]:
+    """Letters of ``text`` in real English words of three letters or more (OCR noise is
+    full of short "words": ``SU D RE``), and all its letters."""
     from wordfreq import zipf_frequency
 
     total = known = 0
@@ -262,24 +311,28 @@ def known_share(text: str) -> float:
         total += len(word)
         if len(word) >= 3 and zipf_frequency(word.lower(), "en") >= KNOWN_ZIPF:
             known += len(word)
-    return known / total if total else 0.0
+    return known, total
 
 
 def better_reading(layer: str, reading: tuple[str, float] | None) -> str | None:
     """The re-read text when it is better than the layer's, else None.
 
     The layer is old OCR of the same scan; Tesseract reads it again at 300 dpi. We take its
-    reading when Tesseract is sure of it (mean word confidence >= MIN_CONF) and it is not
-    clearly worse in real words than the layer's text: a confident reading that is mostly
-    noise, or a heading Tesseract cannot read (a script it was not asked for: its readings
-    of those come out unsure), keeps the layer's text. Only headings of scanned pages are
-    re-read, never born-digital text.
+    reading when Tesseract is sure of it (mean word confidence >= MIN_CONF), at least
+    MIN_KNOWN of it is real words, and it holds about as many letters in real words as the
+    layer's text or more (SLACK: a rare word such as ``RELOCATORS`` counts as none): so a
+    reading never loses more than a short word the layer had right, a reading that is
+    mostly noise is dropped, and headings in a script Tesseract was not asked for keep
+    their text (it reads them unsure, and as no English words). Only headings of scanned
+    pages are re-read, never born-digital text.
     """
     if reading is None:
         return None
     text, conf = reading
-    text = " ".join(text.split()).strip(" -|,.;:'\"»«~_—")
-    share = known_share(text)
-    if not text or conf < MIN_CONF or share < max(MIN_KNOWN, known_share(layer) - WORSE_BY):
+    text = " ".join(w for w in text.split() if any(c.isalnum() for c in w))
+    text = text.strip(" -|,.;:'\"»«~_—")
+    known, total = known_letters(text)
+    if not total or conf < MIN_CONF or known < MIN_KNOWN * total:
         return None
-    return text
+    layer_known, layer_total = known_letters(layer)
+    return text if known >= layer_known - SLACK * layer_total else None
