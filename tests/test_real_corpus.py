@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import difflib
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -162,16 +163,26 @@ def topaz(real_corpus):
     return out
 
 
-# Headlines keyed by people; the p1 OCR is 55% accurate, so most of its headlines are not in
-# the text layer at all. Reachable (layer >= 0.9): p1 Translators and Writers Wanted (0.97),
-# Nominations for Council Held Tues (0.92); p2 Personal Property and Title Search (1.0).
-# With 0.3.0 all come out as titles (ratios 1.0, 0.97, 1.0, 1.0); with 0.2.0 none did
-# (0.35-0.67). Just out of reach: the p2 banner Evacuee Property Office Functions (layer
-# 0.899, "EVACUEE f PROPERTY orrice ff FUNCTIONS"), not found (no band cuts it off the deck).
+# Headlines keyed by people (p2's Title Search has two clippings, so two rows). The p1 OCR layer
+# is 55% accurate: most of its headlines are not in it at all; the layer holds at >= 0.9 only
+# Translators and Writers Wanted (0.97), Nominations for Council Held Tues (0.92) and p2's
+# Personal Property and Title Search (1.0). With EXTRACTOR_VERSION 0.5.0 (line-level OCR sizes,
+# banner cuts, headings re-read from the scan with Tesseract, pipelines/extract/reread.py)
+# every headline but one is found as a title: p1 Translators 0.98, Evacuation Tragic Casualty
+# Baldwin 0.99, 33 Issued Permits to Re-Enter Pacific Coast 0.98, Seven Families May Return
+# Home 1.0, State Education Advisory Board to Visit Friday 0.92, Nominations 0.97; p2 Reception
+# Comm. to Meet Relocators at N.Y. Station 0.94, Evacuee Property Office Functions 1.0,
+# Personal Property 1.0, Title Search 1.0. Not found: p1 Sharecrop Offers (0.35): the layer
+# reads it "ISH 0 f fops" at body size, so no heading is detected there to re-read. With 0.4.0
+# only the four the layer holds came out (0.35-0.67 for the others).
+TOPAZ_MISSED = {"Sharecrop Offers"}  # no heading detected in the text layer
+
+
 @pytest.mark.parametrize("page", ["p1", "p2"])
 def test_topaz_headlines_are_found_as_titles(topaz, page):
-    reachable = [(h, t) for h, lay, t in topaz[page] if lay >= 0.9]
-    assert len(reachable) >= 2
-    for headline, found in reachable:
-        assert found >= 0.9, headline
-
+    assert shutil.which("tesseract"), "install Debian's tesseract-ocr (.ci/run does)"
+    for headline, layer, found in topaz[page]:
+        if headline in TOPAZ_MISSED:
+            continue
+        assert found >= 0.9, (headline, layer, found)
+    assert sum(found >= 0.9 for h, _, found in topaz[page]) == {"p1": 6, "p2": 5}[page]  # rows
