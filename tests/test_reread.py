@@ -59,16 +59,24 @@ def test_tesseract_words_are_grouped_by_crop_and_line():
     assert [ln.text for ln in crop2] == ["RECEPTION COMM.", "NEW"]
 
 
-def test_without_tesseract_extraction_works_and_says_so(real_corpus, monkeypatch, caplog):
+@pytest.mark.parametrize("name", ["topaz-times-1944-12-13-p1.pdf", "topaz-times-1944-12-13-p2.pdf"])
+def test_without_tesseract_extraction_is_the_layers_and_says_so(real_corpus, monkeypatch, caplog,
+                                                                 name):
+    from pipelines.extract import document
+
+    real_extract = document.extract_page
+    monkeypatch.setattr(document, "extract_page",
+                        lambda content, budget, reader=None: real_extract(content, budget))
+    layer_only = extract_pdf(real_corpus / name)
+    monkeypatch.setattr(document, "extract_page", real_extract)
     monkeypatch.setattr(reread.shutil, "which", lambda name: None)
     reread.tesseract.cache_clear()
     try:
         with caplog.at_level(logging.WARNING, logger="pipelines.extract.reread"):
-            page = extract_pdf(real_corpus / "topaz-times-1944-12-13-p2.pdf")["pages"][0]
+            doc = extract_pdf(real_corpus / name)
     finally:
         reread.tesseract.cache_clear()
-    assert page["status"] == "ok"
-    assert "PERSONAL PROPERTY" in [a["title"] for a in page["articles"]]  # the layer's text
+    assert doc == layer_only and doc["pages"][0]["status"] == "ok"
     assert "tesseract not found" in caplog.text
 
 

@@ -171,7 +171,8 @@ def smooth_ocr_sizes(runs: list[Run], body: float) -> list[Run]:
             for run in inside + [head]:
                 line.absorb(run)
             line.size = max(line.size, size)
-            pending = [r for r in pending if r not in inside]
+            moved = {id(r) for r in inside}
+            pending = [r for r in pending if id(r) not in moved]
         else:
             head.size = size
             out.extend(pending)

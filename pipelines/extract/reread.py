@@ -1,13 +1,13 @@
-"""Re-read the headings of a scanned page with Tesseract, one call per page.
+"""Re-read the headings of a scanned page with Tesseract, in two runs per page.
 
 An OCR text layer over a scan can be far worse than a modern OCR engine: the Topaz Times
 layer is 55% accurate, and its headlines (typed with a lettering guide) come out as
-``evacuate I 41 C UA 17 BALDWIN``. We render each heading block's area from the scan,
-and read them all with one ``tesseract`` run per page (a list of images: each crop is
-segmented on its own, while the model loads once; stacking the crops into one image read
-worse). Tesseract was chosen over
-RapidOCR (pip, ONNX) on the Topaz headline areas: 0.90-1.00 similarity to the headlines
-typed by people in 0.2-0.5 s a crop, against 0.67-1.00 in 2-9 s.
+``evacuate I 41 C UA 17 BALDWIN``. We render each heading block's area from the scan and
+read all of a page's crops with one ``tesseract`` run (a list of images: each crop is
+segmented on its own while the model loads once; stacking the crops into one image read
+worse), then the headlines' lines alone with a second run (see :func:`reread_headings`).
+Tesseract was chosen over RapidOCR (pip, ONNX) on the Topaz headline areas: 0.90-1.00
+similarity to the headlines typed by people in 0.2-0.5 s a crop, against 0.67-1.00 in 2-9 s.
 
 Tesseract is a Debian package (``tesseract-ocr``), not a pip one: without it on PATH the
 page keeps the layer's text, and a note is logged once.
@@ -46,6 +46,9 @@ CAPS_SHARE = 0.7  # a line with this share of its letters upper case is set in c
 CAPS_HEIGHT = 0.7  # a further headline line is at least this share of the first's height
 COLUMN_SHARE = 0.6  # a crop is widened up to this share of the page (a column or two)
 WIDEN = 4.0  # and up to this many times the heading's width
+KNOWN_ZIPF = 2.0  # a word this frequent in English (wordfreq's zipf scale) is a real word
+MIN_KNOWN = 0.3  # share of a reading's letters that must be in real words
+SLACK = 0.15  # a reading may hold this share of the layer's letters fewer in real words
 
 
 @cache
@@ -81,13 +84,15 @@ class ScanReader:
             self._doc.close()
             self._doc = None
 
-    def read(self, number: int, boxes: Sequence[Box]) -> list[list[ReadLine]]:
-        """The lines read in each box of page ``number`` (1-based), top to bottom; none
-        where Tesseract read nothing or is missing. One tesseract run reads all the boxes
-        (given as a list of images: each is segmented on its own, the model loads once)."""
+    def read(self, number: int, boxes: Sequence[Box]) -> list[list[ReadLine]] | None:
+        """The lines read in each box of page ``number`` (1-based), top to bottom; None
+        when Tesseract is missing or failed. One tesseract run reads all the boxes (given
+        as a list of images: each is segmented on its own, the model loads once)."""
         exe = tesseract()
-        if exe is None or not boxes:
-            return [[] for _ in boxes]
+        if exe is None:
+            return None
+        if not boxes:
+            return []
         with tempfile.TemporaryDirectory(prefix="newsarchive-ocr-") as tmp:
             tops = []
             names = []
@@ -106,7 +111,7 @@ class ScanReader:
                                      env={**os.environ, "OMP_THREAD_LIMIT": "1"}).stdout
             except (OSError, subprocess.SubprocessError) as exc:
                 log.warning("tesseract failed on page %d of %s: %s", number, self.path, exc)
-                return [[] for _ in boxes]
+                return None
         return _lines(out.decode("utf-8", "replace"), tops)
 
     def _crops(self, number: int, boxes: Sequence[Box]) -> list[tuple[bytes, float]]:
@@ -211,12 +216,14 @@ def reread_headings(blocks: list[Block], number: int, page_width: float,
     heads = [b for b in blocks if b.kind == "heading" and b.bottom - b.top <= MAX_HEIGHT_PT]
     heads = sorted(sorted(heads, key=lambda b: -b.size)[:MAX_CROPS], key=lambda b: b.top)
     crops = [_crop(b, blocks, page_width) for b in heads]
-    first = reader.read(number, crops)
+    first = reader.read(number, crops) if heads else None
+    if first is None:  # no tesseract (or it failed): the layer's text stays
+        return blocks
     found = [headline(lines, b.top, b.bottom) for b, lines in zip(heads, first, strict=True)]
     keep = [k for k, lines in enumerate(found) if lines]
     tight = [(crops[k][0], min(heads[k].top, found[k][0].top) - _pad(found[k]), crops[k][2],
               found[k][-1].bottom + _pad(found[k])) for k in keep]
-    again = dict(zip(keep, reader.read(number, tight), strict=True))
+    again = dict(zip(keep, reader.read(number, tight) or [[] for _ in keep], strict=True))
     taken: set[int] = set()
     for k, block in enumerate(heads):
         if id(block) in taken:
@@ -294,10 +301,6 @@ def _inside(box: Box, area: Box) -> bool:
     size = (box[2] - box[0]) * (box[3] - box[1])
     return w > 0 and h > 0 and w * h >= 0.7 * size
 
-
-KNOWN_ZIPF = 2.0  # a word this frequent in English (wordfreq's zipf scale) is a real word
-MIN_KNOWN = 0.3  # share of a reading's letters that must be in real words
-SLACK = 0.15  # a reading may hold this share of the layer's letters fewer in real words
 
 
 def known_letters(text: str) -> tuple[int, int]:
