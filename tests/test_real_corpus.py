@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import difflib
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -81,28 +82,49 @@ def hyphenation_reachable(layer: str, joined: str) -> bool:
     return any(joined in re.sub(r"\s+", " ", breaks.sub(rep, layer)) for rep in ("", "-"))
 
 
-# Figures (rows joined of all; of the reachable): with EXTRACTOR_VERSION 0.4.0 (squeezed-word
-# mending, stricter compound rule), p1 85 of 88 (84 of 84 reachable), p2 108 of 112 (108 of 109);
-# with EXTRACTOR_VERSION 0.3.0 p1 75/88 and p2 104/112, with 0.2.0 70/88 and 98/112.
-# Not joined: p1 pre-plexlties. and twenty-five (not in the layer), matters-therefore (the
-# layer lost its last letter); p2 nk-sequent, exr-nee, (not in the layer), Europe-ana, (lost
-# its end), and leisure (reachable: the layout cuts the two full-width lines above a text
-# wrap around a photo at the wrap's column edge, so lei- and sure land in different blocks).
-@pytest.mark.parametrize("page", ["p1", "p2"])
-def test_park_record_hyphenations_are_joined(real_corpus, page):
-    base = real_corpus / f"park-record-1935-08-02-{page}"
+def park_record_joined(base: Path) -> tuple[int, int, int, int]:
+    """Hyphenation rows of one Park Record page: (joined, all, joined of reachable,
+    reachable)."""
     text = page_text(extract_pdf(base.with_suffix(".pdf"))["pages"][0])
     layer = text_layer(base.with_suffix(".pdf"))
     rows = [r for r in csv.DictReader(open(base.with_suffix(".hyphenation.tsv")),
                                       delimiter="\t") if r.get("subs_content")]
     reachable = [r for r in rows if hyphenation_reachable(layer, r["subs_content"])]
-    joined = sum(r["subs_content"] in text for r in reachable)
-    # 97% of all rows is out of reach (3 of 88 and 3 of 112 are not in the text layer, so
-    # 85 and 109 at most): the target holds for the rows the layer can give.
-    assert len(reachable) >= 0.95 * len(rows)
-    assert joined / len(reachable) >= 0.97
-    assert joined >= {"p1": 84, "p2": 108}[page]
-    assert sum(r["subs_content"] in text for r in rows) >= {"p1": 85, "p2": 108}[page]
+    return (sum(r["subs_content"] in text for r in rows), len(rows),
+            sum(r["subs_content"] in text for r in reachable), len(reachable))
+
+
+# Figures (rows joined of all; of the reachable): with EXTRACTOR_VERSION 0.5.0 (lines set full
+# width over a text wrap are cut off before the wrap's valley gutter) p1 85 of 88 (84 of 84
+# reachable), p2 109 of 112 (109 of 109): 194 of 200 = 97.0% over both pages. With 0.4.0
+# (squeezed-word mending, stricter compound rule) p1 85/88, p2 108/112 (leisure: lei- and sure
+# were cut apart at a photo wrap's column edge); with 0.3.0 p1 75/88 and p2 104/112, with
+# 0.2.0 70/88 and 98/112.
+# Not joined, out of any joiner's reach: p1 pre-plexlties. and twenty-five (not in the layer),
+# matters-therefore (the layer lost its last letter); p2 nk-sequent, exr-nee, (not in the
+# layer), Europe-ana, (lost its end).
+PARK_RECORD_JOINED = {"p1": 85, "p2": 109}  # rows joined of all, per page
+
+
+@pytest.fixture(scope="module")
+def park_record(real_corpus) -> dict[str, tuple[int, int, int, int]]:
+    return {page: park_record_joined(real_corpus / f"park-record-1935-08-02-{page}")
+            for page in PARK_RECORD_JOINED}
+
+
+@pytest.mark.parametrize("page", ["p1", "p2"])
+def test_park_record_hyphenations_are_joined(park_record, page):
+    joined, rows, joined_reachable, reachable = park_record[page]
+    assert reachable >= 0.95 * rows
+    assert joined_reachable == reachable  # every row the text layer can give
+    assert joined >= PARK_RECORD_JOINED[page]
+
+
+def test_park_record_hyphenations_are_joined_over_both_pages(park_record):
+    """Issue #3's target: >= 97% of the listed hyphenations joined, over p1 and p2."""
+    joined = sum(v[0] for v in park_record.values())
+    rows = sum(v[1] for v in park_record.values())
+    assert rows == 200 and joined >= 194 and joined / rows >= 0.97
 
 
 def layer_similarity(want: str, layer: str) -> float:
@@ -141,16 +163,26 @@ def topaz(real_corpus):
     return out
 
 
-# Headlines keyed by people; the p1 OCR is 55% accurate, so most of its headlines are not in
-# the text layer at all. Reachable (layer >= 0.9): p1 Translators and Writers Wanted (0.97),
-# Nominations for Council Held Tues (0.92); p2 Personal Property and Title Search (1.0).
-# With 0.3.0 all come out as titles (ratios 1.0, 0.97, 1.0, 1.0); with 0.2.0 none did
-# (0.35-0.67). Just out of reach: the p2 banner Evacuee Property Office Functions (layer
-# 0.899, "EVACUEE f PROPERTY orrice ff FUNCTIONS"), not found (no band cuts it off the deck).
+# Headlines keyed by people (p2's Title Search has two clippings, so two rows). The p1 OCR layer
+# is 55% accurate: most of its headlines are not in it at all; the layer holds at >= 0.9 only
+# Translators and Writers Wanted (0.97), Nominations for Council Held Tues (0.92) and p2's
+# Personal Property and Title Search (1.0). With EXTRACTOR_VERSION 0.5.0 (line-level OCR sizes,
+# banner cuts, headings re-read from the scan with Tesseract, pipelines/extract/reread.py)
+# every headline but one is found as a title: p1 Translators 0.98, Evacuation Tragic Casualty
+# Baldwin 0.99, 33 Issued Permits to Re-Enter Pacific Coast 0.98, Seven Families May Return
+# Home 1.0, State Education Advisory Board to Visit Friday 0.92, Nominations 0.97; p2 Reception
+# Comm. to Meet Relocators at N.Y. Station 0.94, Evacuee Property Office Functions 1.0,
+# Personal Property 1.0, Title Search 1.0. Not found: p1 Sharecrop Offers (0.35): the layer
+# reads it "ISH 0 f fops" at body size, so no heading is detected there to re-read. With 0.4.0
+# only the four the layer holds came out (0.35-0.67 for the others).
+TOPAZ_MISSED = {"Sharecrop Offers"}  # no heading detected in the text layer
+
+
 @pytest.mark.parametrize("page", ["p1", "p2"])
 def test_topaz_headlines_are_found_as_titles(topaz, page):
-    reachable = [(h, t) for h, lay, t in topaz[page] if lay >= 0.9]
-    assert len(reachable) >= 2
-    for headline, found in reachable:
-        assert found >= 0.9, headline
-
+    assert shutil.which("tesseract"), "install Debian's tesseract-ocr (.ci/run does)"
+    for headline, layer, found in topaz[page]:
+        if headline in TOPAZ_MISSED:
+            continue
+        assert found >= 0.9, (headline, layer, found)
+    assert sum(found >= 0.9 for h, _, found in topaz[page]) == {"p1": 6, "p2": 5}[page]  # rows

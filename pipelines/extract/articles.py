@@ -58,6 +58,8 @@ class Article:
 
 
 def _block_text(block: Block) -> str:
+    if block.reading is not None:
+        return block.reading
     text = ""
     for line in block.lines:
         text = join_lines(text, line.text)
@@ -120,9 +122,12 @@ def _heading_parts(group: list[Block]) -> list[tuple[float, str, list[Block]]]:
     return parts
 
 
-def _title_index(parts: list[tuple[float, str, list[Block]]]) -> int:
+def _title_index(parts: list[tuple[float, str, list[Block]]], first: bool = False) -> int:
     """The largest heading is the title, unless it is a short section head (一周要闻) set
-    above the first brief's title."""
+    above the first brief's title. With ``first`` (an OCR layer, whose sizes are noise) the
+    first heading is: old papers set decks under their headlines, rarely kickers above."""
+    if first:
+        return 0
     main = max(range(len(parts)), key=lambda i: (parts[i][0], -i))
     if main == 0 and len(parts) > 1:
         head, nxt = parts[0][1].replace(" ", ""), parts[1][1].replace(" ", "")
@@ -131,9 +136,9 @@ def _title_index(parts: list[tuple[float, str, list[Block]]]) -> int:
     return main
 
 
-def _open_article(group: list[Block]) -> Article:
+def _open_article(group: list[Block], first: bool) -> Article:
     parts = _heading_parts(group)
-    main = _title_index(parts)
+    main = _title_index(parts, first)
     art = Article(title=parts[main][1])
     art.kicker = " ".join(p[1] for p in parts[:main]) or None
     art.subtitle = " ".join(p[1] for p in parts[main + 1:]) or None
@@ -141,15 +146,16 @@ def _open_article(group: list[Block]) -> Article:
     return art
 
 
-def assemble(blocks: Sequence[Block], body: float) -> list[Article]:
-    """Articles of a page from its blocks in reading order (header and footer removed)."""
+def assemble(blocks: Sequence[Block], body: float, ocr: bool = False) -> list[Article]:
+    """Articles of a page from its blocks in reading order (header and footer removed);
+    ``ocr``: the page is an OCR layer over a scan."""
     articles: list[Article] = []
     captions: list[Block] = []
     images = [b for b in blocks if b.kind == "image"]
     current: Article | None = None
     for item in _heading_groups(blocks, body):
         if isinstance(item, list):
-            current = _open_article(item)
+            current = _open_article(item, ocr)
             articles.append(current)
             continue
         block = item

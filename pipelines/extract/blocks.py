@@ -16,13 +16,15 @@ SIZE_STEP = 0.12  # relative size change that starts a new block
 class Block:
     """Consecutive lines of one size and font inside a leaf (or one image)."""
 
-    __slots__ = ("lines", "kind", "x0", "x1", "top", "bottom", "size", "font", "frame", "level")
+    __slots__ = ("lines", "kind", "x0", "x1", "top", "bottom", "size", "font", "frame", "level",
+                 "reading")
 
     def __init__(self, lines: list[Line], frame: Box, kind: str = "body") -> None:
         self.lines = lines
         self.kind = kind
         self.frame = frame  # the leaf's extent: the column the lines are set in
         self.level = 0
+        self.reading: str | None = None  # the text re-read from the scan, when better
         if lines:
             self.x0 = min(ln.x0 for ln in lines)
             self.x1 = max(ln.x1 for ln in lines)
@@ -42,6 +44,8 @@ class Block:
 
     @property
     def text(self) -> str:
+        if self.reading is not None:
+            return self.reading
         return " ".join(ln.text for ln in self.lines)
 
     @property

@@ -7,7 +7,8 @@ separators); vertical rules (column rules); gutters where a separator rule ends 
 of a frame of columns); whitespace bands that open a new headline (articles stacked on one
 column grid); the band under a lone heading (it heads every column below it, even when
 narrower); whitespace gutters; the widest horizontal band not filled by a photo; then
-gutters that a few stray glyphs cross (OCR layers). A band that a rule or photo crosses,
+gutters that a few stray glyphs cross (OCR layers), once any lines set full width over (or
+under) them are cut off (a text wrap round a photo). A band that a rule or photo crosses,
 or that parts a heading from its body, is no article boundary; a gap that a rule crosses
 is no gutter. Reading order is top-to-bottom, left-to-right within each cut.
 """
@@ -30,6 +31,7 @@ COLUMN_PIECE = 0.7  # a one-line piece this share of a column wide is a column's
 VALLEY_SHARE = 0.12  # an OCR gutter: at most this share of the region's lines cross it
 VALLEY_EM = 0.2  # and it is at least this wide
 DISPLAY_EM = 1.15  # runs this much larger than body text are headlines
+ROOF_LINES = 3.0  # full-width lines over (under) a wrap are at most this many lines deep
 
 
 class Boxed(Protocol):
@@ -289,7 +291,9 @@ def _choices(items: Sequence[Boxed], hrules: Sequence[Box], vrules: Sequence[Box
     yield gutters, True, "gutter"
     yield _widest(bands, params.band, images, x0, x1), False, "band"
     yield _widest(bands, params.band, (), x0, x1), False, "photo band"
-    yield _valleys(items, params, bottom - top), True, "valley"
+    valleys = _valleys(items, params, bottom - top)
+    yield _roof(items, valleys, params), False, "roof"
+    yield valleys, True, "valley"
 
 
 def _split_crossing(items: list[Boxed], cuts: list[float]) -> list[Boxed]:
@@ -337,6 +341,69 @@ def _valleys(items: Sequence[Boxed], params: CutParams, height: float) -> list[f
                 cuts.append((start + x) / 2)
             start = None
     return cuts
+
+
+def _roof(items: Sequence[Boxed], valleys: list[float], params: CutParams) -> list[float]:
+    """The cut under (over) the lines that cross valley gutters at the top (bottom) of the
+    region: lines set full width over (under) a text wrap round a photo of an OCR layer
+    (whose specks are no image), or a banner headline over the columns. Cutting the valley
+    first would cut those lines in two, a word's hyphenated halves into different blocks. A
+    crossing piece must hold a word (two letters or more): specks and words of two columns
+    run together further down are the valley's business."""
+    crossers = [i for i in items if any(i.x0 < v < i.x1 for v in valleys)
+                and sum(ch.isalpha() for ch in _text(i)) >= 2
+                and i.bottom - i.top <= ROOF_LINES * max(params.leading, _size(i))]
+    if not crossers:
+        return []
+    top = min(i.top for i in items)
+    bottom = max(i.bottom for i in items)
+    lo = _reach(sorted(crossers, key=lambda i: i.top), top, params.leading, 1)
+    if lo is not None and any((i.top + i.bottom) / 2 > lo for i in items):
+        return [lo]
+    hi = _reach(sorted(crossers, key=lambda i: -i.bottom), bottom, params.leading, -1)
+    if hi is not None and any((i.top + i.bottom) / 2 < hi for i in items):
+        return [hi]
+    return _banners(crossers, valleys, params)
+
+
+def _banners(crossers: list[Boxed], valleys: list[float], params: CutParams) -> list[float]:
+    """Cuts over and under display lines that cross a valley well into both sides (a
+    banner headline over the columns, inside the region)."""
+    cuts: list[float] = []
+    for i in crossers:
+        if _size(i) >= params.display and any(
+                min(v - i.x0, i.x1 - v) >= params.body for v in valleys):
+            cuts.extend((i.top, i.bottom))
+    return sorted(cuts)
+
+
+def _size(item: Boxed) -> float:
+    return getattr(item, "size", 0.0)
+
+
+def _reach(crossers: list[Boxed], edge: float, leading: float, way: int) -> float | None:
+    """How far the crossers reach from the region's edge (way 1: top edge, down; -1: bottom
+    edge, up), each starting within a line of the one before; None when none starts at the
+    edge or they reach deeper than ROOF_LINES lines of their size."""
+    near = lambda i: i.top if way > 0 else i.bottom  # noqa: E731
+    far = lambda i: i.bottom if way > 0 else i.top  # noqa: E731
+    end = edge
+    depth = 0.0
+    for i in crossers:
+        line = max(leading, i.bottom - i.top)
+        if way * (near(i) - end) > (0.5 * leading if end == edge else 0.5 * line):
+            break
+        end = far(i) if way * (far(i) - end) > 0 else end
+        depth = max(depth, line)
+    if end == edge or way * (end - edge) > ROOF_LINES * depth:
+        return None
+    return end
+
+
+def _text(item: Boxed) -> str:
+    """The glyphs of a run, or of a stack of runs."""
+    runs = getattr(item, "runs", None) or [item]
+    return "".join(c.text for r in runs for c in getattr(r, "chars", ()))
 
 
 def _cut(items: list[Boxed], hrules: Sequence[Box], vrules: Sequence[Box], params: CutParams,

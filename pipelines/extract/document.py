@@ -8,6 +8,7 @@ from typing import Any
 from .chars import CharSource, PageTooLarge
 from .columns import LayoutTimeout
 from .page import extract_page, page_result
+from .reread import ScanReader
 
 MAX_CHARS = 120_000  # glyphs per page; a denser page gets status "error"
 PAGE_BUDGET = 10.0  # seconds of layout analysis per page
@@ -78,6 +79,7 @@ def _open_reason(exc: Exception, path: str) -> str:
 def extract_pdf(path: str | os.PathLike[str], source: str = "pypdfium2") -> dict[str, Any]:
     """Extract the articles of every page of a PDF (see docs/architecture.md)."""
     opened = open_source(os.fspath(path), source)
+    reader = ScanReader(os.fspath(path))  # opens the PDF again only for a scanned page
     pages = []
     try:
         for number, content in enumerate(opened.pages(), start=1):
@@ -87,15 +89,16 @@ def extract_pdf(path: str | os.PathLike[str], source: str = "pypdfium2") -> dict
                 pages.append(page_result(number, "error", f"cannot read page: "
                                          f"{type(content).__name__}: {content}"))
             else:
-                pages.append(_safe_page(content))
+                pages.append(_safe_page(content, reader))
     finally:
         opened.close()
+        reader.close()
     return {"pages": pages}
 
 
-def _safe_page(content) -> dict:
+def _safe_page(content, reader: ScanReader) -> dict:
     try:
-        return extract_page(content, PAGE_BUDGET)
+        return extract_page(content, PAGE_BUDGET, reader)
     except LayoutTimeout:
         return page_result(content.number, "error",
                            f"page too complex: layout took over {PAGE_BUDGET:.0f} s")

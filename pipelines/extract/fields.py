@@ -24,17 +24,22 @@ CAPTION_END = re.compile(r"([\u4e00-\u9fff]{2,4}\s*(摄|摄影|供图|制图|绘
 BOLD_FONT = re.compile(r"bold|black|heavy|hei|黑|粗|demi", re.IGNORECASE)
 SENTENCE_END = "。！？；：”.!?;:"
 MAX_HEADING_CHARS = 80
+OCR_BODY_LINES = 3  # an OCR block of this many lines is a heading only when
+OCR_HEADING = 1.3  # this much larger than body text
 
 
 def classify(blocks: Sequence[Block], body: float, body_font: str,
-             images: Sequence[Box]) -> None:
-    """Set ``kind`` (and heading ``level``, the font size) of each body block."""
+             images: Sequence[Box], ocr: bool = False) -> None:
+    """Set ``kind`` (and heading ``level``, the font size) of each body block; ``ocr``: the
+    page is an OCR layer over a scan."""
     for block in blocks:
         if block.kind != "body":
             continue
         text = block.text
         if _broken(text):
             pass  # a line that breaks a word at its end is running text, whatever its size
+        elif ocr and len(block.lines) >= OCR_BODY_LINES and block.size < OCR_HEADING * body:
+            pass  # OCR sizes are noisy: lines of text only a little larger are running text
         elif block.size >= HEADING_RATIO * body or _bold_heading(block, body):
             block.kind = "heading"
             block.level = round(block.size, 1)

@@ -127,6 +127,81 @@ def drop_alternatives(runs: list[Run]) -> list[Run]:
     return [r for i, r in enumerate(runs) if i not in dropped]
 
 
+def stream_lines(runs: Sequence[Run]) -> list[list[Run]]:
+    """Runs of an OCR text layer grouped into its lines, in content-stream order: OCR
+    writes the words of a line left to right and the lines of a block top to bottom, while
+    its per-word baselines and sizes are too noisy to sort by (a word can sit nearer the
+    next line's baseline)."""
+    groups: list[list[Run]] = []
+    for run in runs:
+        if groups:
+            last = groups[-1][-1]
+            em = max(run.size, last.size)
+            if run.x0 >= last.x1 - 0.5 * em and abs(run.base - last.base) <= 0.6 * em:
+                groups[-1].append(run)
+                continue
+        groups.append([run])
+    return groups
+
+
+OCR_JOIN_EM = 3.0  # display pieces of one OCR line this close are one headline line
+
+
+def smooth_ocr_sizes(runs: list[Run], body: float) -> list[Run]:
+    """Runs of an OCR layer, each given the size of its line (of the line's middle glyph);
+    the words of a display line become one run. OCR sizes each word on its own, so a body
+    word can come out display-sized (and stack with others into a false headline across
+    columns) and a headline word body-sized; and its baselines are too noisy to join a
+    headline's words by (see :func:`merge_display_runs`)."""
+    out: list[Run] = []
+    pending: list[Run] = []  # body-size runs since the last display line
+    line: Run | None = None  # the last display line
+    for group in stream_lines(runs):
+        size = _middle_size(group)
+        if size < DISPLAY_RATIO * body:
+            for run in group:
+                run.size = size
+            pending.extend(group)
+            continue
+        head = group[0]
+        for run in group[1:]:
+            head.absorb(run)
+        if line is not None and _same_line(line, head, body):
+            inside = [r for r in pending if _same_line(line, r, body) and r.x1 <= head.x0 + body]
+            for run in inside + [head]:
+                line.absorb(run)
+            line.size = max(line.size, size)
+            moved = {id(r) for r in inside}
+            pending = [r for r in pending if id(r) not in moved]
+        else:
+            head.size = size
+            out.extend(pending)
+            out.append(head)
+            pending = []
+            line = head
+    out.extend(pending)
+    return out
+
+
+def _same_line(line: Run, run: Run, body: float) -> bool:
+    """Whether ``run`` continues the display ``line`` on its baseline, to its right."""
+    em = max(line.size, body)
+    return (abs(run.base - line.base) <= 0.6 * em and run.x0 >= line.x0
+            and run.x0 - line.x1 <= OCR_JOIN_EM * em)
+
+
+def _middle_size(runs: list[Run]) -> float:
+    """Size of the middle glyph of runs ordered by their size (a run's size is its first
+    glyph's)."""
+    sizes = sorted((r.size, len(r.chars)) for r in runs)
+    left = sum(n for _, n in sizes) // 2
+    for size, n in sizes:
+        left -= n
+        if left < 0:
+            return size
+    return sizes[-1][0]
+
+
 def merge_display_runs(runs: list[Run], body: float, vrules: Sequence[Box],
                        grid: tuple[Sequence[float], Sequence[float]] = ((), ())) -> list[Run]:
     """Join display runs (headlines) that sit on one baseline, e.g. a title set in halves.
@@ -299,17 +374,5 @@ def build_lines(runs: Iterable[Run]) -> list[Line]:
 
 
 def build_lines_stream(runs: Sequence[Run]) -> list[Line]:
-    """Lines of an OCR text layer, in content-stream order: OCR writes the words of a line
-    left to right and the lines of a block top to bottom, while its per-word baselines and
-    sizes are too noisy to sort by (a word can sit nearer the next line's baseline)."""
-    groups: list[list[Run]] = []
-    for run in runs:
-        if groups:
-            last = groups[-1][-1]
-            em = max(run.size, last.size)
-            if run.x0 >= last.x1 - 0.5 * em and abs(run.base - last.base) <= 0.6 * em:
-                groups[-1].append(run)
-                continue
-        groups.append([run])
-    return [Line(g) for g in groups]
-
+    """Lines of an OCR text layer, in content-stream order (see :func:`stream_lines`)."""
+    return [Line(g) for g in stream_lines(runs)]

@@ -18,9 +18,11 @@ from .lines import (
     build_runs,
     drop_alternatives,
     merge_display_runs,
+    smooth_ocr_sizes,
     stack_headlines,
 )
 from .photos import take_captions
+from .reread import ScanReader, reread_headings
 from .running_heads import heads_text, split_running_heads
 
 
@@ -66,8 +68,9 @@ def _column_width(runs: list[Run], body: float) -> float:
     return float(width) if n >= 4 and width >= 4 * body else 0.0
 
 
-def extract_page(content: PageContent, budget: float) -> dict:
-    """Articles of one page; raises LayoutTimeout when over ``budget`` seconds."""
+def extract_page(content: PageContent, budget: float, reader: ScanReader | None = None) -> dict:
+    """Articles of one page; raises LayoutTimeout when over ``budget`` seconds. With a
+    ``reader``, the headings of a scanned page (an OCR layer) are re-read from the scan."""
     deadline = time.monotonic() + budget
     health = check_page(content)
     if health.status != "ok":
@@ -76,7 +79,7 @@ def extract_page(content: PageContent, budget: float) -> dict:
     ocr = content.full_images > 0  # text over a scan: an OCR layer
     runs = build_runs(content.chars)
     if ocr:
-        runs = drop_alternatives(runs)
+        runs = smooth_ocr_sizes(drop_alternatives(runs), body)
     header, _footer, rest = split_running_heads(runs, content)
     captions, rest = take_captions(rest, content.images, body, body_font)
     rest = merge_display_runs(rest, body, content.vrules, _column_grid(rest, body))
@@ -88,9 +91,11 @@ def extract_page(content: PageContent, budget: float) -> dict:
     for leaf in xy_cut(items, content.hrules, content.vrules, params) if items else []:
         for block in leaf_blocks(leaf, stream=ocr):
             blocks.extend(split_leading_bylines(block, body_font))
-    classify(blocks, body, body_font, content.images)
+    classify(blocks, body, body_font, content.images, ocr)
+    if ocr and reader is not None:
+        blocks = reread_headings(blocks, content.number, content.width, reader)
     for caption in captions:
         blocks.extend(leaf_blocks(caption, "caption"))
     blocks.extend(Block([], box, "image") for box in content.images)
-    articles = [a.to_dict() for a in assemble(blocks, body)]
+    articles = [a.to_dict() for a in assemble(blocks, body, ocr)]
     return page_result(content.number, "ok", None, heads_text(header), articles)
