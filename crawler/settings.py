@@ -54,6 +54,10 @@ EXTRACT_SOURCE = "pypdfium2"  # or "pdfplumber"
 EXTRACT_WORKERS = 0  # 0: one per core, at most 4
 EXTRACT_MAX_TASKS_PER_CHILD = 200  # recycle workers: PDF libraries keep memory
 EXTRACT_TIMEOUT = 120  # seconds per PDF before the page is recorded as failed
+# Headings of scanned pages (an OCR text layer over a scan) are read again from the scan with
+# Tesseract when it is installed: better headlines, but 3-11 s a page instead of under 0.5 s.
+# A long backfill of scans may turn it off, and later run `newsarchive reextract --paper P`.
+EXTRACT_REREAD_SCANS = True
 # Workers run this many steps nicer than the crawler: when extraction and the reactor thread
 # want the same core, downloads, parsing and archive writes go first (extraction catches up
 # while the crawl waits on the network) instead of queueing behind a worker for a CPU.

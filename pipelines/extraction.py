@@ -20,12 +20,12 @@ from pebble import ProcessPool
 from crawler.items import PageItem
 
 
-def extract_file(path: str, source: str) -> dict:
+def extract_file(path: str, source: str, reread: bool = True) -> dict:
     """Worker entry point: the engine's output, or a document-level error as a status."""
     from pipelines.extract import EXTRACTOR_VERSION, ExtractError, extract_pdf
 
     try:
-        doc = extract_pdf(path, source=source)
+        doc = extract_pdf(path, source=source, reread=reread)
     except ExtractError as exc:
         doc = {"status": "error", "reason": str(exc), "pages": []}
     return {**doc, "extractor_version": EXTRACTOR_VERSION}
@@ -82,6 +82,7 @@ class ExtractPipeline:
         max_tasks: int,
         timeout: float,
         nice: int = 0,
+        reread: bool = True,
     ):
         self.files_store = Path(files_store)
         self.source = source
@@ -89,6 +90,7 @@ class ExtractPipeline:
         self.max_tasks = max_tasks
         self.timeout = timeout
         self.nice = nice
+        self.reread = reread
         self.pool: ProcessPool | None = None
 
     @classmethod
@@ -101,6 +103,7 @@ class ExtractPipeline:
             s.getint("EXTRACT_MAX_TASKS_PER_CHILD", 200),
             s.getfloat("EXTRACT_TIMEOUT", 120),
             s.getint("EXTRACT_NICE", 0),
+            s.getbool("EXTRACT_REREAD_SCANS", True),
         )
         pipeline.stats = crawler.stats
         return pipeline
@@ -124,7 +127,8 @@ class ExtractPipeline:
 
     async def extract(self, path: str) -> dict:
         """The engine's document for ``path``; a timeout or crash becomes a status."""
-        future = self.pool.schedule(extract_file, (path, self.source), timeout=self.timeout)
+        future = self.pool.schedule(extract_file, (path, self.source, self.reread),
+                                    timeout=self.timeout)
         try:
             return await asyncio.wrap_future(future)
         except Exception as exc:  # a worker that died, a bug in the engine: not the crawl's end

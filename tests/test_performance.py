@@ -13,6 +13,7 @@ import datetime
 import gc
 import os
 import sqlite3
+import sys
 import threading
 import time
 import weakref
@@ -236,6 +237,28 @@ def test_workers_are_recycled_after_max_tasks():
     assert max(per_worker.values()) <= 3, per_worker
     assert len(per_worker) >= 4, per_worker
 
+
+
+def _worker_state() -> tuple[bool, tuple[int, int, int], int]:
+    """In a worker: is the engine imported, the collector's thresholds, objects frozen."""
+    return "pipelines.extract.page" in sys.modules, gc.get_threshold(), gc.get_freeze_count()
+
+
+def test_workers_start_with_the_engine_loaded_and_the_collector_tuned():
+    """Workers fork from a server that imported the engine (pipelines.extract.warm): the
+    engine is there before the first task, and the collector runs rarely, sparing what was
+    loaded (frozen)."""
+    from pipelines.extract.warm import OLDER_RUNS, YOUNG_OBJECTS
+
+    pool = new_pool(1, max_tasks=0)
+    try:
+        loaded, threshold, frozen = pool.schedule(_worker_state).result(timeout=60)
+    finally:
+        pool.close()
+        pool.join()
+    assert loaded
+    assert threshold == (YOUNG_OBJECTS, OLDER_RUNS, OLDER_RUNS)
+    assert frozen > 10_000  # the modules, classes and functions loaded before the fork
 
 # What a pipeline may hold without it growing page after page: bounded by design.
 BOUNDED = {

@@ -101,3 +101,23 @@ def test_one_page_costs_two_tesseract_runs(real_corpus, monkeypatch, name):
     monkeypatch.setattr(reread.subprocess, "run", counted)
     extract_pdf(real_corpus / name)
     assert len(calls) == 2  # find the headlines' lines, then read them alone
+
+
+def test_rereading_can_be_turned_off(real_corpus, monkeypatch):
+    """extract_pdf(reread=False) never runs Tesseract, and the crawl's pipeline passes
+    EXTRACT_REREAD_SCANS on to its workers."""
+    from scrapy.utils.test import get_crawler
+
+    from pipelines.extraction import ExtractPipeline
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("tesseract ran with rereading off")
+
+    monkeypatch.setattr(reread.subprocess, "run", refuse)
+    doc = extract_pdf(real_corpus / "topaz-times-1944-12-13-p2.pdf", reread=False)
+    assert doc["pages"][0]["status"] == "ok" and doc["pages"][0]["articles"]
+    for value, expected in ((None, True), (False, False)):
+        settings = {"FILES_STORE": "files"}
+        if value is not None:
+            settings["EXTRACT_REREAD_SCANS"] = value
+        assert ExtractPipeline.from_crawler(get_crawler(settings_dict=settings)).reread is expected

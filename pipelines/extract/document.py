@@ -76,10 +76,14 @@ def _open_reason(exc: Exception, path: str) -> str:
     return f"cannot open PDF: {kind}: {text}"
 
 
-def extract_pdf(path: str | os.PathLike[str], source: str = "pypdfium2") -> dict[str, Any]:
-    """Extract the articles of every page of a PDF (see docs/architecture.md)."""
+def extract_pdf(path: str | os.PathLike[str], source: str = "pypdfium2",
+                reread: bool = True) -> dict[str, Any]:
+    """Extract the articles of every page of a PDF (see docs/architecture.md). With
+    ``reread``, headings of scanned pages are read again from the scan with Tesseract
+    (seconds a page: a backfill of scans may want it off, see EXTRACT_REREAD_SCANS)."""
     opened = open_source(os.fspath(path), source)
-    reader = ScanReader(os.fspath(path))  # opens the PDF again only for a scanned page
+    # the reader opens the PDF again only for a scanned page
+    reader = ScanReader(os.fspath(path)) if reread else None
     pages = []
     try:
         for number, content in enumerate(opened.pages(), start=1):
@@ -92,11 +96,12 @@ def extract_pdf(path: str | os.PathLike[str], source: str = "pypdfium2") -> dict
                 pages.append(_safe_page(content, reader))
     finally:
         opened.close()
-        reader.close()
+        if reader is not None:
+            reader.close()
     return {"pages": pages}
 
 
-def _safe_page(content, reader: ScanReader) -> dict:
+def _safe_page(content, reader: ScanReader | None) -> dict:
     try:
         return extract_page(content, PAGE_BUDGET, reader)
     except LayoutTimeout:
