@@ -157,7 +157,7 @@ def smooth_ocr_sizes(runs: list[Run], body: float) -> list[Run]:
     pending: list[Run] = []  # body-size runs since the last display line
     line: Run | None = None  # the last display line
     for group in stream_lines(runs):
-        size = _middle_size(group)
+        size = _median_size(group)
         if size < DISPLAY_RATIO * body:
             for run in group:
                 run.size = size
@@ -188,18 +188,6 @@ def _same_line(line: Run, run: Run, body: float) -> bool:
     em = max(line.size, body)
     return (abs(run.base - line.base) <= 0.6 * em and run.x0 >= line.x0
             and run.x0 - line.x1 <= OCR_JOIN_EM * em)
-
-
-def _middle_size(runs: list[Run]) -> float:
-    """Size of the middle glyph of runs ordered by their size (a run's size is its first
-    glyph's)."""
-    sizes = sorted((r.size, len(r.chars)) for r in runs)
-    left = sum(n for _, n in sizes) // 2
-    for size, n in sizes:
-        left -= n
-        if left < 0:
-            return size
-    return sizes[-1][0]
 
 
 def merge_display_runs(runs: list[Run], body: float, vrules: Sequence[Box],
