@@ -51,18 +51,32 @@ def cpu_seconds() -> float:
     return t.user + t.system + t.children_user + t.children_system
 
 
+def one_pass(func, paths: list[Path]) -> tuple[float, float]:
+    """Wall-clock and CPU seconds of one pass of ``func`` over all pages."""
+    started, used = time.perf_counter(), cpu_seconds()
+    for path in paths:
+        func(path)
+    return time.perf_counter() - started, cpu_seconds() - used
+
+
 def rates(func, paths: list[Path], rounds: int) -> tuple[float, float]:
     """Pages per wall-clock second and per CPU-second, each the best of ``rounds`` passes
     over all pages. Per CPU-second is one core's throughput: time that other processes of a
     shared machine take from this one does not count."""
-    wall = cpu = float("inf")
-    for _ in range(rounds):
-        started, used = time.perf_counter(), cpu_seconds()
-        for path in paths:
-            func(path)
-        wall = min(wall, time.perf_counter() - started)
-        cpu = min(cpu, cpu_seconds() - used)
-    return len(paths) / wall, len(paths) / cpu
+    passes = [one_pass(func, paths) for _ in range(rounds)]
+    return len(paths) / min(w for w, _ in passes), len(paths) / min(c for _, c in passes)
+
+
+def interleaved_passes(funcs: dict[str, tuple], paths: list[Path]) -> dict[str, list]:
+    """CPU seconds of each pass of each extractor (name: (func, passes)), the passes taken
+    in turn (A B C, A B C, ...): a slow spell of a shared machine then falls on every
+    extractor alike, so the ratio of two extractors' passes of one turn is a fair pair."""
+    out: dict[str, list] = {name: [] for name in funcs}
+    for turn in range(max(n for _, n in funcs.values())):
+        for name, (func, n) in funcs.items():
+            if turn < n:
+                out[name].append(one_pass(func, paths))
+    return out
 
 
 def rate(func, paths: list[Path], rounds: int) -> float:
