@@ -79,6 +79,17 @@ def test_latin_words_keep_their_spaces():
     assert join_line(line) == "hello world"
 
 
+def test_latin_word_gaps_without_space_glyphs_become_spaces():
+    """A Latin line (its own fast path) takes a space at a gap well over its letter gaps;
+    the same gap next to a Han glyph (the mixed rule) is typographic."""
+    def word(text: str, x: float) -> list[G]:
+        return [G(ch, x + i * 5.5, 5.0) for i, ch in enumerate(text)]
+
+    assert join_line(word("news", 0) + word("paper", 25) + word("day", 55)) == "news paper day"
+    assert join_line(word("news", 0) + word("paper", 22.5)) == "newspaper"
+    assert join_line(word("CNN", 0) + [G("报", 19.5, 10.0), G("道", 29.5, 10.0)]) == "CNN报道"
+
+
 @pytest.mark.parametrize(("first", "second", "joined"), [
     ("the inter-", "national market", "the international market"),
     ("a well-", "known engineer", "a well-known engineer"),
