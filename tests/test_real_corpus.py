@@ -166,23 +166,22 @@ def topaz(real_corpus):
 # Headlines keyed by people (p2's Title Search has two clippings, so two rows). The p1 OCR layer
 # is 55% accurate: most of its headlines are not in it at all; the layer holds at >= 0.9 only
 # Translators and Writers Wanted (0.97), Nominations for Council Held Tues (0.92) and p2's
-# Personal Property and Title Search (1.0). With EXTRACTOR_VERSION 0.5.0 (line-level OCR sizes,
-# banner cuts, headings re-read from the scan with Tesseract, pipelines/extract/reread.py)
-# every headline but one is found as a title: p1 Translators 0.98, Evacuation Tragic Casualty
-# Baldwin 0.99, 33 Issued Permits to Re-Enter Pacific Coast 0.98, Seven Families May Return
-# Home 1.0, State Education Advisory Board to Visit Friday 0.92, Nominations 0.97; p2 Reception
-# Comm. to Meet Relocators at N.Y. Station 0.94, Evacuee Property Office Functions 1.0,
-# Personal Property 1.0, Title Search 1.0. Not found: p1 Sharecrop Offers (0.35): the layer
-# reads it "ISH 0 f fops" at body size, so no heading is detected there to re-read. With 0.4.0
-# only the four the layer holds came out (0.35-0.67 for the others).
-TOPAZ_MISSED = {"Sharecrop Offers"}  # no heading detected in the text layer
+# Personal Property and Title Search (1.0). With EXTRACTOR_VERSION 0.5.1 every headline is found
+# as a title: p1 Translators 0.98, Evacuation Tragic Casualty Baldwin 0.99, Sharecrop Offers
+# 1.0, 33 Issued Permits to Re-Enter Pacific Coast 0.98, Seven Families May Return Home 1.0,
+# State Education Advisory Board to Visit Friday 0.92, Nominations 0.97; p2 Reception Comm. to
+# Meet Relocators at N.Y. Station 0.94, Evacuee Property Office Functions 1.0, Personal Property
+# 1.0, Title Search 1.0. Sharecrop Offers is lettered by hand over typewritten text: the layer
+# reads it "ISH 0 f fops" at body size, so no heading is detected there; 0.5.1 re-reads such
+# noisy first lines of body blocks too and takes one Tesseract reads in capitals taller than
+# the text under it (pipelines/extract/reread.py, headline_candidates). With 0.5.0 (line-level
+# OCR sizes, banner cuts, headings re-read from the scan with Tesseract) all but Sharecrop
+# Offers (0.35) came out; with 0.4.0 only the four the layer holds (0.35-0.67 for the others).
 
 
 @pytest.mark.parametrize("page", ["p1", "p2"])
 def test_topaz_headlines_are_found_as_titles(topaz, page):
     assert shutil.which("tesseract"), "install Debian's tesseract-ocr (.ci/run does)"
     for headline, layer, found in topaz[page]:
-        if headline in TOPAZ_MISSED:
-            continue
         assert found >= 0.9, (headline, layer, found)
-    assert sum(found >= 0.9 for h, _, found in topaz[page]) == {"p1": 6, "p2": 5}[page]  # rows
+    assert len(topaz[page]) == {"p1": 7, "p2": 5}[page]  # rows

@@ -7,7 +7,7 @@ import logging
 import pytest
 
 from pipelines.extract import extract_pdf, reread
-from pipelines.extract.reread import ReadLine, _lines, better_reading, headline
+from pipelines.extract.reread import ReadLine, _display, _lines, better_reading, headline
 
 
 def test_a_reading_replaces_layer_noise():
@@ -45,6 +45,27 @@ def test_a_headline_not_in_capitals_is_its_own_lines():
 def test_smaller_capitals_under_a_headline_are_not_its_lines():
     lines = [line("PERSONAL PROPERTY", 305, 320), line("ACME CO", 322, 330)]
     assert [ln.text for ln in headline(lines, 304, 318)] == ["PERSONAL PROPERTY"]
+
+
+def test_a_body_line_read_as_taller_capitals_is_a_headline():
+    """A first line of a body block that the layer read as noise ("ISH 0 f fops") is a
+    headline when Tesseract reads it in capitals taller than the lines under it."""
+    lines = [line("1 CA, Lf - . -", 699.0, 706.7, 41.0), line("SHARECROP OFFERS", 701.9, 715.1),
+             line("of sharcerop", 718.5, 728.1), line("offers have boen roccived", 726.4, 737.9),
+             line("from Southern Miehtaan", 737.4, 746.3)]
+    found = headline(lines, 702, 722)
+    assert [ln.text for ln in found] == ["SHARECROP OFFERS"] and _display(found, lines)
+
+
+def test_body_text_and_run_in_small_capitals_are_no_headline():
+    lines = [line("TRAVELLERS AND", 1711, 1735), line("donee, time of arrival and", 1736, 1757),
+             line("tion of their names, place", 1758, 1779)]  # as tall as the text: a lead-in
+    assert not _display(headline(lines, 1709, 1743), lines)
+    lines = [line("certained most of the seve", 576, 587), line("en frmilieg igsued", 588, 597),
+             line("heave some nember", 599, 608)]  # not in capitals: running text
+    assert not _display(headline(lines, 575, 589), lines)
+    lines = [line("SHARECROP OFFERS", 702, 715), line("of sharcerop", 718, 728)]
+    assert not _display(headline(lines, 702, 722), lines)  # too few lines under it to tell
 
 
 def test_tesseract_words_are_grouped_by_crop_and_line():
@@ -89,7 +110,8 @@ def test_born_digital_pages_are_never_reread(real_corpus, monkeypatch):
     assert all(p["status"] == "ok" for p in doc["pages"])
 
 
-@pytest.mark.parametrize("name", ["topaz-times-1944-12-13-p2.pdf"])
+@pytest.mark.parametrize("name", ["topaz-times-1944-12-13-p1.pdf",
+                                  "topaz-times-1944-12-13-p2.pdf"])
 def test_one_page_costs_two_tesseract_runs(real_corpus, monkeypatch, name):
     calls = []
     real = reread.subprocess.run
@@ -100,7 +122,7 @@ def test_one_page_costs_two_tesseract_runs(real_corpus, monkeypatch, name):
 
     monkeypatch.setattr(reread.subprocess, "run", counted)
     extract_pdf(real_corpus / name)
-    assert len(calls) == 2  # find the headlines' lines, then read them alone
+    assert len(calls) == 2  # find the headlines' lines (p1: one in a body block), read them alone
 
 
 def test_rereading_can_be_turned_off(real_corpus, monkeypatch):

@@ -6,6 +6,10 @@ layer is 55% accurate, and its headlines (typed with a lettering guide) come out
 read all of a page's crops with one ``tesseract`` run (a list of images: each crop is
 segmented on its own while the model loads once; stacking the crops into one image read
 worse), then the headlines' lines alone with a second run (see :func:`reread_headings`).
+The first run also reads the first line of body blocks that the layer reads as noise: a
+headline in lettering the layer sized as body text (``ISH 0 f fops`` for SHARECROP OFFERS)
+becomes a heading when Tesseract reads it in capitals taller than the lines under it (see
+:func:`headline_candidates`).
 Tesseract was chosen over RapidOCR (pip, ONNX) on the Topaz headline areas: 0.90-1.00
 similarity to the headlines typed by people in 0.2-0.5 s a crop, against 0.67-1.00 in 2-9 s.
 
@@ -28,6 +32,8 @@ from functools import cache
 
 from .blocks import Block
 from .chars import Box
+from .fields import _broken
+from .lines import Line
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +55,11 @@ WIDEN = 4.0  # and up to this many times the heading's width
 KNOWN_ZIPF = 2.0  # a word this frequent in English (wordfreq's zipf scale) is a real word
 MIN_KNOWN = 0.3  # share of a reading's letters that must be in real words
 SLACK = 0.15  # a reading may hold this share of the layer's letters fewer in real words
+MAX_CANDIDATES = 8  # body lines re-read on one page at most as possible headlines
+CANDIDATE_KNOWN = 0.5  # a body block's first line with less of its letters in real words
+CANDIDATE_LETTERS = 4  # (and at least this many letters) may be a misread headline
+CANDIDATE_LINES = 3  # a headline opens a block of this many layer lines at least
+DISPLAY_HEIGHT = 1.25  # a candidate read this much taller than the lines under it is display
 
 
 @cache
@@ -208,6 +219,8 @@ def reread_headings(blocks: list[Block], number: int, page_width: float,
     """Heading blocks of a scanned page re-read from the scan where that reads better
     (see :func:`better_reading`); blocks that a headline's further lines cover (the text
     layout put them apart) are left out of the result, their text being in the headline.
+    A body block whose first line is re-read as a headline (see :func:`headline_candidates`)
+    is split into that heading and the rest.
 
     Two tesseract runs: the first reads each heading with a few lines under it, to find
     the headline's lines; the second reads those lines alone (lines of body text in a crop
@@ -216,35 +229,128 @@ def reread_headings(blocks: list[Block], number: int, page_width: float,
     heads = [b for b in blocks if b.kind == "heading" and b.bottom - b.top <= MAX_HEIGHT_PT]
     heads = sorted(sorted(heads, key=lambda b: -b.size)[:MAX_CROPS], key=lambda b: b.top)
     crops = [_crop(b, blocks, page_width) for b in heads]
+    parents: dict[int, Block] = {}  # target index -> the body block a candidate line opens
+    for parent, row in headline_candidates(blocks):
+        parents[len(heads)] = parent
+        heads.append(Block(row, parent.frame, "heading"))
+        crops.append(_candidate_crop(parent, row))
     first = reader.read(number, crops) if heads else None
     if first is None:  # no tesseract (or it failed): the layer's text stays
         return blocks
     found = [headline(lines, b.top, b.bottom) for b, lines in zip(heads, first, strict=True)]
+    for k in parents:
+        if found[k] and not _display(found[k], first[k]):
+            found[k] = []
     keep = [k for k, lines in enumerate(found) if lines]
     tight = [(crops[k][0], min(heads[k].top, found[k][0].top) - _pad(found[k]), crops[k][2],
               found[k][-1].bottom + _pad(found[k])) for k in keep]
     again = dict(zip(keep, reader.read(number, tight) or [[] for _ in keep], strict=True))
     taken: set[int] = set()
+    split: dict[int, list[Block]] = {}  # id of a body block -> its heading and the rest
+    read: list[Box] = []  # areas of the headlines re-read (candidates come after headings)
     for k, block in enumerate(heads):
-        if id(block) in taken:
-            continue
+        if id(block) in taken or k in parents and any(_inside(block.bbox, a) for a in read):
+            continue  # a candidate line already in a heading's reading is no headline again
         if not found[k]:
-            if _artwork(block, first[k]):
+            if k not in parents and _artwork(block, first[k]):
                 block.kind = "body"
             continue
         lo, hi = found[k][0].top, found[k][-1].bottom
         inside = [ln for ln in again[k] if lo <= (ln.top + ln.bottom) / 2 <= hi]
         readings = [_reading(lines) for lines in (inside, found[k]) if lines]
         block.reading = better_reading(block.text, max(readings, key=_score))
-        if block.reading is None and _artwork(block, first[k]):
+        if block.reading is None and k not in parents and _artwork(block, first[k]):
             block.kind = "body"
+        if block.reading is not None:
+            read.append((crops[k][0], lo - MARGIN, crops[k][2], hi + MARGIN))
+        if block.reading is not None and k in parents:
+            split[id(parents[k])] = _split_headline(parents[k], block, hi)
+            block = split[id(parents[k])][0]
         more = [ln for ln in found[k] if ln.top >= block.bottom - 0.5 * (ln.bottom - ln.top)]
         if block.reading is None or not more:
             continue
         area = (crops[k][0], more[0].top - MARGIN, crops[k][2], more[-1].bottom + MARGIN)
         taken.update(id(b) for b in blocks if b is not block and b.kind != "image"
-                     and _inside(b.bbox, area))
-    return [b for b in blocks if id(b) not in taken]
+                     and id(b) not in split and _inside(b.bbox, area))
+    return [part for b in blocks if id(b) not in taken for part in split.get(id(b), [b])]
+
+
+def headline_candidates(blocks: list[Block]) -> list[tuple[Block, list[Line]]]:
+    """Body blocks of a scanned page whose first line may be a headline that the text layer
+    misread as body text (lettering done by another hand than the body's typewriter, which
+    the layer reads as noise and sizes as body text), with that line (the layer's pieces
+    of it): a line of at least a few letters, less than half of them in real words,
+    opening a block of a few lines, and neither ending in a broken word nor under a line
+    that ends in one (running text goes on there). At most MAX_CANDIDATES, the noisiest
+    first. Tesseract confirms or drops them (see :func:`_display`)."""
+    found = []
+    for block in blocks:
+        if block.kind != "body" or len(block.lines) < CANDIDATE_LINES:
+            continue
+        row = _first_row(block)
+        text = " ".join(ln.text for ln in row)
+        known, total = known_letters(text)
+        if (total < CANDIDATE_LETTERS or known >= CANDIDATE_KNOWN * total or _broken(text)
+                or _after_break(row, blocks)):
+            continue
+        found.append((known / total, block, row))
+    found.sort(key=lambda c: c[0])
+    return [(block, row) for _share, block, row in found[:MAX_CANDIDATES]]
+
+
+def _first_row(block: Block) -> list[Line]:
+    """A block's first line with the layer lines beside it (OCR baselines are noisy, so the
+    layer can cut one printed line into a few)."""
+    first = block.lines[0]
+    edge = first.bottom - 0.3 * (first.bottom - first.top)
+    row = [first]
+    for line in block.lines[1:]:
+        if line.top >= edge:
+            break
+        row.append(line)
+    return row
+
+
+def _after_break(row: list[Line], blocks: list[Block]) -> bool:
+    """Whether the nearest line above ``row`` in its column ends in a broken word."""
+    top = min(ln.top for ln in row)
+    x0, x1 = min(ln.x0 for ln in row), max(ln.x1 for ln in row)
+    above = [ln for b in blocks if b.kind != "image" for ln in b.lines
+             if (ln.top + ln.bottom) / 2 < top and ln.x0 < x1 and ln.x1 > x0]
+    return bool(above) and _broken(max(above, key=lambda ln: ln.bottom).text)
+
+
+def _candidate_crop(parent: Block, row: list[Line]) -> Box:
+    """The area to read for a candidate line: the width of its block (the layer may have
+    read only pieces of a headline), from the line down a few of the block's lines."""
+    step = (parent.bottom - parent.top) / len(parent.lines)
+    bottom = max(ln.bottom for ln in row)
+    return (parent.x0, min(ln.top for ln in row), parent.x1, bottom + MORE_LINES * step)
+
+
+def _display(found: list[ReadLine], lines: list[ReadLine]) -> bool:
+    """Whether the headline Tesseract found in a candidate's crop is display lettering: in
+    capitals, DISPLAY_HEIGHT times as tall as the (upper) median of the lines it read under
+    it, at least two (the body text; a run-in lead in small capitals is as tall as these)."""
+    below = sorted(ln.bottom - ln.top for ln in lines
+                   if (ln.top + ln.bottom) / 2 > found[-1].bottom)
+    height = found[0].bottom - found[0].top
+    return (_caps(found[0].text) and len(below) >= 2
+            and height >= DISPLAY_HEIGHT * below[len(below) // 2])
+
+
+def _split_headline(parent: Block, head: Block, bottom: float) -> list[Block]:
+    """A body block opened by a re-read headline (``head``: its first row and the reading),
+    as a heading block (that row and the lines down to the headline's ``bottom``) and a body
+    block of the rest."""
+    lines = parent.lines
+    k = len(head.lines)
+    while k < len(lines) and (lines[k].top + lines[k].bottom) / 2 <= bottom:
+        k += 1
+    heading = Block(lines[:k], parent.frame, "heading")
+    heading.level = round(heading.size, 1)
+    heading.reading = head.reading
+    return [heading] + ([Block(lines[k:], parent.frame, "body")] if k < len(lines) else [])
 
 
 def _pad(lines: list[ReadLine]) -> float:
