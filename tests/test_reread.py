@@ -143,3 +143,16 @@ def test_rereading_can_be_turned_off(real_corpus, monkeypatch):
         if value is not None:
             settings["EXTRACT_REREAD_SCANS"] = value
         assert ExtractPipeline.from_crawler(get_crawler(settings_dict=settings)).reread is expected
+
+
+def test_a_pdf_gets_a_bounded_tesseract_time(real_corpus, monkeypatch, caplog):
+    """Once a PDF's tesseract budget is spent, its further pages keep their layer's text (a
+    PDF of many scans must not outlast the crawl's per-PDF timeout)."""
+    path = real_corpus / "topaz-times-1944-12-13-p2.pdf"
+    monkeypatch.setattr(reread, "BUDGET", 0.0)
+    with caplog.at_level(logging.WARNING, logger="pipelines.extract.reread"):
+        spent = extract_pdf(path)
+    assert spent == extract_pdf(path, reread=False)
+    assert "are spent: page 1 keeps its OCR layer's headings" in caplog.text
+    monkeypatch.setattr(reread, "BUDGET", 60.0)
+    assert extract_pdf(path) != spent  # with time left, headings are re-read

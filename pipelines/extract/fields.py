@@ -36,7 +36,7 @@ def classify(blocks: Sequence[Block], body: float, body_font: str,
         if block.kind != "body":
             continue
         text = block.text
-        if _broken(text):
+        if ends_broken(text):
             pass  # a line that breaks a word at its end is running text, whatever its size
         elif ocr and len(block.lines) >= OCR_BODY_LINES and block.size < OCR_HEADING * body:
             pass  # OCR sizes are noisy: lines of text only a little larger are running text
@@ -51,7 +51,7 @@ def classify(blocks: Sequence[Block], body: float, body_font: str,
             block.kind = "aside"
 
 
-def _broken(text: str) -> bool:
+def ends_broken(text: str) -> bool:
     """Whether text ends in a word broken by a hyphen (running text continues below)."""
     return len(text) > 1 and text[-1] == "-" and text[-2].isalpha()
 

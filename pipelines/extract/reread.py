@@ -26,13 +26,14 @@ import os
 import shutil
 import subprocess
 import tempfile
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
 from .blocks import Block
 from .chars import Box
-from .fields import _broken
+from .fields import ends_broken
 from .lines import Line
 
 log = logging.getLogger(__name__)
@@ -41,6 +42,7 @@ DPI = 300  # render scale of the crops: Tesseract is trained on text at about 30
 MARGIN = 3.0  # points of scan around a heading block's box (OCR boxes are tight)
 BORDER_PX = 20  # white pixels around each crop (Tesseract misreads glyphs at an image edge)
 TIMEOUT = 30.0  # seconds for one tesseract run (two a page; EXTRACT_TIMEOUT is 120 a PDF)
+BUDGET = 60.0  # seconds of tesseract runs per PDF: further pages keep their layer's headings
 MAX_CROPS = 20  # headings re-read on one page at most (the largest): about 0.2 s each
 MIN_CONF = 60.0  # mean word confidence (0-100) of a reading we trust
 ART_CONF = 40.0  # a heading no line of which Tesseract reads surer than this may be artwork
@@ -89,6 +91,8 @@ class ScanReader:
     def __init__(self, path: str) -> None:
         self.path = path
         self._doc = None
+        self.budget = BUDGET  # seconds of tesseract left for this PDF (a PDF of many scans
+        # must not outlast the crawl's per-PDF timeout)
 
     def close(self) -> None:
         if self._doc is not None:
@@ -97,10 +101,15 @@ class ScanReader:
 
     def read(self, number: int, boxes: Sequence[Box]) -> list[list[ReadLine]] | None:
         """The lines read in each box of page ``number`` (1-based), top to bottom; None
-        when Tesseract is missing or failed. One tesseract run reads all the boxes (given
-        as a list of images: each is segmented on its own, the model loads once)."""
+        when Tesseract is missing or failed, or the PDF's time budget is spent. One
+        tesseract run reads all the boxes (given as a list of images: each is segmented on
+        its own, the model loads once)."""
         exe = tesseract()
         if exe is None:
+            return None
+        if self.budget <= 0:
+            log.warning("tesseract's %g s for %s are spent: page %d keeps its OCR layer's "
+                        "headings", BUDGET, self.path, number)
             return None
         if not boxes:
             return []
@@ -116,13 +125,17 @@ class ScanReader:
             listing = os.path.join(tmp, "crops.txt")
             with open(listing, "w") as fh:
                 fh.write("\n".join(names) + "\n")
+            started = time.monotonic()
             try:
                 out = subprocess.run([exe, listing, "stdout", "--psm", "6", "tsv"],
-                                     capture_output=True, timeout=TIMEOUT, check=True,
+                                     capture_output=True, timeout=min(TIMEOUT, self.budget),
+                                     check=True,
                                      env={**os.environ, "OMP_THREAD_LIMIT": "1"}).stdout
             except (OSError, subprocess.SubprocessError) as exc:
                 log.warning("tesseract failed on page %d of %s: %s", number, self.path, exc)
                 return None
+            finally:
+                self.budget -= time.monotonic() - started
         return _lines(out.decode("utf-8", "replace"), tops)
 
     def _crops(self, number: int, boxes: Sequence[Box]) -> list[tuple[bytes, float]]:
@@ -290,7 +303,7 @@ def headline_candidates(blocks: list[Block]) -> list[tuple[Block, list[Line]]]:
         row = _first_row(block)
         text = " ".join(ln.text for ln in row)
         known, total = known_letters(text)
-        if (total < CANDIDATE_LETTERS or known >= CANDIDATE_KNOWN * total or _broken(text)
+        if (total < CANDIDATE_LETTERS or known >= CANDIDATE_KNOWN * total or ends_broken(text)
                 or _after_break(row, blocks)):
             continue
         found.append((known / total, block, row))
@@ -317,7 +330,7 @@ def _after_break(row: list[Line], blocks: list[Block]) -> bool:
     x0, x1 = min(ln.x0 for ln in row), max(ln.x1 for ln in row)
     above = [ln for b in blocks if b.kind != "image" for ln in b.lines
              if (ln.top + ln.bottom) / 2 < top and ln.x0 < x1 and ln.x1 > x0]
-    return bool(above) and _broken(max(above, key=lambda ln: ln.bottom).text)
+    return bool(above) and ends_broken(max(above, key=lambda ln: ln.bottom).text)
 
 
 def _candidate_crop(parent: Block, row: list[Line]) -> Box:
