@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from .chars import Box
 from .lines import Line, Run, Stack, build_lines, build_lines_stream, flatten
+from .text.script import in_capitals
 
 SIZE_STEP = 0.12  # relative size change that starts a new block
 
@@ -80,13 +81,13 @@ def leaf_blocks(items: Sequence[Run | Stack], kind: str = "body",
 
 
 CAPS_SHARE = 0.6  # a line whose letters are this much upper case is set in capitals
+CAPS_LETTERS = 4  # (of at least this many letters)
 HEAD_SPACE = 1.5  # blank space above a typed headline, in line steps
 HEAD_SHORT = 0.85  # a headline's first line is at most this share of the column wide
 
 
 def _caps(line: Line) -> bool:
-    letters = [c for c in line.text if c.isalpha()]
-    return len(letters) >= 4 and sum(c.isupper() for c in letters) >= CAPS_SHARE * len(letters)
+    return in_capitals(line.text, CAPS_SHARE, CAPS_LETTERS)
 
 
 def _typed_heads(lines: list[Line], frame: Box) -> set[int]:

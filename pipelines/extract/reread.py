@@ -35,6 +35,7 @@ from .blocks import Block
 from .chars import Box
 from .fields import ends_broken
 from .lines import Line
+from .text.script import in_capitals
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +52,7 @@ MAX_HEIGHT_PT = 120.0  # a heading block taller than this is no headline: not re
 MORE_LINES = 2.5  # a crop reaches this many of the heading's lines below it (more lines)
 PAD_SHARE = 0.3  # white space kept above and below a headline, in its first line's height
 CAPS_SHARE = 0.7  # a line with this share of its letters upper case is set in capitals
+CAPS_LETTERS = 2  # (of at least this many letters)
 CAPS_HEIGHT = 0.7  # a further headline line is at least this share of the first's height
 COLUMN_SHARE = 0.6  # a crop is widened up to this share of the page (a column or two)
 WIDEN = 4.0  # and up to this many times the heading's width
@@ -201,9 +203,8 @@ def _lines(tsv: str, tops: list[float]) -> list[list[ReadLine]]:
 
 
 def _caps(text: str) -> bool:
-    """Whether a line is set in capitals (its OCR may read a few as small letters)."""
-    letters = [c for c in text if c.isalpha()]
-    return len(letters) >= 2 and sum(c.isupper() for c in letters) >= CAPS_SHARE * len(letters)
+    """Whether a line Tesseract read is set in capitals."""
+    return in_capitals(text, CAPS_SHARE, CAPS_LETTERS)
 
 
 def headline(lines: list[ReadLine], top: float, bottom: float) -> list[ReadLine]:

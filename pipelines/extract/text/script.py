@@ -57,6 +57,13 @@ def any_cjk(text: str) -> bool:
     return _ANY_CJK.search(text) is not None
 
 
+def in_capitals(text: str, share: float, min_letters: int) -> bool:
+    """Whether ``text`` is set in capitals: at least ``min_letters`` letters, ``share`` of
+    them upper case (OCR reads a few capitals as small letters)."""
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= min_letters and sum(c.isupper() for c in letters) >= share * len(letters)
+
+
 def is_han(ch: str) -> bool:
     """True for a Han ideograph (the unit of Chinese text)."""
     cp = ord(ch)
