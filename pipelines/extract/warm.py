@@ -17,9 +17,9 @@ OLDER_RUNS = 10  # young (then middle) collections between older ones (Python's 
 def tune_gc() -> None:
     """Fewer garbage collections: a page allocates about a hundred objects per glyph, nearly
     all freed by reference counting, yet with the default threshold a collection scanned the
-    live ones every 700 allocations (2% of a page's instructions). What is loaded now
-    (modules, the word list) is frozen: never scanned again, and its memory stays shared
-    with the forked workers instead of being copied when the collector touches it."""
+    live ones every 700 allocations (2% of a page's instructions). What is loaded now (the
+    modules' functions and classes; the word list holds no tracked objects) is frozen: never
+    scanned again, so the collector leaves those pages shared with the forked workers."""
     gc.freeze()
     gc.set_threshold(YOUNG_OBJECTS, OLDER_RUNS, OLDER_RUNS)
 
