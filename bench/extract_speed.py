@@ -63,12 +63,16 @@ def rates(func, paths: list[Path], rounds: int) -> tuple[float, float]:
     """Pages per wall-clock second and per CPU-second, each the best of ``rounds`` passes
     over all pages. Per CPU-second is one core's throughput: time that other processes of a
     shared machine take from this one does not count."""
-    passes = [one_pass(func, paths) for _ in range(rounds)]
-    return len(paths) / min(w for w, _ in passes), len(paths) / min(c for _, c in passes)
+    return best_rates([one_pass(func, paths) for _ in range(rounds)], len(paths))
+
+
+def best_rates(passes: list[tuple[float, float]], pages: int) -> tuple[float, float]:
+    """Pages per wall-clock second and per CPU-second of the best of ``passes``."""
+    return pages / min(w for w, _ in passes), pages / min(c for _, c in passes)
 
 
 def interleaved_passes(funcs: dict[str, tuple], paths: list[Path]) -> dict[str, list]:
-    """CPU seconds of each pass of each extractor (name: (func, passes)), the passes taken
+    """(wall, CPU) seconds of each pass of each extractor (name: (func, passes)), taken
     in turn (A B C, A B C, ...): a slow spell of a shared machine then falls on every
     extractor alike, so the ratio of two extractors' passes of one turn is a fair pair."""
     out: dict[str, list] = {name: [] for name in funcs}

@@ -28,7 +28,7 @@ from statistics import median
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
-from extract_speed import interleaved_passes, naive, worker_peak_rss  # noqa: E402
+from extract_speed import best_rates, interleaved_passes, naive, worker_peak_rss  # noqa: E402
 
 from crawler.demo.editions import broadsheet_specs  # noqa: E402
 from crawler.demo.typesetter import typeset_page  # noqa: E402
@@ -81,10 +81,7 @@ def main() -> None:
             "naive pdfplumber extract_text()": (naive, args.rounds),
             "pdftotext (poppler, C++)": (pdftotext, args.rounds),
         }, paths)
-        results = {  # (pages per wall second, pages per CPU-second), best passes
-            name: (len(paths) / min(w for w, _ in runs), len(paths) / min(c for _, c in runs))
-            for name, runs in passes.items()
-        }
+        results = {name: best_rates(runs, len(paths)) for name, runs in passes.items()}
         paired = sorted(n[1] / o[1] for o, n in zip(passes["ours, pypdfium2 (default)"],
                                                     passes["naive pdfplumber extract_text()"],
                                                     strict=True))
