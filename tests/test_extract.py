@@ -12,6 +12,7 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
 from pipelines.extract import EXTRACTOR_VERSION, ExtractError, extract_pdf
+from pipelines.extract.pdfium_source import PdfiumSource
 from pipelines.extract.text.dehyphenate import join_hyphenated, mend_squeezed
 from pipelines.extract.text.join import join_line, join_lines
 
@@ -208,6 +209,28 @@ def test_sources_agree_on_a_drawn_page(tmp_path):
     two_column_page(path)
     a, b = (extract_pdf(path, source=s)["pages"][0]["articles"] for s in SOURCES)
     assert [x["body"] for x in a] == [x["body"] for x in b]
+
+
+def test_glyphs_of_a_cjk_font_not_embedded_are_boxed_by_their_advances(tmp_path):
+    """STSong-Light is named, not embedded: each glyph spans exactly its advance from the
+    PDF's widths (pipelines.extract.fonts), not the outline of whatever font the host has
+    (pdfium's built-in Latin font made a digit overhang its advance by a third)."""
+    path, size, text = tmp_path / "zh.pdf", 12.0, "价格2026年上涨15%，同比"
+    c = canvas.Canvas(str(path))
+    c.setFont(ZH, size)
+    c.drawString(72, 700, text)
+    c.save()
+    source = PdfiumSource(str(path), max_chars=1000)
+    try:
+        [content] = source.pages()
+    finally:
+        source.close()
+    assert "".join(ch.text for ch in content.chars) == text
+    x = 72.0
+    for ch in content.chars:
+        advance = pdfmetrics.stringWidth(ch.text, ZH, size)
+        assert (ch.x0, ch.x1) == pytest.approx((x, x + advance), abs=0.01), ch.text
+        x += advance
 
 
 def test_unknown_source_is_a_value_error(tmp_path):

@@ -11,6 +11,6 @@ nothing here imports Scrapy or Twisted.
 
 from .document import ExtractError, extract_pdf
 
-EXTRACTOR_VERSION = "0.5.1"
+EXTRACTOR_VERSION = "0.5.2"  # 0.5.2: glyphs of CJK fonts not embedded are boxed by advances
 
 __all__ = ["EXTRACTOR_VERSION", "ExtractError", "extract_pdf"]

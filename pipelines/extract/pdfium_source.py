@@ -14,6 +14,7 @@ from collections.abc import Iterator
 import pypdfium2 as pdfium
 import pypdfium2.raw as raw
 
+from . import fonts
 from .chars import Box, Char, PageContent, PageTooLarge, rules_from_box
 
 _SKIP_GENERATED = frozenset(" \r\n")
@@ -37,6 +38,7 @@ class PdfiumSource:
     """An opened PDF read with pypdfium2."""
 
     def __init__(self, path: str, max_chars: int) -> None:
+        fonts.install()
         self._doc = pdfium.PdfDocument(path)
         self.page_count = len(self._doc)
         self.max_chars = max_chars
