@@ -83,6 +83,23 @@ def interleaved_passes(funcs: dict[str, tuple], paths: list[Path]) -> dict[str, 
     return out
 
 
+def paired_pages(a, b, paths: list[Path], rounds: int) -> tuple[list[float], list[float]]:
+    """Each page's best CPU seconds under ``a`` and under ``b`` (both in this process) over
+    ``rounds`` rounds, the two taken back to back on every page, first one then the other in
+    turn: a slow spell of a shared machine lasts seconds, so it falls on both sides of a
+    page's pair, where a pass of naive pdfplumber (seconds) and one of ours (a fraction of
+    one) rarely meet the same spell."""
+    best_a, best_b = [float("inf")] * len(paths), [float("inf")] * len(paths)
+    for turn in range(rounds):
+        for k, path in enumerate(paths):
+            sides = [(a, best_a), (b, best_b)]
+            for func, best in sides if (turn + k) % 2 == 0 else reversed(sides):
+                started = time.process_time()
+                func(path)
+                best[k] = min(best[k], time.process_time() - started)
+    return best_a, best_b
+
+
 def rate(func, paths: list[Path], rounds: int) -> float:
     """Pages per second (wall clock), best of ``rounds`` passes over all pages."""
     return rates(func, paths, rounds)[0]
