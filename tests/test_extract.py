@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import sysconfig
 import time
 from pathlib import Path
 
@@ -11,7 +13,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
-from pipelines.extract import EXTRACTOR_VERSION, ExtractError, extract_pdf
+from pipelines.extract import EXTRACTOR_VERSION, ExtractError, extract_pdf, pdfium_source
 from pipelines.extract.pdfium_source import PdfiumSource
 from pipelines.extract.text.dehyphenate import join_hyphenated, mend_squeezed
 from pipelines.extract.text.join import join_line, join_lines
@@ -231,6 +233,72 @@ def test_glyphs_of_a_cjk_font_not_embedded_are_boxed_by_their_advances(tmp_path)
         advance = pdfmetrics.stringWidth(ch.text, ZH, size)
         assert (ch.x0, ch.x1) == pytest.approx((x, x + advance), abs=0.01), ch.text
         x += advance
+
+
+# ----------------------------------------------------------------------------- glyph loop
+
+
+@pytest.fixture
+def compiled():
+    """The compiled glyph loop (``_glyphs.c``): built at install wherever a C compiler is."""
+    compiler = (sysconfig.get_config_var("CC") or "cc").split()[0]
+    if pdfium_source._glyphs is None:
+        if shutil.which(compiler):
+            pytest.fail(f"{compiler} is here but pipelines/extract/_glyphs.c was not built: "
+                        "reinstall (pip install -e .) and read its build log")
+        pytest.skip(f"no C compiler ({compiler}): extraction runs the Python glyph loop")
+    return pdfium_source._glyphs
+
+
+def glyphs_both_ways(path: Path, monkeypatch) -> tuple[list, list]:
+    """Every page's glyphs (all their fields) and unmapped count, compiled and in Python."""
+    out = []
+    for loop in (pdfium_source._glyphs, None):
+        monkeypatch.setattr(pdfium_source, "_glyphs", loop)
+        source = PdfiumSource(str(path), max_chars=200_000)
+        try:
+            out.append([(p.unmapped, [tuple(getattr(c, f) for f in c.__slots__) for c in p.chars])
+                        for p in source.pages()])
+        finally:
+            source.close()
+    return out[0], out[1]
+
+
+def test_compiled_glyph_loop_matches_python_on_drawn_pages(tmp_path, monkeypatch, compiled):
+    """Han, Latin words, a hyphenated line break, rotated text and a photo."""
+    path = tmp_path / "page.pdf"
+    two_column_page(path)
+    c = canvas.Canvas(str(tmp_path / "mixed.pdf"), pagesize=(400, 300))
+    c.setFont("Times-Roman", 10)
+    c.drawString(20, 250, "The council met on Tuesday to dis-")
+    c.drawString(20, 238, "cuss the budget for 2024.")
+    c.saveState()
+    c.translate(380, 40)
+    c.rotate(90)
+    c.drawString(0, 0, "a margin note")
+    c.restoreState()
+    c.setFont(ZH, 9)
+    c.drawString(20, 200, "价格2026年上涨15%")
+    c.save()
+    for pdf in (path, tmp_path / "mixed.pdf"):
+        compiled_glyphs, python_glyphs = glyphs_both_ways(pdf, monkeypatch)
+        assert compiled_glyphs == python_glyphs
+        assert sum(len(chars) for _, chars in compiled_glyphs) > 40
+
+
+def test_compiled_glyph_loop_matches_python_on_the_real_corpus(real_corpus, monkeypatch,
+                                                                compiled):
+    """Scans with OCR layers, GBK fonts without a Unicode map, Japanese, a government text."""
+    for pdf in sorted(real_corpus.glob("*.pdf")):
+        compiled_glyphs, python_glyphs = glyphs_both_ways(pdf, monkeypatch)
+        assert compiled_glyphs == python_glyphs, pdf.name
+
+
+def test_compiled_glyph_loop_rejects_bad_arguments(compiled):
+    with pytest.raises(TypeError):
+        compiled.read_glyphs(1, "text", 100.0, [], object, str)
+    with pytest.raises(ValueError, match="null function"):
+        compiled.read_glyphs(1, "text", 100.0, [], object, str, (0,) * 6)
 
 
 def test_unknown_source_is_a_value_error(tmp_path):

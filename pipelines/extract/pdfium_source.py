@@ -1,7 +1,8 @@
 """Char source on pypdfium2 (the default): ~10x faster than pdfplumber for the same boxes.
 
-Reads glyphs through pdfium's raw text API (one call per attribute, reused ctypes buffers),
-and rules and image regions from the page objects.
+Reads glyphs through pdfium's raw text API: one call per glyph for its box, the rest once per
+text object, in compiled code (``_glyphs.c``) or, without it, through ctypes; then rules and
+image regions from the page objects.
 """
 
 from __future__ import annotations
@@ -16,6 +17,11 @@ import pypdfium2.raw as raw
 
 from . import fonts
 from .chars import Box, Char, PageContent, PageTooLarge, rules_from_box
+
+try:  # built by setup.py where a C compiler is; the same loop in Python otherwise
+    from . import _glyphs
+except ImportError:  # pragma: no cover - depends on the machine that installed us
+    _glyphs = None
 
 _SKIP_GENERATED = frozenset(" \r\n")
 _HYPHEN_MARKERS = frozenset("\ufffe\x02")
@@ -86,9 +92,19 @@ _FONT_SIZE = _c_function(raw.FPDFText_GetFontSize, ctypes.c_double)
 _FONT_INFO = _c_function(raw.FPDFText_GetFontInfo, ctypes.c_ulong)
 
 
+def _address(func: object) -> int:
+    return ctypes.cast(func, ctypes.c_void_p).value
+
+
+# what the compiled loop calls, in its order
+_FUNCTIONS = tuple(map(_address, (
+    raw.FPDFText_GetTextObject, raw.FPDFText_GetLooseCharBox, raw.FPDFText_IsGenerated,
+    raw.FPDFText_GetMatrix, raw.FPDFText_GetFontSize, raw.FPDFText_GetFontInfo,
+)))
+
+
 def _read_chars(tp: ctypes.c_void_p, content: PageContent, max_chars: int) -> None:
-    """Glyphs of a text page. Font, size and matrix are read once per text object (one
-    text-showing operator); the baseline follows the glyph's loose box."""
+    """Glyphs of a text page, with the page's count of glyphs without a Unicode map."""
     count = raw.FPDFText_CountChars(tp)
     content.raw_chars = max(count, 0)
     if count <= 0:
@@ -100,8 +116,21 @@ def _read_chars(tp: ctypes.c_void_p, content: PageContent, max_chars: int) -> No
     text = buf.raw[: 2 * count].decode("utf-16-le", errors="replace")
     if len(text) != count:  # surrogate pairs: fall back to one call per glyph
         text = "".join(chr(raw.FPDFText_GetUnicode(tp, i)) for i in range(count))
-    height = content.height
     vtp = ctypes.cast(tp, ctypes.c_void_p)
+    if _glyphs is not None:
+        content.unmapped += _glyphs.read_glyphs(vtp.value, text, content.height, content.chars,
+                                                Char, decode_font_name, _FUNCTIONS)
+    else:
+        content.unmapped += read_glyphs(vtp, text, content.height, content.chars)
+    for i in range(0, count, 16):  # a sample is enough to see a missing Unicode map
+        content.unmapped += raw.FPDFText_HasUnicodeMapError(tp, i) * 16
+
+
+def read_glyphs(vtp: ctypes.c_void_p, text: str, height: float, chars: list[Char]) -> int:
+    """Append the glyphs of a text page (``text``: its chars, from pdfium) to ``chars``;
+    return how many had no Unicode map. Font, size and matrix are read once per text object
+    (one text-showing operator); the baseline follows the glyph's loose box. ``_glyphs.c``
+    is this loop compiled: change both."""
     rect = raw.FS_RECTF()  # left, top, right, bottom: read all four at once as floats
     rect_ref = ctypes.byref(rect)
     read_rect = memoryview(rect).cast("B").cast("f").tolist
@@ -111,8 +140,8 @@ def _read_chars(tp: ctypes.c_void_p, content: PageContent, max_chars: int) -> No
     name_buf = ctypes.create_string_buffer(256)
     flags_ref = ctypes.byref(ctypes.c_int())
     fonts: dict[bytes, str] = {}
-    chars = content.chars
     append = chars.append
+    unmapped = 0
     pending_space = 0
     last_obj = None
     size, font, descent, upright = 0.0, "", 0.0, True
@@ -125,7 +154,7 @@ def _read_chars(tp: ctypes.c_void_p, content: PageContent, max_chars: int) -> No
                     pending_space = max(pending_space, 1 if _IS_GENERATED(vtp, start) else 2)
                 continue
             if ch not in _HYPHEN_MARKERS:  # control codes, U+FFFD (no Unicode map)
-                content.unmapped += ch == "\ufffd"
+                unmapped += ch == "\ufffd"
                 continue
             glyph = "-"
         # glyphs between generated chars come from one text object when both ends do: pdfium
@@ -151,8 +180,7 @@ def _read_chars(tp: ctypes.c_void_p, content: PageContent, max_chars: int) -> No
             append(Char(glyph or text[i], left, right, height - (bottom + descent), size, font,
                         pending_space))
             pending_space = 0
-    for i in range(0, count, 16):  # a sample is enough to see a missing Unicode map
-        content.unmapped += raw.FPDFText_HasUnicodeMapError(tp, i) * 16
+    return unmapped
 
 
 def _read_objects(page: ctypes.c_void_p, content: PageContent) -> None:

@@ -1,0 +1,207 @@
+/* The glyph loop of pdfium_source in C: pdfium_source._read_glyphs, line for line.
+ *
+ * Written by hand because no library reads pdfium's glyphs in bulk, and this loop (a ctypes
+ * call and a dozen bytecodes a glyph) was a quarter of a page's time. It calls pdfium's own
+ * functions, from the library pypdfium2 loaded (their addresses come from ctypes), so it
+ * links to nothing; it builds the same Char objects. Optional (setup.py): without a C
+ * compiler pdfium_source runs the Python loop, and tests/test_extract.py checks that both
+ * give the same glyphs.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <string.h>
+
+typedef struct { float left, top, right, bottom; } Rect;  /* FS_RECTF */
+typedef struct { float a, b, c, d, e, f; } Matrix;        /* FS_MATRIX */
+
+typedef void *(*GetTextObject)(void *page, int index);
+typedef int (*GetLooseCharBox)(void *page, int index, Rect *rect);
+typedef int (*IsGenerated)(void *page, int index);
+typedef int (*GetMatrix)(void *page, int index, Matrix *matrix);
+typedef double (*GetFontSize)(void *page, int index);
+typedef unsigned long (*GetFontInfo)(void *page, int index, void *buffer, unsigned long size,
+                                     int *flags);
+
+#define FUNCTIONS 6
+#define NAME_SIZE 256
+
+static PyObject *hypot_func;  /* math.hypot: its rounding, not libm's */
+
+static int special(Py_UCS4 ch) {  /* pdfium_source._SPECIAL */
+    return ch < 32 || ch == ' ' || ch == 0xfffd || ch == 0xfffe;
+}
+
+static PyObject *font_name(PyObject *fonts, PyObject *decode, const char *name) {
+    PyObject *key = PyBytes_FromStringAndSize(name, strnlen(name, NAME_SIZE));
+    if (!key) return NULL;
+    PyObject *font = PyDict_GetItemWithError(fonts, key);  /* borrowed */
+    if (font) {
+        Py_DECREF(key);
+        return font;
+    }
+    if (PyErr_Occurred() || !(font = PyObject_CallOneArg(decode, key)) ||
+        PyDict_SetItem(fonts, key, font) < 0) {
+        Py_DECREF(key);
+        Py_XDECREF(font);
+        return NULL;
+    }
+    Py_DECREF(key);
+    Py_DECREF(font);  /* the dict holds it */
+    return font;
+}
+
+static PyObject *new_char(PyObject *char_type, PyObject *text, double x0, double x1,
+                          double base, PyObject *size, PyObject *font, int sp) {
+    PyObject *args[7] = {text, PyFloat_FromDouble(x0), PyFloat_FromDouble(x1),
+                         PyFloat_FromDouble(base), size, font, PyLong_FromLong(sp)};
+    PyObject *c = NULL;
+    if (args[1] && args[2] && args[3] && args[6])
+        c = PyObject_Vectorcall(char_type, args, 7, NULL);
+    Py_XDECREF(args[1]);
+    Py_XDECREF(args[2]);
+    Py_XDECREF(args[3]);
+    Py_XDECREF(args[6]);
+    return c;
+}
+
+PyDoc_STRVAR(read_glyphs_doc,
+"read_glyphs(textpage, text, height, chars, char_type, decode_font_name, functions) -> int\n\n"
+"pdfium_source._read_glyphs: appends the page's glyphs to chars, returns the count of\n"
+"U+FFFD skipped. textpage and functions (pdfium's FPDFText_GetTextObject,\n"
+"GetLooseCharBox, IsGenerated, GetMatrix, GetFontSize, GetFontInfo) are addresses.");
+
+static PyObject *read_glyphs(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 7) {
+        PyErr_SetString(PyExc_TypeError, "read_glyphs() takes 7 arguments");
+        return NULL;
+    }
+    void *page = PyLong_AsVoidPtr(args[0]);
+    PyObject *text = args[1], *chars = args[3], *char_type = args[4], *decode = args[5];
+    double height = PyFloat_AsDouble(args[2]);
+    if (PyErr_Occurred()) return NULL;
+    if (!page || !PyUnicode_Check(text) || !PyList_Check(chars) || !PyTuple_Check(args[6]) ||
+        PyTuple_GET_SIZE(args[6]) != FUNCTIONS) {
+        PyErr_SetString(PyExc_TypeError, "read_glyphs(): bad arguments");
+        return NULL;
+    }
+    void *f[FUNCTIONS];
+    for (int k = 0; k < FUNCTIONS; k++) {
+        f[k] = PyLong_AsVoidPtr(PyTuple_GET_ITEM(args[6], k));
+        if (!f[k]) {
+            if (!PyErr_Occurred()) PyErr_SetString(PyExc_ValueError, "null function");
+            return NULL;
+        }
+    }
+    GetTextObject get_object = (GetTextObject)f[0];
+    GetLooseCharBox loose_box = (GetLooseCharBox)f[1];
+    IsGenerated is_generated = (IsGenerated)f[2];
+    GetMatrix get_matrix = (GetMatrix)f[3];
+    GetFontSize font_size = (GetFontSize)f[4];
+    GetFontInfo font_info = (GetFontInfo)f[5];
+
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    if (n > INT_MAX) {
+        PyErr_SetString(PyExc_ValueError, "too many glyphs");
+        return NULL;
+    }
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    PyObject *fonts = PyDict_New(), *hyphen = PyUnicode_FromOrdinal('-');
+    PyObject *size_obj = NULL, *font = NULL;  /* font: borrowed from fonts */
+    if (!fonts || !hyphen) goto error;
+
+    Rect rect = {0, 0, 0, 0};
+    Matrix m = {0, 0, 0, 0, 0, 0};
+    char name[NAME_SIZE] = {0};
+    int flags = 0, pending_space = 0, upright = 1;
+    long unmapped = 0;
+    double size = 0.0, descent = 0.0;
+    void *last_obj = NULL;
+    Py_ssize_t i = 0;
+    while (i < n) {
+        Py_UCS4 ch = PyUnicode_READ(kind, data, i);
+        Py_ssize_t start = i, end = i + 1;
+        int is_hyphen = 0;
+        if (special(ch)) {
+            if (ch == ' ' || ch == '\r' || ch == '\n') {
+                if (ch == ' ') {
+                    int hint = is_generated(page, (int)i) ? 1 : 2;
+                    if (hint > pending_space) pending_space = hint;
+                }
+                i = end;
+                continue;
+            }
+            if (ch != 0xfffe && ch != 0x02) {  /* control codes, U+FFFD (no Unicode map) */
+                unmapped += ch == 0xfffd;
+                i = end;
+                continue;
+            }
+            is_hyphen = 1;
+        } else {
+            while (end < n && !special(PyUnicode_READ(kind, data, end))) end++;
+        }
+        void *obj = get_object(page, (int)start);
+        int one_object = end - start == 1 || obj == get_object(page, (int)(end - 1));
+        for (Py_ssize_t k = start; k < end; k++) {
+            if (!one_object) obj = get_object(page, (int)k);
+            loose_box(page, (int)k, &rect);
+            double left = rect.left, right = rect.right, bottom = rect.bottom;
+            if (obj != last_obj) {
+                last_obj = obj;
+                get_matrix(page, (int)k, &m);
+                upright = fabs((double)m.b) <= 0.05 * fabs((double)m.a) && m.a > 0;
+                PyObject *norm = PyObject_CallFunction(hypot_func, "dd", (double)m.c,
+                                                       (double)m.d);
+                if (!norm) goto error;
+                size = font_size(page, (int)k) * PyFloat_AsDouble(norm);
+                Py_DECREF(norm);
+                Py_XSETREF(size_obj, PyFloat_FromDouble(size));
+                if (!size_obj) goto error;
+                descent = (double)m.f - bottom;
+                font_info(page, (int)k, name, NAME_SIZE, &flags);
+                if (!(font = font_name(fonts, decode, name))) goto error;
+            }
+            if (!upright || size <= 0) continue;  /* rotated text is not page text */
+            PyObject *glyph = is_hyphen ? Py_NewRef(hyphen)
+                                        : PyUnicode_FromOrdinal(PyUnicode_READ(kind, data, k));
+            if (!glyph) goto error;
+            PyObject *c = new_char(char_type, glyph, left, right, height - (bottom + descent),
+                                   size_obj, font, pending_space);
+            Py_DECREF(glyph);
+            if (!c || PyList_Append(chars, c) < 0) {
+                Py_XDECREF(c);
+                goto error;
+            }
+            Py_DECREF(c);
+            pending_space = 0;
+        }
+        i = end;
+    }
+    Py_DECREF(fonts);
+    Py_DECREF(hyphen);
+    Py_XDECREF(size_obj);
+    return PyLong_FromLong(unmapped);
+error:
+    Py_XDECREF(fonts);
+    Py_XDECREF(hyphen);
+    Py_XDECREF(size_obj);
+    return NULL;
+}
+
+static PyMethodDef methods[] = {
+    {"read_glyphs", (PyCFunction)(void (*)(void))read_glyphs, METH_FASTCALL, read_glyphs_doc},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {
+    PyModuleDef_HEAD_INIT, "_glyphs", "pdfium_source's glyph loop, compiled.", -1, methods,
+};
+
+PyMODINIT_FUNC PyInit__glyphs(void) {
+    PyObject *math = PyImport_ImportModule("math");
+    if (!math) return NULL;
+    hypot_func = PyObject_GetAttrString(math, "hypot");
+    Py_DECREF(math);
+    if (!hypot_func) return NULL;
+    return PyModule_Create(&module);
+}
