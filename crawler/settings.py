@@ -40,6 +40,14 @@ MEMUSAGE_WARNING_MB = 1536
 # an edition's page requests and its first page: 16 keeps every item of an edition in flight.
 CONCURRENT_ITEMS = 16
 
+# Scrapy stops taking new responses while those whose items are still in the pipelines add up
+# to this many bytes (default 5 MB, each response counted as at least 1 KB). Every page item
+# waits for its PDF and an extraction worker, holding ~70 KB in the crawler meanwhile; page
+# HTML is 1-50 KB, so the default let in thousands of pages whenever downloads outran
+# extraction, and the crawler's RSS grew with the crawl's length (bench/memory.py: +68 MB over
+# 4,000 pages). 256 KB admits 5-250 pages: still more than the downloads and workers need.
+SCRAPER_SLOT_MAX_ACTIVE_SIZE = 256 * 1024
+
 # Page PDFs, extraction, archive.
 ITEM_PIPELINES = {
     "pipelines.files.PdfFilesPipeline": 100,

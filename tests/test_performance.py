@@ -9,6 +9,7 @@ reactor thread waiting for a CPU, which on a shared machine is other processes' 
 
 from __future__ import annotations
 
+import asyncio
 import datetime
 import gc
 import os
@@ -24,6 +25,7 @@ from typing import Any
 
 import pytest
 from pebble import ProcessPool
+from scrapy import signals
 from scrapy.utils.defer import deferred_f_from_coro_f
 from scrapy.utils.test import get_crawler
 
@@ -45,14 +47,19 @@ MAX_LATENESS = 0.050  # how late it may ever be while pages are extracted
 MIN_OVERLAP = 0.5  # seconds of extraction the timer must have run through
 
 
-@pytest.fixture(scope="module")
-def dense_site(tmp_path_factory):
+def dense_root(root: Path, dates: list[datetime.date] = DATES) -> Path:
     """A 许昌日报-style site whose page PDFs are dense broadsheet pages (slow to extract)."""
-    root = tmp_path_factory.mktemp("dense")
-    build_site(root, dates=DATES, pages=4)
+    build_site(root, dates=dates, pages=4)
     pdfs = sorted((root / "xcrb" / "PC" / "attachement").rglob("*.pdf"))
     for spec, pdf in zip(broadsheet_specs(len(pdfs), seed=7), pdfs, strict=True):
         typeset_page(spec, pdf)
+    return root
+
+
+@pytest.fixture(scope="module")
+def dense_site(tmp_path_factory):
+    """The dense site on 127.0.0.1."""
+    root = dense_root(tmp_path_factory.mktemp("dense"))
     # The search index builds its table of characters NFKC changes on first use (~25 ms of
     # CPU, once a process): the archive's cost, not extraction's, so it is paid here.
     search.normalize("５Ｇ")
@@ -404,3 +411,76 @@ class WorkerWatch:
             for server in children(os.getpid()):
                 if "forkserver" in cmdline(server):
                     self.pids.update(children(server))
+
+
+# pages held in the crawler while extraction lags ------------------------------------------
+
+PAGE_HTML_PADDING = 40 * 1024  # page HTML of 40 KB: 6 of them fill SCRAPER_SLOT_MAX_ACTIVE_SIZE
+LONG_DATES = [datetime.date(2023, 7, d) for d in range(1, 11)]  # 10 editions x 4 pages
+
+
+class InFlight:
+    """First of the pipelines: counts the page items between it and the end of the pipelines
+    (scraped, dropped or failed), and keeps the most at any time."""
+
+    entered = left = most = 0
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        probe = cls()
+        for signal in (signals.item_scraped, signals.item_dropped, signals.item_error):
+            crawler.signals.connect(probe.finished, signal=signal)
+        InFlight.last = probe
+        return probe
+
+    def process_item(self, item, spider=None):
+        if isinstance(item, PageItem):
+            self.entered += 1
+            self.most = max(self.most, self.entered - self.left)
+        return item
+
+    def finished(self, item, **kwargs) -> None:
+        if isinstance(item, PageItem):
+            self.left += 1
+
+
+class SlowExtractPipeline(ExtractPipeline):
+    """Extraction a tenth of a second slower a page (a scanned page takes seconds)."""
+
+    async def extract(self, path: str) -> dict:
+        await asyncio.sleep(0.1)
+        return await super().extract(path)
+
+
+@pytest.fixture(scope="module")
+def padded_site(tmp_path_factory):
+    """The dense site with every page's HTML padded to 40 KB (a comment), as real e-paper
+    page HTML often is."""
+    root = dense_root(tmp_path_factory.mktemp("padded"), LONG_DATES)
+    for html in (root / "xcrb" / "PC" / "layout").rglob("*.html"):
+        html.write_text(html.read_text(encoding="utf-8") + "<!--" + "x" * PAGE_HTML_PADDING
+                        + "-->", encoding="utf-8")
+    with LocalSite(root) as site:
+        yield site
+
+
+async def most_in_flight(tmp_path: Path, site: LocalSite, **settings: Any) -> int:
+    pipelines = {**pipelines_with(SlowExtractPipeline), InFlight: 1}
+    crawler = await crawl(tmp_path, site, {"EXTRACT_WORKERS": 1, "ITEM_PIPELINES": pipelines,
+                                           "CONCURRENT_REQUESTS_PER_DOMAIN": 2, **settings},
+                          start=LONG_DATES[0].isoformat(), end=LONG_DATES[-1].isoformat())
+    assert crawler.stats.get_value("newsarchive/extract/ok") == 4 * len(LONG_DATES)
+    return InFlight.last.most
+
+
+@deferred_f_from_coro_f
+async def test_pages_wait_for_extraction_in_the_site_not_in_the_crawler(padded_site, tmp_path):
+    """Downloads outrun one extraction worker: the crawler takes in only the pages its
+    SCRAPER_SLOT_MAX_ACTIVE_SIZE admits (each holds ~70 KB until archived), where Scrapy's
+    default took in every page of the crawl and the crawler's memory grew with its length."""
+    ours = await most_in_flight(tmp_path / "ours", padded_site)
+    scrapys = await most_in_flight(tmp_path / "default", padded_site,
+                                   SCRAPER_SLOT_MAX_ACTIVE_SIZE=5_000_000)
+    # 7 pages of 40 KB fill the slot; pages already downloaded still come in (17 seen)
+    assert ours <= 20, ours
+    assert scrapys >= 30, scrapys  # of 40: most pages of the crawl (35-37 seen)

@@ -75,13 +75,17 @@ class PdfiumSource:
             page.close()
 
 
+def _address(func: object) -> int:
+    """Where a pdfium function of pypdfium2's ctypes library is in memory."""
+    return ctypes.cast(func, ctypes.c_void_p).value
+
+
 def _c_function(func: object, restype: type | None) -> ctypes._CFuncPtr:
     """A lean ctypes prototype for a pdfium function, about 1.5x faster per call than
     pypdfium2's: no argument conversion (callers pass ctypes objects or plain ints), and the
     GIL is kept across the call (PYFUNCTYPE; pdfium never calls back into Python, and a
     worker extracts one page at a time). A restype of None skips converting the result."""
-    address = ctypes.cast(func, ctypes.c_void_p).value
-    return ctypes.PYFUNCTYPE(restype)(address)
+    return ctypes.PYFUNCTYPE(restype)(_address(func))
 
 
 _GET_OBJECT = _c_function(raw.FPDFText_GetTextObject, ctypes.c_void_p)
@@ -90,10 +94,6 @@ _IS_GENERATED = _c_function(raw.FPDFText_IsGenerated, ctypes.c_int)
 _GET_MATRIX = _c_function(raw.FPDFText_GetMatrix, ctypes.c_int)
 _FONT_SIZE = _c_function(raw.FPDFText_GetFontSize, ctypes.c_double)
 _FONT_INFO = _c_function(raw.FPDFText_GetFontInfo, ctypes.c_ulong)
-
-
-def _address(func: object) -> int:
-    return ctypes.cast(func, ctypes.c_void_p).value
 
 
 # what the compiled loop calls, in its order
@@ -139,7 +139,7 @@ def read_glyphs(vtp: ctypes.c_void_p, text: str, height: float, chars: list[Char
     matrix_ref = ctypes.byref(matrix)
     name_buf = ctypes.create_string_buffer(256)
     flags_ref = ctypes.byref(ctypes.c_int())
-    fonts: dict[bytes, str] = {}
+    font_names: dict[bytes, str] = {}
     append = chars.append
     unmapped = 0
     pending_space = 0
@@ -174,7 +174,7 @@ def read_glyphs(vtp: ctypes.c_void_p, text: str, height: float, chars: list[Char
                 descent = matrix.f - bottom
                 _FONT_INFO(vtp, i, name_buf, 256, flags_ref)
                 key = name_buf.value
-                font = fonts.get(key) or fonts.setdefault(key, decode_font_name(key))
+                font = font_names.get(key) or font_names.setdefault(key, decode_font_name(key))
             if not upright or size <= 0:
                 continue  # rotated text (margin notes, vertical stamps) is not page text
             append(Char(glyph or text[i], left, right, height - (bottom + descent), size, font,
