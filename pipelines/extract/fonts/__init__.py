@@ -20,6 +20,7 @@ import pypdfium2 as pdfium
 
 # FX_Charset values pdfium asks for: ShiftJIS, Hangul, Johab, GB2312, Big5
 CJK_CHARSETS = frozenset({128, 129, 130, 134, 136})
+GB2312 = 134  # the charset the substitute reports (pdfium asks only when a PDF names none)
 FACE_NAME = b"newsarchive no outlines"
 
 
@@ -59,7 +60,7 @@ class NoOutlinesForCJK(pdfium.PdfSysfontBase):
     def GetFontCharset(self, _, handle):  # noqa: N802
         if handle != self._handle:
             return super().GetFontCharset(_, handle)
-        return 134
+        return GB2312
 
     def DeleteFont(self, _, handle):  # noqa: N802
         if handle != self._handle:
