@@ -41,18 +41,29 @@ def _gaps(glyphs: Sequence[Glyph]) -> list[float]:
     return out
 
 
+def _natural_gap(cjk_gaps: Sequence[float]) -> float:
+    """The natural gap between CJK glyphs of a line: the low median (a 2-gap line has 1
+    space); a lone gap is measured against natural spacing (0)."""
+    return median_low(cjk_gaps) if len(cjk_gaps) > 1 else min([*cjk_gaps, 0.0])
+
+
+def _latin_limit(letter_gaps: Sequence[float]) -> float:
+    """The gap over which two Latin glyphs of a line (no space glyph between) are words
+    apart: a fixed minimum, or well over the line's median letter gap."""
+    return max(LATIN_SPACE_EM,
+               (median(letter_gaps) if letter_gaps else 0.0) + LATIN_GAP_EXCESS_EM)
+
+
 def _join_segment(glyphs: Sequence[Glyph], gaps: Sequence[float]) -> str:
     """Text of glyphs with no very wide gap; ``gaps[i]`` precedes ``glyphs[i + 1]``."""
     texts = [g.text for g in glyphs]
     joined = "".join(texts)
     if all_cjk(joined) and not any(g.sp == 2 for g in glyphs):
         # all CJK (most Chinese body lines): a space only at an outlier gap
-        limit = (median_low(gaps) if len(gaps) > 1 else min(gaps + [0.0])) + CJK_SPACE_EM
-        if not gaps or max(gaps) <= limit:
+        if not gaps or max(gaps) <= _natural_gap(gaps) + CJK_SPACE_EM:
             return joined
     if not any_cjk(joined):  # no CJK (Latin body lines): the Latin rule below, alone
-        lat = [gap for gap, g in zip(gaps, glyphs[1:], strict=True) if not g.sp]
-        limit = max(LATIN_SPACE_EM, (median(lat) if lat else 0.0) + LATIN_GAP_EXCESS_EM)
+        limit = _latin_limit([gap for gap, g in zip(gaps, glyphs[1:], strict=True) if not g.sp])
         parts = [texts[0]]
         for gap, g, text in zip(gaps, glyphs[1:], texts[1:], strict=True):
             if g.sp or gap > limit:
@@ -67,9 +78,8 @@ def _join_segment(glyphs: Sequence[Glyph], gaps: Sequence[float]) -> str:
             cjk_gaps.append(gap)
         elif not (a or b or glyphs[i + 1].sp):
             lat_gaps.append(gap)
-    # low: a 2-gap line has 1 space; a lone gap is measured against natural spacing (0)
-    m_cjk = median_low(cjk_gaps) if len(cjk_gaps) > 1 else min(cjk_gaps + [0.0])
-    m_lat = median(lat_gaps) if lat_gaps else 0.0
+    m_cjk = _natural_gap(cjk_gaps)
+    lat_limit = _latin_limit(lat_gaps)
     m_all = max(median(gaps), 0.0) if gaps else 0.0
     parts = [texts[0]]
     for i, gap in enumerate(gaps):
@@ -80,7 +90,7 @@ def _join_segment(glyphs: Sequence[Glyph], gaps: Sequence[float]) -> str:
         elif cjk[i] or cjk[i + 1]:
             space = gap - m_all > MIXED_SPACE_EM
         else:
-            space = b.sp > 0 or gap > max(LATIN_SPACE_EM, m_lat + LATIN_GAP_EXCESS_EM)
+            space = b.sp > 0 or gap > lat_limit
         if space:
             parts.append(" ")
         parts.append(texts[i + 1])
