@@ -245,7 +245,6 @@ def test_workers_are_recycled_after_max_tasks():
     assert len(per_worker) >= 4, per_worker
 
 
-
 def _worker_state() -> tuple[bool, tuple[int, int, int], int]:
     """In a worker: is the engine imported, the collector's thresholds, objects frozen."""
     return "pipelines.extract.page" in sys.modules, gc.get_threshold(), gc.get_freeze_count()
@@ -266,6 +265,7 @@ def test_workers_start_with_the_engine_loaded_and_the_collector_tuned():
     assert loaded
     assert threshold == (YOUNG_OBJECTS, OLDER_RUNS, OLDER_RUNS)
     assert frozen > 10_000  # the modules, classes and functions loaded before the fork
+
 
 # What a pipeline may hold without it growing page after page: bounded by design.
 BOUNDED = {

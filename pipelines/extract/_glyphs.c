@@ -1,4 +1,4 @@
-/* The glyph loop of pdfium_source in C: pdfium_source._read_glyphs, line for line.
+/* The glyph loop of pdfium_source in C: pdfium_source.read_glyphs, line for line.
  *
  * Written by hand because no library reads pdfium's glyphs in bulk, and this loop (a ctypes
  * call and a dozen bytecodes a glyph) was a quarter of a page's time. It calls pdfium's own
@@ -66,7 +66,7 @@ static PyObject *new_char(PyObject *char_type, PyObject *text, double x0, double
 
 PyDoc_STRVAR(read_glyphs_doc,
 "read_glyphs(textpage, text, height, chars, char_type, decode_font_name, functions) -> int\n\n"
-"pdfium_source._read_glyphs: appends the page's glyphs to chars, returns the count of\n"
+"pdfium_source.read_glyphs: appends the page's glyphs to chars, returns the count of\n"
 "U+FFFD skipped. textpage and functions (pdfium's FPDFText_GetTextObject,\n"
 "GetLooseCharBox, IsGenerated, GetMatrix, GetFontSize, GetFontInfo) are addresses.");
 

@@ -422,7 +422,6 @@ def _inside(box: Box, area: Box) -> bool:
     return w > 0 and h > 0 and w * h >= 0.7 * size
 
 
-
 def known_letters(text: str) -> tuple[int, int]:
     """Letters of ``text`` in real English words of three letters or more (OCR noise is
     full of short "words": ``SU D RE``), and all its letters."""
