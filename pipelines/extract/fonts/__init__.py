@@ -7,8 +7,11 @@ reference page's instructions (pdfium caches the boxes of one-byte codes only). 
 outline is the PDF's font, so the boxes were the host's noise: a digit's box overhung its
 advance by the width of a Latin glyph. Given ``no-outlines.ttf`` (see ``build_font.py``)
 instead, every such glyph is boxed by its advance from the PDF's widths and the height of an
-em, on every host, and pdfium finds that box without parsing an outline. Fonts of other
-charsets still go to pdfium's own lookup.
+em, on every host, and pdfium finds that box without parsing an outline. Its cmap maps every
+code point to one blank glyph whose box has width: pdfium's text page drops a text object
+whose glyph boxes have none, which lost every glyph of a PDF that shows each glyph in its own
+text object (on a host without a CJK font, stock pdfium loses them the same way). Fonts of
+other charsets still go to pdfium's own lookup.
 """
 
 from __future__ import annotations
