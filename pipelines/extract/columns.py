@@ -32,6 +32,7 @@ VALLEY_SHARE = 0.12  # an OCR gutter: at most this share of the region's lines c
 VALLEY_EM = 0.2  # and it is at least this wide
 DISPLAY_EM = 1.15  # runs this much larger than body text are headlines
 ROOF_LINES = 3.0  # full-width lines over (under) a wrap are at most this many lines deep
+HEADING_BAND_EM = 0.15  # the space under a heading over its body: any clear space will do
 
 
 class Boxed(Protocol):
@@ -189,7 +190,7 @@ def _heading_bands(items: Sequence[Boxed], gaps: list[tuple[float, float]],
     band, display = params.band, params.display
     gutter = GUTTER_EM * params.body
     for lo, hi in gaps:
-        if hi - lo < band:
+        if hi - lo < HEADING_BAND_EM * params.body:
             continue
         pairs = _first_below(items, lo, hi, params.leading + band)
         if not pairs or not any(_is_display(a, display) for _, a in pairs):
@@ -327,7 +328,8 @@ def _valleys(items: Sequence[Boxed], params: CutParams, height: float) -> list[f
     if rows < 8:
         return []
     limit = max(2, int(VALLEY_SHARE * rows))
-    events = sorted([(i.x0, 1) for i in items] + [(i.x1, -1) for i in items])
+    lines = [r for i in items for r in getattr(i, "runs", (i,))]  # a galley counts its lines
+    events = sorted([(i.x0, 1) for i in lines] + [(i.x1, -1) for i in lines])
     need = VALLEY_EM * params.body
     cuts = []
     depth, start = 0, None

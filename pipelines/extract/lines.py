@@ -293,9 +293,9 @@ def stack_headlines(runs: list[Run], body: float, hrules: Sequence[Box]) -> list
     return out
 
 
-def flatten(items: Iterable[Run | Stack]) -> list[Run]:
-    """The runs of layout items."""
-    return [r for it in items for r in (it.runs if isinstance(it, Stack) else (it,))]
+def flatten(items: Iterable) -> list[Run]:
+    """The runs of layout items (runs, and items made of runs: stacks, galleys)."""
+    return [r for it in items for r in (it.runs if hasattr(it, "runs") else (it,))]
 
 
 def _rule_between(a: Run, b: Run, vrules: Sequence[Box]) -> bool:

@@ -11,6 +11,7 @@ from .blocks import Block, leaf_blocks
 from .chars import PageContent
 from .columns import CutParams, xy_cut
 from .fields import classify, split_leading_bylines
+from .galleys import join_pieces, leading_of, stack_galleys
 from .health import check_page
 from .lines import (
     Run,
@@ -83,7 +84,11 @@ def extract_page(content: PageContent, budget: float, reader: ScanReader | None 
     header, _footer, rest = split_running_heads(runs, content)
     captions, rest = take_captions(rest, content.images, body, body_font)
     rest = merge_display_runs(rest, body, content.vrules, _column_grid(rest, body))
+    if not ocr:
+        rest = join_pieces(rest, body, leading_of(rest, body))
     items = stack_headlines(rest, body, content.hrules)
+    if not ocr:
+        items = stack_galleys(items, body, content.hrules, content.images)
     params = CutParams(body=body, leading=_leading(rest, body), deadline=deadline,
                        edges=_column_edges(rest, body), colw=_column_width(rest, body),
                        images=tuple(content.images))

@@ -1,0 +1,232 @@
+"""Galleys: the lines of one column of one article, stacked, handed to the layout as one item.
+
+Type is set in galleys: the lines of a column, each as wide as the column, one leading apart.
+Giving the XY-cut whole galleys instead of lines keeps it from slicing a short column into
+strips (the space between two lines of a galley is no article boundary) and from reading
+neighbouring columns line by line. Two steps, on a born-digital page:
+
+1. pieces: the runs of one baseline joined across word spaces but never across a gutter.
+   A gap is a gutter when a channel at least ``GUTTER_EM`` wide stays free of text of that
+   size over the lines around it: the word spaces of justified lines never line up so far.
+2. galleys: pieces stacked one leading apart, within one column's width, in one size and
+   face, with nothing drawn between them (no rule, photo, headline or other line).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
+from statistics import median_low
+
+from .chars import Box
+from .lines import DISPLAY_RATIO, Run, Stack
+
+GUTTER_EM = 0.5  # a free channel this wide (in em of the text) between two runs is a gutter
+WINDOW_LINES = 2.5  # the lines around a gap that must leave the channel free, in line steps
+JOIN_MAX_EM = 4.0  # runs of one line further apart than this are never joined
+NEAR_EM = 2.0  # lines this close to a gap (in em) are the lines around it
+STRAY_SHARE = 0.25  # of those, this share may cross a gutter (lines set too long)
+SAME_SIZE = 0.05  # relative size difference of the runs (lines) of one piece (galley)
+STEP_MIN, STEP_MAX = 0.8, 2.2  # baseline step of consecutive galley lines, in em
+STEP_GROWTH = 1.5  # a step this much over the galley's own is a break (a new item below)
+INDENT_EM = 3.0  # a galley's lines start within this of one another (first-line indents)
+OVERHANG_EM = 1.2  # a galley's line ends at most this far right of its widest line
+
+
+class Galley:
+    """Lines of one column stacked one leading apart: a layout item (see lines.Stack)."""
+
+    __slots__ = ("runs", "x0", "x1", "top", "bottom", "size", "font", "steps")
+
+    def __init__(self, first: Run) -> None:
+        self.runs = [first]
+        self.x0, self.x1, self.top, self.bottom = first.x0, first.x1, first.top, first.bottom
+        self.size = first.size
+        self.font = _font(first)
+        self.steps: list[float] = []
+
+    @property
+    def last(self) -> Run:
+        return self.runs[-1]
+
+    def add(self, run: Run) -> None:
+        self.steps.append(run.base - self.last.base)
+        self.runs.append(run)
+        self.x0 = min(self.x0, run.x0)
+        self.x1 = max(self.x1, run.x1)
+        self.bottom = max(self.bottom, run.bottom)
+
+    def __repr__(self) -> str:
+        return f"Galley({len(self.runs)} lines, x={self.x0:.0f}-{self.x1:.0f})"
+
+
+def _font(run: Run) -> str:
+    return run.chars[len(run.chars) // 2].font
+
+
+def _is_display(item: Run | Stack, body: float) -> bool:
+    return isinstance(item, Stack) or item.size >= DISPLAY_RATIO * body
+
+
+def join_pieces(runs: list[Run], body: float, leading: float) -> list[Run]:
+    """Runs of text (not display type) joined into line pieces: runs on one baseline, in
+    one size, apart by less than a gutter (see the module docstring). Joined runs become
+    one run, its glyphs left to right."""
+    text = sorted((r for r in runs if r.size < DISPLAY_RATIO * body), key=lambda r: r.base)
+    bases = [r.base for r in text]
+    lines: list[list[Run]] = []
+    for run in text:
+        if lines and abs(run.base - lines[-1][0].base) <= 0.2 * run.size:
+            lines[-1].append(run)
+        else:
+            lines.append([run])
+    out: list[Run] = [r for r in runs if r.size >= DISPLAY_RATIO * body]
+    for line in lines:
+        line.sort(key=lambda r: r.x0)
+        piece = line[0]
+        for run in line[1:]:
+            if _joinable(piece, run, text, bases, leading):
+                overlaps = run.x0 < piece.x1
+                piece.absorb(run)
+                if overlaps:
+                    piece.chars.sort(key=lambda c: c.x0)
+            else:
+                out.append(piece)
+                piece = run
+        out.append(piece)
+    return out
+
+
+def _joinable(a: Run, b: Run, text: Sequence[Run], bases: list[float], leading: float) -> bool:
+    """Whether ``b`` continues ``a`` on its line (a word space) rather than standing across
+    a gutter (or being another size of type)."""
+    size = max(a.size, b.size)
+    if abs(a.size - b.size) > SAME_SIZE * size:
+        return False
+    lo, hi = a.x1, b.x0
+    if hi - lo > JOIN_MAX_EM * size:
+        return False
+    need = GUTTER_EM * size
+    if hi - lo < need:
+        return True
+    reach = WINDOW_LINES * max(leading, size)
+    first = bisect_left(bases, a.base - reach)
+    last = bisect_right(bases, a.base + reach)
+    around = 0
+    events = []
+    for r in text[first:last]:
+        if r is a or r is b or abs(r.size - size) > 0.2 * size:
+            continue
+        if r.x1 <= lo - NEAR_EM * size or r.x0 >= hi + NEAR_EM * size:
+            continue
+        around += 1
+        if r.x0 < hi and r.x1 > lo:
+            events.append((max(r.x0, lo), 1))
+            events.append((min(r.x1, hi), -1))
+    if not events:
+        return False  # nothing around covers the gap: a gutter (or a lone line)
+    # a gutter: a channel that at most a stray line or two crosses (a line set too long)
+    allowed = max(1, int(STRAY_SHARE * around))
+    events.sort()
+    depth = 0
+    free_from: float | None = lo  # start of the stretch crossed by at most ``allowed``
+    for x, step in events:
+        if free_from is not None and x - free_from >= need:
+            return False
+        depth += step
+        if depth > allowed:
+            free_from = None
+        elif free_from is None:
+            free_from = x
+    return free_from is None or hi - free_from < need
+
+
+def stack_galleys(items: list[Run | Stack], body: float, hrules: Sequence[Box],
+                  images: Sequence[Box]) -> list[Run | Stack | Galley]:
+    """Line pieces stacked into galleys (see the module docstring); display items, and
+    pieces that start no galley of two lines or more, stay as they are."""
+    order = sorted(items, key=lambda it: (it.top, it.x0))
+    open_: list[Galley] = []
+    done: list[Galley] = []
+    out: list[Run | Stack | Galley] = []
+    for item in order:
+        display = _is_display(item, body)
+        home = None if display else _home(item, open_, hrules, images)
+        # whatever overlaps an open galley's column below its last line closes it
+        still = []
+        for g in open_:
+            if g is home:
+                still.append(g)
+            elif item.x0 < g.x1 and item.x1 > g.x0 and item.top >= g.last.top:
+                done.append(g)
+            elif item.top > g.bottom + STEP_MAX * g.size:
+                done.append(g)
+            else:
+                still.append(g)
+        open_ = still
+        if display:
+            out.append(item)
+        elif home is not None:
+            home.add(item)
+        else:
+            open_.append(Galley(item))
+    done.extend(open_)
+    for g in done:
+        out.append(g if len(g.runs) > 1 else g.runs[0])
+    return out
+
+
+def _home(run: Run, galleys: list[Galley], hrules: Sequence[Box],
+          images: Sequence[Box]) -> Galley | None:
+    """The open galley ``run`` continues, if any."""
+    font = _font(run)
+    for g in galleys:
+        last = g.last
+        em = g.size
+        step = run.base - last.base
+        if not STEP_MIN * em <= step <= STEP_MAX * em:
+            continue
+        if g.steps and step > STEP_GROWTH * median_low(g.steps):
+            continue
+        if abs(run.size - g.size) > SAME_SIZE * g.size or font != g.font:
+            continue
+        overlap = min(run.x1, g.x1) - max(run.x0, g.x0)
+        if overlap < 0.5 * min(run.x1 - run.x0, g.x1 - g.x0):
+            continue
+        if abs(run.x0 - g.x0) > INDENT_EM * em:
+            continue
+        if run.x1 > g.x1 + OVERHANG_EM * em and len(g.runs) > 1:
+            continue
+        if _between(last, run, hrules, images):
+            continue
+        return g
+    return None
+
+
+def _between(above: Run, below: Run, hrules: Sequence[Box], images: Sequence[Box]) -> bool:
+    """Whether a rule or a photo lies between two lines that overlap horizontally."""
+    x0, x1 = max(above.x0, below.x0), min(above.x1, below.x1)
+    for rx0, rtop, rx1, _ in hrules:
+        if rx0 < x1 and rx1 > x0 and above.base - 0.2 * above.size < rtop < below.top + 0.1:
+            return True
+    for ix0, itop, ix1, ibottom in images:
+        if ix0 < x1 and ix1 > x0 and itop >= above.bottom - 1 and ibottom <= below.top + 1:
+            return True
+    return False
+
+
+def leading_of(runs: Sequence[Run], body: float) -> float:
+    """Typical baseline step of body lines, by nearest body line below in the same column."""
+    rows = sorted((r for r in runs if abs(r.size - body) < 0.1 * body), key=lambda r: r.base)
+    steps = []
+    for i, r in enumerate(rows):
+        for s in rows[i + 1:i + 40]:
+            d = s.base - r.base
+            if d < 0.5 * body:
+                continue
+            if d > 3 * body:
+                break
+            if abs(s.x0 - r.x0) < 3 * body and min(s.x1, r.x1) > max(s.x0, r.x0):
+                steps.append(d)
+                break
+    return median_low(steps) if steps else 1.4 * body
