@@ -198,7 +198,11 @@ def _heading_bands(items: Sequence[Boxed], gaps: list[tuple[float, float]],
         if any(_is_display(b, display) for b, _ in pairs):
             continue
         above = [(i.x0, i.x1) for i in items if i.bottom <= lo + 0.5]
-        if all(b - a < gutter for a, b in _gaps(above)):
+        below = [i for i in items if i.top >= hi - 0.5]
+        # a gap between the heading's parts (a kicker or subtitle set apart from the title)
+        # is no gutter when text below runs across it
+        if all(b - a < gutter or any(i.x0 < a and i.x1 > b for i in below)
+               for a, b in _gaps(above)):
             return [(lo + hi) / 2]
     return []
 

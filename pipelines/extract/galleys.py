@@ -15,6 +15,7 @@ neighbouring columns line by line. Two steps, on a born-digital page:
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from collections import Counter
 from collections.abc import Sequence
 from statistics import median_low
 
@@ -24,6 +25,7 @@ from .lines import DISPLAY_RATIO, Run, Stack
 GUTTER_EM = 0.5  # a free channel this wide (in em of the text) between two runs is a gutter
 WINDOW_LINES = 2.5  # the lines around a gap that must leave the channel free, in line steps
 JOIN_MAX_EM = 4.0  # runs of one line further apart than this are never joined
+TOUCH_EM = 0.25  # runs closer than this (in em) are one piece: a word space at most
 NEAR_EM = 2.0  # lines this close to a gap (in em) are the lines around it
 STRAY_SHARE = 0.25  # of those, this share may cross a gutter (lines set too long)
 SAME_SIZE = 0.05  # relative size difference of the runs (lines) of one piece (galley)
@@ -31,6 +33,7 @@ STEP_MIN, STEP_MAX = 0.8, 2.2  # baseline step of consecutive galley lines, in e
 STEP_GROWTH = 1.5  # a step this much over the galley's own is a break (a new item below)
 INDENT_EM = 3.0  # a galley's lines start within this of one another (first-line indents)
 OVERHANG_EM = 1.2  # a galley's line ends at most this far right of its widest line
+COLUMN_EDGE_EM = 0.3  # a line ending this far past the column's edge is set too long
 
 
 class Galley:
@@ -71,21 +74,25 @@ def _is_display(item: Run | Stack, body: float) -> bool:
 def join_pieces(runs: list[Run], body: float, leading: float) -> list[Run]:
     """Runs of text (not display type) joined into line pieces: runs on one baseline, in
     one size, apart by less than a gutter (see the module docstring). Joined runs become
-    one run, its glyphs left to right."""
+    one run, its glyphs left to right. Every decision looks at the runs as found, so that
+    one piece joined wrongly cannot cover the gutters of the lines around it."""
     text = sorted((r for r in runs if r.size < DISPLAY_RATIO * body), key=lambda r: r.base)
-    bases = [r.base for r in text]
-    lines: list[list[Run]] = []
-    for run in text:
-        if lines and abs(run.base - lines[-1][0].base) <= 0.2 * run.size:
-            lines[-1].append(run)
+    boxes = [(r.base, r.x0, r.x1, r.size) for r in text]
+    bases = [b[0] for b in boxes]
+    lines: list[list[int]] = []
+    for k, run in enumerate(text):
+        if lines and abs(run.base - text[lines[-1][0]].base) <= 0.2 * run.size:
+            lines[-1].append(k)
         else:
-            lines.append([run])
+            lines.append([k])
     out: list[Run] = [r for r in runs if r.size >= DISPLAY_RATIO * body]
     for line in lines:
-        line.sort(key=lambda r: r.x0)
-        piece = line[0]
-        for run in line[1:]:
-            if _joinable(piece, run, text, bases, leading):
+        line.sort(key=lambda k: boxes[k][1])
+        joins = [_joinable(boxes, i, j, bases, leading) for i, j in zip(line, line[1:], strict=False)]
+        piece = text[line[0]]
+        for k, join in zip(line[1:], joins, strict=True):
+            run = text[k]
+            if join:
                 overlaps = run.x0 < piece.x1
                 piece.absorb(run)
                 if overlaps:
@@ -97,48 +104,57 @@ def join_pieces(runs: list[Run], body: float, leading: float) -> list[Run]:
     return out
 
 
-def _joinable(a: Run, b: Run, text: Sequence[Run], bases: list[float], leading: float) -> bool:
-    """Whether ``b`` continues ``a`` on its line (a word space) rather than standing across
-    a gutter (or being another size of type)."""
-    size = max(a.size, b.size)
-    if abs(a.size - b.size) > SAME_SIZE * size:
+def _joinable(boxes: Sequence[tuple[float, float, float, float]], i: int, j: int,
+              bases: list[float], leading: float) -> bool:
+    """Whether run ``j`` continues run ``i`` on its line (a word space) rather than standing
+    across a gutter (or being another size of type); ``boxes``: (base, x0, x1, size) of
+    every text run, by baseline."""
+    base, _, lo, size_a = boxes[i]
+    _, hi, _, size_b = boxes[j]
+    size = max(size_a, size_b)
+    if abs(size_a - size_b) > SAME_SIZE * size:
         return False
-    lo, hi = a.x1, b.x0
     if hi - lo > JOIN_MAX_EM * size:
         return False
     need = GUTTER_EM * size
-    if hi - lo < need:
+    if hi - lo < TOUCH_EM * size:
         return True
+    # the channel the gap opens into: the lines around must leave one of a gutter's width
+    # free there (the gap itself may be narrower: a line set too long nearly touches the
+    # next column)
+    left, right = lo - need, hi + need
     reach = WINDOW_LINES * max(leading, size)
-    first = bisect_left(bases, a.base - reach)
-    last = bisect_right(bases, a.base + reach)
+    first = bisect_left(bases, base - reach)
+    last = bisect_right(bases, base + reach)
     around = 0
     events = []
-    for r in text[first:last]:
-        if r is a or r is b or abs(r.size - size) > 0.2 * size:
+    for k in range(first, last):
+        if k == i or k == j:
             continue
-        if r.x1 <= lo - NEAR_EM * size or r.x0 >= hi + NEAR_EM * size:
+        _, x0, x1, rsize = boxes[k]
+        if abs(rsize - size) > 0.2 * size:
+            continue
+        if x1 <= lo - NEAR_EM * size or x0 >= hi + NEAR_EM * size:
             continue
         around += 1
-        if r.x0 < hi and r.x1 > lo:
-            events.append((max(r.x0, lo), 1))
-            events.append((min(r.x1, hi), -1))
-    if not events:
-        return False  # nothing around covers the gap: a gutter (or a lone line)
-    # a gutter: a channel that at most a stray line or two crosses (a line set too long)
-    allowed = max(1, int(STRAY_SHARE * around))
+        if x0 < right and x1 > left:
+            events.append((max(x0, left), 1))
+            events.append((min(x1, right), -1))
+    if not around:
+        return False  # a lone line: its wide gaps part its pieces
+    allowed = int(STRAY_SHARE * around)  # lines set too long may cross a gutter
     events.sort()
     depth = 0
-    free_from: float | None = lo  # start of the stretch crossed by at most ``allowed``
+    free_from: float | None = left  # start of the stretch crossed by at most ``allowed``
     for x, step in events:
-        if free_from is not None and x - free_from >= need:
+        if free_from is not None and x - free_from >= need and x > lo and free_from < hi:
             return False
         depth += step
         if depth > allowed:
             free_from = None
         elif free_from is None:
             free_from = x
-    return free_from is None or hi - free_from < need
+    return not (free_from is not None and right - free_from >= need and free_from < hi)
 
 
 def stack_galleys(items: list[Run | Stack], body: float, hrules: Sequence[Box],
@@ -172,8 +188,22 @@ def stack_galleys(items: list[Run | Stack], body: float, hrules: Sequence[Box],
             open_.append(Galley(item))
     done.extend(open_)
     for g in done:
-        out.append(g if len(g.runs) > 1 else g.runs[0])
+        if len(g.runs) > 1:
+            g.x1 = _column_right(g)
+            out.append(g)
+        else:
+            out.append(g.runs[0])
     return out
+
+
+def _column_right(galley: Galley) -> float:
+    """The right edge of a galley's column: where most of its lines end (justified lines
+    end on it, a short last line before it, a line set too long after it)."""
+    ends = Counter(round(r.x1) for r in galley.runs)
+    edge, n = ends.most_common(1)[0]
+    if n < 2:
+        return galley.x1
+    return max(r.x1 for r in galley.runs if r.x1 <= edge + COLUMN_EDGE_EM * galley.size)
 
 
 def _home(run: Run, galleys: list[Galley], hrules: Sequence[Box],

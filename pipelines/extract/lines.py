@@ -14,6 +14,8 @@ from .chars import Box, Char
 from .text.join import join_line
 
 RUN_GAP_EM = 0.6  # a wider gap ends a run: it may be a column gutter (often 0.8 em)
+TRACKED_GAP_EM = 1.5  # ... unless the line is letter-spaced evenly, up to this gap
+EVEN_GAP_EM = 0.05  # gaps this close to one another are even letter-spacing
 DISPLAY_GAP_EM = 16.0  # display pieces on one baseline this close may be one line (title halves)
 HALVES_GAP_EM = 2.0  # display pieces further apart than this are halves of a title, or two
 DISPLAY_RATIO = 1.15  # runs this much larger than body text are display type (headings)
@@ -60,7 +62,8 @@ def body_size(chars: Iterable[Char]) -> tuple[float, str]:
 
 
 def build_runs(chars: Sequence[Char]) -> list[Run]:
-    """Group glyphs in stream order into runs (the hottest loop of the layout: inlined)."""
+    """Group glyphs in stream order into runs (the hottest loop of the layout: inlined). A
+    letter-spaced line (its glyphs apart by more than a run's gap, but evenly) is one run."""
     runs: list[Run] = []
     if not chars:
         return runs
@@ -68,15 +71,16 @@ def build_runs(chars: Sequence[Char]) -> list[Run]:
     cur = Run(last)
     runs.append(cur)
     members = cur.chars
-    for c in chars[1:]:
+    for k in range(1, len(chars)):
+        c = chars[k]
         size, last_size = c.size, last.size
         em = last_size if last_size > size else size
         gap = c.x0 - last.x1
         shift = c.base - last.base
         if (
-            -0.3 * em <= gap <= RUN_GAP_EM * em
-            and -0.2 * em <= shift <= 0.2 * em
+            -0.2 * em <= shift <= 0.2 * em
             and 0.7 * last_size <= size <= 1.43 * last_size
+            and (-0.3 * em <= gap <= RUN_GAP_EM * em or _tracked(chars, k, gap, em))
         ):
             members.append(c)  # Run.add, inlined: this runs once per glyph
             if c.x0 < cur.x0:
@@ -93,6 +97,20 @@ def build_runs(chars: Sequence[Char]) -> list[Run]:
             members = cur.chars
         last = c
     return runs
+
+
+def _tracked(chars: Sequence[Char], k: int, gap: float, em: float) -> bool:
+    """Whether the gap before glyph ``k`` is letter-spacing: no wider than TRACKED_GAP_EM,
+    and as wide as the gap before or after it on the same baseline (evenly spaced)."""
+    if gap > TRACKED_GAP_EM * em or gap <= 0:
+        return False
+    for i, j in ((k - 2, k - 1), (k, k + 1)):
+        if i < 0 or j >= len(chars):
+            continue
+        a, b = chars[i], chars[j]
+        if abs(b.base - a.base) <= 0.2 * em and abs((b.x0 - a.x1) - gap) <= EVEN_GAP_EM * em:
+            return True
+    return False
 
 
 ALT_OVERLAP = 0.6  # an OCR run over this share of another on its line is an alternative

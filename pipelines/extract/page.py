@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from statistics import median
 
 from .articles import assemble
 from .blocks import Block, leaf_blocks
@@ -32,17 +31,6 @@ def page_result(number: int, status: str, reason: str | None = None,
     """One entry of ``doc["pages"]``."""
     return {"number": number, "status": status, "reason": reason, "header": header,
             "articles": articles or []}
-
-
-def _leading(runs: list[Run], body: float) -> float:
-    """Typical baseline distance of body lines (from runs in stream order)."""
-    steps = []
-    for a, b in zip(runs, runs[1:], strict=False):
-        if abs(a.size - body) < 0.1 * body and abs(a.x0 - b.x0) < 3 * body:
-            d = b.base - a.base
-            if 0.9 * body < d < 3 * body:
-                steps.append(d)
-    return median(steps) if steps else 1.4 * body
 
 
 def _column_edges(runs: list[Run], body: float) -> frozenset[int]:
@@ -84,12 +72,13 @@ def extract_page(content: PageContent, budget: float, reader: ScanReader | None 
     header, _footer, rest = split_running_heads(runs, content)
     captions, rest = take_captions(rest, content.images, body, body_font)
     rest = merge_display_runs(rest, body, content.vrules, _column_grid(rest, body))
+    leading = leading_of(rest, body)
     if not ocr:
-        rest = join_pieces(rest, body, leading_of(rest, body))
+        rest = join_pieces(rest, body, leading)
     items = stack_headlines(rest, body, content.hrules)
     if not ocr:
         items = stack_galleys(items, body, content.hrules, content.images)
-    params = CutParams(body=body, leading=_leading(rest, body), deadline=deadline,
+    params = CutParams(body=body, leading=leading, deadline=deadline,
                        edges=_column_edges(rest, body), colw=_column_width(rest, body),
                        images=tuple(content.images))
     blocks: list[Block] = []
