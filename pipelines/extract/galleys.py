@@ -88,7 +88,8 @@ def join_pieces(runs: list[Run], body: float, leading: float) -> list[Run]:
     out: list[Run] = [r for r in runs if r.size >= DISPLAY_RATIO * body]
     for line in lines:
         line.sort(key=lambda k: boxes[k][1])
-        joins = [_joinable(boxes, i, j, bases, leading) for i, j in zip(line, line[1:], strict=False)]
+        joins = [_joinable(boxes, i, j, bases, leading)
+                 for i, j in zip(line, line[1:], strict=False)]
         piece = text[line[0]]
         for k, join in zip(line[1:], joins, strict=True):
             run = text[k]
