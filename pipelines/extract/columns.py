@@ -32,7 +32,7 @@ VALLEY_SHARE = 0.12  # an OCR gutter: at most this share of the region's lines c
 VALLEY_EM = 0.2  # and it is at least this wide
 DISPLAY_EM = 1.15  # runs this much larger than body text are headlines
 ROOF_LINES = 3.0  # full-width lines over (under) a wrap are at most this many lines deep
-HEADING_BAND_EM = 0.15  # the space under a heading over its body: any clear space will do
+HEADING_BAND_EM = 0.05  # the space under a heading over its body: any clear space will do
 
 
 class Boxed(Protocol):

@@ -28,7 +28,7 @@ JOIN_MAX_EM = 4.0  # runs of one line further apart than this are never joined
 TOUCH_EM = 0.25  # runs closer than this (in em) are one piece: a word space at most
 NEAR_EM = 2.0  # lines this close to a gap (in em) are the lines around it
 STRAY_SHARE = 0.25  # of those, this share may cross a gutter (lines set too long)
-SAME_SIZE = 0.05  # relative size difference of the runs (lines) of one piece (galley)
+SAME_SIZE = 0.03  # relative size difference of the runs (lines) of one piece (galley)
 STEP_MIN, STEP_MAX = 0.8, 2.2  # baseline step of consecutive galley lines, in em
 STEP_GROWTH = 1.5  # a step this much over the galley's own is a break (a new item below)
 INDENT_EM = 3.0  # a galley's lines start within this of one another (first-line indents)
@@ -118,12 +118,14 @@ def _joinable(boxes: Sequence[tuple[float, float, float, float]], i: int, j: int
     if hi - lo > JOIN_MAX_EM * size:
         return False
     need = GUTTER_EM * size
-    if hi - lo < TOUCH_EM * size:
-        return True
+    if 0 <= hi - lo < TOUCH_EM * size:
+        return True  # a word space at most (overlapping runs may be a line set too long)
     # the channel the gap opens into: the lines around must leave one of a gutter's width
-    # free there (the gap itself may be narrower: a line set too long nearly touches the
-    # next column)
-    left, right = lo - need, hi + need
+    # free there (the gap itself may be narrower, even negative: a line set too long
+    # nearly touches, or overruns, the next column)
+    near = min(lo, hi) - need, max(lo, hi) + need
+    left = max(boxes[i][1], min(lo, hi) - NEAR_EM * size)
+    right = min(boxes[j][2], max(lo, hi) + NEAR_EM * size)
     reach = WINDOW_LINES * max(leading, size)
     first = bisect_left(bases, base - reach)
     last = bisect_right(bases, base + reach)
@@ -148,14 +150,14 @@ def _joinable(boxes: Sequence[tuple[float, float, float, float]], i: int, j: int
     depth = 0
     free_from: float | None = left  # start of the stretch crossed by at most ``allowed``
     for x, step in events:
-        if free_from is not None and x - free_from >= need and x > lo and free_from < hi:
+        if free_from is not None and x - free_from >= need and x > near[0] and free_from < near[1]:
             return False
         depth += step
         if depth > allowed:
             free_from = None
         elif free_from is None:
             free_from = x
-    return not (free_from is not None and right - free_from >= need and free_from < hi)
+    return not (free_from is not None and right - free_from >= need and free_from < near[1])
 
 
 def stack_galleys(items: list[Run | Stack], body: float, hrules: Sequence[Box],
@@ -174,7 +176,7 @@ def stack_galleys(items: list[Run | Stack], body: float, hrules: Sequence[Box],
         for g in open_:
             if g is home:
                 still.append(g)
-            elif item.x0 < g.x1 and item.x1 > g.x0 and item.top >= g.last.top:
+            elif item.x0 < g.x1 and item.x1 > g.x0 and item.top >= g.last.bottom - 0.3 * g.size:
                 done.append(g)
             elif item.top > g.bottom + STEP_MAX * g.size:
                 done.append(g)

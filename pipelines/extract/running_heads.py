@@ -20,21 +20,25 @@ HEAD_PATTERN = re.compile(
     r"|编辑|校对|美编|版式|责编|Page\s+\d+|\bPAGE\b", re.IGNORECASE)
 
 
-def _edge(rules: Sequence[Box], page: PageContent, top: bool) -> float | None:
+def _edge(rules: Sequence[Box], runs: Sequence[Run], page: PageContent,
+          top: bool) -> float | None:
+    """The rule that closes the header (opens the footer): the wide rule nearest the edge
+    with text beyond it. A rule further in (under a headline set right below the header,
+    over a last article) closes nothing."""
     wide = [r for r in rules if r[2] - r[0] >= RULE_SPAN * page.width]
     if top:
-        ys = [r[3] for r in wide if r[1] <= HEAD_BAND * page.height]
-        return max(ys) if ys else None
-    ys = [r[1] for r in wide if r[3] >= (1 - HEAD_BAND) * page.height]
-    return min(ys) if ys else None
+        ys = sorted(r[3] for r in wide if r[1] <= HEAD_BAND * page.height)
+        return next((y for y in ys if any(r.bottom <= y + 1 for r in runs)), None)
+    ys = sorted((r[1] for r in wide if r[3] >= (1 - HEAD_BAND) * page.height), reverse=True)
+    return next((y for y in ys if any(r.top >= y - 1 for r in runs)), None)
 
 
 def split_running_heads(
     runs: list[Run], page: PageContent
 ) -> tuple[list[Run], list[Run], list[Run]]:
     """(header runs, footer runs, the rest) of a page."""
-    head_y = _edge(page.hrules, page, top=True)
-    foot_y = _edge(page.hrules, page, top=False)
+    head_y = _edge(page.hrules, runs, page, top=True)
+    foot_y = _edge(page.hrules, runs, page, top=False)
     header: list[Run] = []
     footer: list[Run] = []
     rest: list[Run] = []
