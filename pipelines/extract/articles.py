@@ -11,8 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .blocks import Block
+from .bylines import INLINE_BYLINE, is_byline, split_trailing_byline
 from .chars import Box
-from .fields import BYLINE, EN_BYLINE, INLINE_BYLINE
 from .paragraphs import body_paragraphs
 from .text.join import join_lines
 from .text.script import is_cjk
@@ -46,6 +46,10 @@ class Article:
         if inline:  # 本报讯（记者 … ）opens the first paragraph: it is the byline
             byline = inline.group(0)
             paragraphs[0] = paragraphs[0][inline.end():].lstrip()
+        if paragraphs:  # （记者 张三）or a credit closes the last one: it is (part of) it
+            paragraphs[-1], trailing = split_trailing_byline(paragraphs[-1])
+            if trailing:
+                byline = f"{byline} {trailing}" if byline else trailing
         return {
             "kicker": self.kicker,
             "title": self.title,
@@ -70,8 +74,7 @@ def _byline_text(block: Block) -> str:
     """Byline lines: a new role (通讯员 …) after a space, wrapped names joined directly."""
     text = ""
     for line in block.lines:
-        if text and (BYLINE.match(line.text) or EN_BYLINE.match(line.text)
-                     or not is_cjk(line.text[0])):
+        if text and (is_byline(line.text) or not is_cjk(line.text[0])):
             text += " " + line.text
         else:
             text += line.text

@@ -186,18 +186,21 @@ def _heading_bands(items: Sequence[Boxed], gaps: list[tuple[float, float]],
                    params: CutParams) -> list[float]:
     """The band under a lone heading (no gutter beside it) and over its body: the heading
     spans the columns below even where it is narrower (a centred title), so cutting a gutter
-    first would read a column before its heading."""
+    first would read a column before its heading. A heading that tops the region, nothing
+    but headings above the band, heads all of it (a byline set beside its centred title)."""
     band, display = params.band, params.display
     gutter = GUTTER_EM * params.body
     for lo, hi in gaps:
         if hi - lo < HEADING_BAND_EM * params.body:
             continue
         pairs = _first_below(items, lo, hi, params.leading + band)
-        if not pairs or not any(_is_display(a, display) for _, a in pairs):
+        if not pairs or any(_is_display(b, display) for b, _ in pairs):
             continue
-        if any(_is_display(b, display) for b, _ in pairs):
+        tops = [i for i in items if i.bottom <= lo + 0.5]
+        if not (all(_is_display(i, display) for i in tops)
+                or any(_is_display(a, display) for _, a in pairs)):
             continue
-        above = [(i.x0, i.x1) for i in items if i.bottom <= lo + 0.5]
+        above = [(i.x0, i.x1) for i in tops]
         below = [i for i in items if i.top >= hi - 0.5]
         # a gap between the heading's parts (a kicker or subtitle set apart from the title)
         # is no gutter when text below runs across it

@@ -11,19 +11,15 @@ import re
 from collections.abc import Sequence
 
 from .blocks import Block
+from .bylines import NAMES_ONLY, is_byline
 from .chars import Box
 
 HEADING_RATIO = 1.15  # a block this much larger than body text is a heading
-_ROLE = r"(?:本报记者|本报通讯员|本报特约记者|特约记者|见习记者|记者|通讯员|实习生|本报评论员)"
-_NAMES = r"\s*[\u4e00-\u9fff·]{2,4}(?:\s+[\u4e00-\u9fff·]{2,4})*"  # names apart by spaces
-BYLINE = re.compile(rf"^[□■◇◆]?\s*{_ROLE}{_NAMES}(?:\s+{_ROLE}{_NAMES})*\s*$")  # roles, names
-NAMES_ONLY = re.compile(r"^[\u4e00-\u9fff·]{1,4}(?:\s+[\u4e00-\u9fff·]{2,4})*$")
-EN_BYLINE = re.compile(r"^(?:By|BY)\s+\S")  # only trusted when set in another face
-INLINE_BYLINE = re.compile(r"^(本报讯|本报[^\s（(]{1,8}电)\s*[（(]([^）)]{2,40})[）)]")
 CAPTION_END = re.compile(r"([\u4e00-\u9fff]{2,4}\s*(摄|摄影|供图|制图|绘)|图[/／]\S{2,8})$")
 BOLD_FONT = re.compile(r"bold|black|heavy|hei|黑|粗|demi", re.IGNORECASE)
 SENTENCE_END = "。！？；：”.!?;:"
 MAX_HEADING_CHARS = 80
+BYLINE_LINES = 3  # a byline takes at most this many lines
 OCR_BODY_LINES = 3  # an OCR block of this many lines is a heading only when
 OCR_HEADING = 1.3  # this much larger than body text
 
@@ -38,13 +34,13 @@ def classify(blocks: Sequence[Block], body: float, body_font: str,
         text = block.text
         if ends_broken(text):
             pass  # a line that breaks a word at its end is running text, whatever its size
+        elif len(block.lines) <= BYLINE_LINES and is_byline(text):
+            block.kind = "byline"  # whatever its size or face
         elif ocr and len(block.lines) >= OCR_BODY_LINES and block.size < OCR_HEADING * body:
             pass  # OCR sizes are noisy: lines of text only a little larger are running text
         elif block.size >= HEADING_RATIO * body or _bold_heading(block, body):
             block.kind = "heading"
             block.level = round(block.size, 1)
-        elif BYLINE.match(text) and len(text) <= 60 and len(block.lines) <= 3:
-            block.kind = "byline"
         elif _is_caption(block, body, body_font, images):
             block.kind = "caption"
         elif _is_aside(block, body, body_font):
@@ -100,12 +96,11 @@ def split_leading_bylines(block: Block, body_font: str) -> list[Block]:
     lines = block.lines
     if block.kind != "body":
         return [block]
-    if block.font != body_font and len(lines) <= 3 and (
-            BYLINE.match(lines[0].text) or EN_BYLINE.match(lines[0].text)):
+    if block.font != body_font and len(lines) <= BYLINE_LINES and is_byline(lines[0].text):
         block.kind = "byline"
         return [block]
     k = 0
-    while k < len(lines) and k < 3 and BYLINE.match(lines[k].text) and len(lines[k].text) <= 40:
+    while k < len(lines) and k < BYLINE_LINES and is_byline(lines[k].text):
         k += 1
     if 0 < k < len(lines) - 1 and NAMES_ONLY.match(lines[k].text):
         k += 1  # the byline's names wrapped onto a short line of their own
