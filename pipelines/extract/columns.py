@@ -56,6 +56,7 @@ class CutParams:
     edges: frozenset[int] = frozenset()  # x (rounded) where many body lines start: columns
     colw: float = 0.0  # width of a justified body line (a column), 0 when unknown
     images: tuple[Box, ...] = ()  # photos: whitespace they fill is no band
+    plain: frozenset[int] = frozenset()  # ids of display-size items that are bylines
 
     @property
     def band(self) -> float:
@@ -118,16 +119,18 @@ def _first_below(items: Sequence[Boxed], lo: float, hi: float,
     return out
 
 
-def _is_display(item: Boxed | None, display: float) -> bool:
-    return item is not None and getattr(item, "size", 0.0) >= display
+def _is_display(item: Boxed | None, params: CutParams) -> bool:
+    """Whether an item is a headline: display type that is not a byline."""
+    return (item is not None and getattr(item, "size", 0.0) >= params.display
+            and id(item) not in params.plain)
 
 
-def _parts_heading(items: Sequence[Boxed], lo: float, hi: float, display: float) -> bool:
+def _parts_heading(items: Sequence[Boxed], lo: float, hi: float, params: CutParams) -> bool:
     """Whether a band (lo, hi) parts a heading from the body text it heads: a display item
     with nothing under it above the band, and body text first under it below the band."""
     above = [i for i in items if i.bottom <= lo + 0.5]
     for a in above:
-        if not _is_display(a, display):
+        if not _is_display(a, params):
             continue
         if any(o is not a and o.top >= a.bottom - 0.5 and o.x0 < a.x1 and o.x1 > a.x0
                for o in above):
@@ -137,13 +140,13 @@ def _parts_heading(items: Sequence[Boxed], lo: float, hi: float, display: float)
             if b.top >= hi - 0.5 and b.x0 < a.x1 and b.x1 > a.x0 and (
                     near is None or b.top < near.top):
                 near = b
-        if near is not None and not _is_display(near, display):
+        if near is not None and not _is_display(near, params):
             return True
     return False
 
 
 def _photo_over_text(items: Sequence[Boxed], lo: float, hi: float, images: Sequence[Box],
-                     display: float) -> bool:
+                     params: CutParams) -> bool:
     """Whether a photo right above the band has body text right below it: the text runs on
     below the photo (and its caption), inside one article."""
     for ix0, _, ix1, ibottom in images:
@@ -155,7 +158,7 @@ def _photo_over_text(items: Sequence[Boxed], lo: float, hi: float, images: Seque
             if b.top >= hi - 0.5 and b.x0 < ix1 and b.x1 > ix0 and (
                     near is None or b.top < near.top):
                 near = b
-        if near is not None and not _is_display(near, display):
+        if near is not None and not _is_display(near, params):
             return True
     return False
 
@@ -169,15 +172,15 @@ def _headline_bands(items: Sequence[Boxed], gaps: list[tuple[float, float]],
     across a photo), or body text from the photo set in it, is no article start.
     """
     cuts = []
-    band, display = params.band, params.display
+    band = params.band
     for lo, hi in gaps:
         if hi - lo < band:
             continue
         pairs = _first_below(items, lo, hi, band)
-        if (any(_is_display(b, display) and a is not None and not _is_display(a, display)
+        if (any(_is_display(b, params) and a is not None and not _is_display(a, params)
                 for b, a in pairs)
-                and not _photo_over_text(items, lo, hi, images, display)
-                and not _parts_heading(items, lo, hi, display)):
+                and not _photo_over_text(items, lo, hi, images, params)
+                and not _parts_heading(items, lo, hi, params)):
             cuts.append((lo + hi) / 2)
     return cuts
 
@@ -188,17 +191,17 @@ def _heading_bands(items: Sequence[Boxed], gaps: list[tuple[float, float]],
     spans the columns below even where it is narrower (a centred title), so cutting a gutter
     first would read a column before its heading. A heading that tops the region, nothing
     but headings above the band, heads all of it (a byline set beside its centred title)."""
-    band, display = params.band, params.display
+    band = params.band
     gutter = GUTTER_EM * params.body
     for lo, hi in gaps:
         if hi - lo < HEADING_BAND_EM * params.body:
             continue
         pairs = _first_below(items, lo, hi, params.leading + band)
-        if not pairs or any(_is_display(b, display) for b, _ in pairs):
+        if not pairs or any(_is_display(b, params) for b, _ in pairs):
             continue
         tops = [i for i in items if i.bottom <= lo + 0.5]
-        if not (all(_is_display(i, display) for i in tops)
-                or any(_is_display(a, display) for _, a in pairs)):
+        if not (all(_is_display(i, params) for i in tops)
+                or any(_is_display(a, params) for _, a in pairs)):
             continue
         above = [(i.x0, i.x1) for i in tops]
         below = [i for i in items if i.top >= hi - 0.5]

@@ -7,6 +7,7 @@ on its own still ends up in one run.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
@@ -208,16 +209,16 @@ def _same_line(line: Run, run: Run, body: float) -> bool:
             and run.x0 - line.x1 <= OCR_JOIN_EM * em)
 
 
-def merge_display_runs(runs: list[Run], body: float, vrules: Sequence[Box],
-                       grid: tuple[Sequence[float], Sequence[float]] = ((), ())) -> list[Run]:
+def merge_display_runs(runs: list[Run], body: float, vrules: Sequence[Box]) -> list[Run]:
     """Join display runs (headlines) that sit on one baseline, e.g. a title set in halves.
 
-    Titles of neighbouring articles can share a baseline too: with the page's column grid
-    known (``grid``: column starts and column ends), see :func:`_one_title`.
+    Titles of neighbouring articles can share a baseline too: with the column grid of the
+    text right under them known, see :func:`_one_title`.
     """
     display = sorted((r for r in runs if r.size >= DISPLAY_RATIO * body),
                      key=lambda r: (r.base, r.x0))
-    starts, ends = grid
+    text = sorted((r for r in runs if abs(r.size - body) < 0.1 * body), key=lambda r: r.top)
+    tops = [r.top for r in text]
     merged_away: set[int] = set()
     prev: Run | None = None
     left = 0.0  # where prev started before it absorbed anything
@@ -228,7 +229,7 @@ def merge_display_runs(runs: list[Run], body: float, vrules: Sequence[Box],
             and abs(run.size - prev.size) <= 0.02 * prev.size
             and 0 <= run.x0 - prev.x1 <= DISPLAY_GAP_EM * prev.size
             and not _rule_between(prev, run, vrules)
-            and _one_title(left, prev, run, starts, ends)
+            and _one_title(left, prev, run, *_grid_under(prev, run, text, tops, body))
         ):
             prev.absorb(run)
             merged_away.add(id(run))
@@ -236,6 +237,24 @@ def merge_display_runs(runs: list[Run], body: float, vrules: Sequence[Box],
         prev = run
         left = run.x0
     return [r for r in runs if id(r) not in merged_away]
+
+
+GRID_LINES = 12  # the column grid under a headline: of the body lines this far below it
+
+
+def _grid_under(a: Run, b: Run, text: Sequence[Run], tops: list[float],
+                body: float) -> tuple[list[float], list[float]]:
+    """Column starts and ends (x where at least two body lines start, end) of the text right
+    under two display pieces on one baseline, over their width: the columns they head."""
+    lo, hi = a.bottom - 0.5 * body, a.bottom + GRID_LINES * 1.5 * body
+    starts: Counter[int] = Counter()
+    ends: Counter[int] = Counter()
+    for r in text[bisect_left(tops, lo):bisect_left(tops, hi)]:
+        if r.x1 > a.x0 - body and r.x0 < b.x1 + body:
+            starts[round(r.x0)] += 1
+            ends[round(r.x1)] += 1
+    return ([float(x) for x, n in starts.items() if n >= 2],
+            [float(x) for x, n in ends.items() if n >= 2])
 
 
 def _one_title(x0: float, prev: Run, run: Run, starts: Sequence[float],

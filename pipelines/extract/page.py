@@ -7,12 +7,14 @@ from collections import Counter
 
 from .articles import assemble
 from .blocks import Block, leaf_blocks
+from .bylines import is_byline
 from .chars import PageContent
 from .columns import CutParams, xy_cut
 from .fields import classify, split_leading_bylines
 from .galleys import join_pieces, leading_of, stack_galleys
 from .health import check_page
 from .lines import (
+    DISPLAY_RATIO,
     Run,
     body_size,
     build_runs,
@@ -24,6 +26,7 @@ from .lines import (
 from .photos import take_captions
 from .reread import ScanReader, reread_headings
 from .running_heads import heads_text, split_running_heads
+from .text.join import join_line
 
 
 def page_result(number: int, status: str, reason: str | None = None,
@@ -39,15 +42,6 @@ def _column_edges(runs: list[Run], body: float) -> frozenset[int]:
     return frozenset(x + d for x, n in starts.items() if n >= 4 for d in (-1, 0, 1))
 
 
-def _column_grid(runs: list[Run], body: float) -> tuple[list[float], list[float]]:
-    """Column starts and ends of the page: x where at least 2 body lines start (end)."""
-    body_runs = [r for r in runs if abs(r.size - body) < 0.1 * body]
-    starts = Counter(round(r.x0) for r in body_runs)
-    ends = Counter(round(r.x1) for r in body_runs)
-    return ([float(x) for x, n in starts.items() if n >= 2],
-            [float(x) for x, n in ends.items() if n >= 2])
-
-
 def _column_width(runs: list[Run], body: float) -> float:
     """Most common width of body lines (justified lines fill their column); 0 if unclear."""
     widths = Counter(round(r.x1 - r.x0) for r in runs if abs(r.size - body) < 0.1 * body)
@@ -55,6 +49,13 @@ def _column_width(runs: list[Run], body: float) -> float:
         return 0.0
     width, n = widths.most_common(1)[0]
     return float(width) if n >= 4 and width >= 4 * body else 0.0
+
+
+def _byline_items(items: list, body: float) -> frozenset[int]:
+    """Ids of the display-size lines that are bylines (set larger than the body, but no
+    headline: the cuts treat them as text)."""
+    return frozenset(id(it) for it in items if isinstance(it, Run)
+                     and it.size >= DISPLAY_RATIO * body and is_byline(join_line(it.chars)))
 
 
 def extract_page(content: PageContent, budget: float, reader: ScanReader | None = None) -> dict:
@@ -71,7 +72,7 @@ def extract_page(content: PageContent, budget: float, reader: ScanReader | None 
         runs = smooth_ocr_sizes(drop_alternatives(runs), body)
     header, _footer, rest = split_running_heads(runs, content)
     captions, rest = take_captions(rest, content.images, body, body_font)
-    rest = merge_display_runs(rest, body, content.vrules, _column_grid(rest, body))
+    rest = merge_display_runs(rest, body, content.vrules)
     leading = leading_of(rest, body)
     if not ocr:
         rest = join_pieces(rest, body, leading)
@@ -80,7 +81,7 @@ def extract_page(content: PageContent, budget: float, reader: ScanReader | None 
         items = stack_galleys(items, body, content.hrules, content.images)
     params = CutParams(body=body, leading=leading, deadline=deadline,
                        edges=_column_edges(rest, body), colw=_column_width(rest, body),
-                       images=tuple(content.images))
+                       images=tuple(content.images), plain=_byline_items(items, body))
     blocks: list[Block] = []
     for leaf in xy_cut(items, content.hrules, content.vrules, params) if items else []:
         for block in leaf_blocks(leaf, stream=ocr):

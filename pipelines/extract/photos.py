@@ -13,6 +13,7 @@ from .chars import Box
 from .lines import Run
 
 CAPTION_GAP_EM = 1.5  # caption top at most this far below the photo, in body em
+OVERRUN = 0.5  # a caption line from the photo's edge may run past it by this share of it
 
 
 def take_captions(runs: Sequence[Run], images: Sequence[Box], body: float,
@@ -26,7 +27,11 @@ def take_captions(runs: Sequence[Run], images: Sequence[Box], body: float,
         for run in sorted(runs, key=lambda r: r.top):
             if id(run) in taken or run.top < bottom - 2 or run.top > limit:
                 continue
-            if run.x0 < x0 - 2 or run.x1 > x1 + 2 or not _caption_like(run, body, body_font):
+            if run.x0 < x0 - 2 or run.x0 >= x1 or not _caption_like(run, body, body_font):
+                continue
+            # set to the photo's width; a line set too long still starts at its edge
+            if run.x1 > x1 + 2 and not (abs(run.x0 - x0) <= 2
+                                        and run.x1 <= x1 + OVERRUN * (x1 - x0)):
                 continue
             found.append(run)
             limit = max(limit, run.bottom + 0.6 * run.size)  # the caption's next line
