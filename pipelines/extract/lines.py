@@ -239,20 +239,23 @@ def merge_display_runs(runs: list[Run], body: float, vrules: Sequence[Box]) -> l
     return [r for r in runs if id(r) not in merged_away]
 
 
-GRID_LINES = 12  # the column grid under a headline: of the body lines this far below it
+GRID_LINES = 40  # the column grid under a headline: of the first body lines below it
 
 
 def _grid_under(a: Run, b: Run, text: Sequence[Run], tops: list[float],
                 body: float) -> tuple[list[float], list[float]]:
     """Column starts and ends (x where at least two body lines start, end) of the text right
     under two display pieces on one baseline, over their width: the columns they head."""
-    lo, hi = a.bottom - 0.5 * body, a.bottom + GRID_LINES * 1.5 * body
     starts: Counter[int] = Counter()
     ends: Counter[int] = Counter()
-    for r in text[bisect_left(tops, lo):bisect_left(tops, hi)]:
+    seen = 0
+    for r in text[bisect_left(tops, a.bottom - 0.5 * body):]:
         if r.x1 > a.x0 - body and r.x0 < b.x1 + body:
             starts[round(r.x0)] += 1
             ends[round(r.x1)] += 1
+            seen += 1
+            if seen == GRID_LINES:
+                break
     return ([float(x) for x, n in starts.items() if n >= 2],
             [float(x) for x, n in ends.items() if n >= 2])
 
