@@ -23,11 +23,11 @@ from .chars import Box
 from .lines import DISPLAY_RATIO, Run, Stack
 
 GUTTER_EM = 0.5  # a free channel this wide (in em of the text) between two runs is a gutter
-WINDOW_LINES = 2.5  # the lines around a gap that must leave the channel free, in line steps
+WINDOW_LINES = 4.0  # the lines around a gap that must leave the channel free, in line steps
 JOIN_MAX_EM = 4.0  # runs of one line further apart than this are never joined
 TOUCH_EM = 0.25  # runs closer than this (in em) are one piece: a word space at most
 NEAR_EM = 2.0  # lines this close to a gap (in em) are the lines around it
-STRAY_SHARE = 0.25  # of those, this share may cross a gutter (lines set too long)
+STRAY_SHARE = 0.34  # of those, this share may cross a gutter (lines set too long)
 SAME_SIZE = 0.03  # relative size difference of the runs (lines) of one piece (galley)
 STEP_MIN, STEP_MAX = 0.8, 2.2  # baseline step of consecutive galley lines, in em
 STEP_GROWTH = 1.5  # a step this much over the galley's own is a break (a new item below)
@@ -77,14 +77,15 @@ def join_pieces(runs: list[Run], body: float, leading: float) -> list[Run]:
     one run, its glyphs left to right. Every decision looks at the runs as found, so that
     one piece joined wrongly cannot cover the gutters of the lines around it."""
     text = sorted((r for r in runs if r.size < DISPLAY_RATIO * body), key=lambda r: r.base)
-    boxes = [(r.base, r.x0, r.x1, r.size) for r in text]
-    bases = [b[0] for b in boxes]
     lines: list[list[int]] = []
     for k, run in enumerate(text):
         if lines and abs(run.base - text[lines[-1][0]].base) <= 0.2 * run.size:
             lines[-1].append(k)
         else:
             lines.append([k])
+    boxes = [(r.base, r.x0, r.x1, r.size, n) for n, line in enumerate(lines)
+             for r in (text[k] for k in line)]
+    bases = [b[0] for b in boxes]
     out: list[Run] = [r for r in runs if r.size >= DISPLAY_RATIO * body]
     for line in lines:
         line.sort(key=lambda k: boxes[k][1])
@@ -105,13 +106,14 @@ def join_pieces(runs: list[Run], body: float, leading: float) -> list[Run]:
     return out
 
 
-def _joinable(boxes: Sequence[tuple[float, float, float, float]], i: int, j: int,
+def _joinable(boxes: Sequence[tuple[float, float, float, float, int]], i: int, j: int,
               bases: list[float], leading: float) -> bool:
     """Whether run ``j`` continues run ``i`` on its line (a word space) rather than standing
-    across a gutter (or being another size of type); ``boxes``: (base, x0, x1, size) of
-    every text run, by baseline."""
-    base, _, lo, size_a = boxes[i]
-    _, hi, _, size_b = boxes[j]
+    across a gutter (or being another size of type); ``boxes``: (base, x0, x1, size, line
+    number) of every text run, by baseline. The lines around are counted, not their runs:
+    a justified Latin line comes in as many runs as it has wide word spaces."""
+    base, _, lo, size_a, line = boxes[i]
+    _, hi, _, size_b, _ = boxes[j]
     size = max(size_a, size_b)
     if abs(size_a - size_b) > SAME_SIZE * size:
         return False
@@ -129,23 +131,32 @@ def _joinable(boxes: Sequence[tuple[float, float, float, float]], i: int, j: int
     reach = WINDOW_LINES * max(leading, size)
     first = bisect_left(bases, base - reach)
     last = bisect_right(bases, base + reach)
-    around = 0
-    events = []
+    ink: dict[int, list[tuple[float, float]]] = {}  # each line's text over the channel
     for k in range(first, last):
-        if k == i or k == j:
-            continue
-        _, x0, x1, rsize = boxes[k]
-        if abs(rsize - size) > 0.2 * size:
+        _, x0, x1, rsize, other = boxes[k]
+        if other == line or abs(rsize - size) > 0.2 * size:
             continue
         if x1 <= lo - NEAR_EM * size or x0 >= hi + NEAR_EM * size:
             continue
-        around += 1
+        spans = ink.setdefault(other, [])
         if x0 < right and x1 > left:
-            events.append((max(x0, left), 1))
-            events.append((min(x1, right), -1))
+            spans.append((max(x0, left), min(x1, right)))
+    events = []
+    for spans in ink.values():  # a line counts once wherever its runs overlap
+        spans.sort()
+        reach_x = None
+        for x0, x1 in spans:
+            if reach_x is not None and x0 <= reach_x:
+                events[-1] = (max(reach_x, x1), -1)
+                reach_x = max(reach_x, x1)
+                continue
+            events.append((x0, 1))
+            events.append((x1, -1))
+            reach_x = x1
+    around = ink
     if not around:
         return False  # a lone line: its wide gaps part its pieces
-    allowed = int(STRAY_SHARE * around)  # lines set too long may cross a gutter
+    allowed = int(STRAY_SHARE * len(around))  # lines set too long may cross a gutter
     events.sort()
     depth = 0
     free_from: float | None = left  # start of the stretch crossed by at most ``allowed``

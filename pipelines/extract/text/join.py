@@ -20,6 +20,9 @@ CJK_GLYPH_SPACE_EM = 0.2  # same, when the PDF drew a space glyph there
 MIXED_SPACE_EM = 1.0  # CJK-Latin gap above the median that is a real space
 LATIN_SPACE_EM = 0.2  # Latin gap that is a word space without a space glyph
 LATIN_GAP_EXCESS_EM = 0.12  # ... and above the line's median letter gap by this much
+# full-width punctuation carries its own space: none is ever set after (before) it
+CJK_CLOSING = frozenset("，。、；：？！）》」』】〕”’…")
+CJK_OPENING = frozenset("（《「『【〔“‘")
 
 
 class Glyph(Protocol):
@@ -86,7 +89,8 @@ def _join_segment(glyphs: Sequence[Glyph], gaps: Sequence[float]) -> str:
         b = glyphs[i + 1]
         if cjk[i] and cjk[i + 1]:
             excess = gap - m_cjk
-            space = excess > CJK_SPACE_EM or (b.sp == 2 and excess > CJK_GLYPH_SPACE_EM)
+            space = (excess > CJK_SPACE_EM or (b.sp == 2 and excess > CJK_GLYPH_SPACE_EM)) and (
+                texts[i][-1] not in CJK_CLOSING and texts[i + 1][0] not in CJK_OPENING)
         elif cjk[i] or cjk[i + 1]:
             space = gap - m_all > MIXED_SPACE_EM
         else:
