@@ -20,7 +20,9 @@ CJK_GLYPH_SPACE_EM = 0.2  # same, when the PDF drew a space glyph there
 MIXED_SPACE_EM = 1.0  # CJK-Latin gap above the median that is a real space
 LATIN_SPACE_EM = 0.2  # Latin gap that is a word space without a space glyph
 LATIN_GAP_EXCESS_EM = 0.12  # ... and above the line's median letter gap by this much
-# full-width punctuation carries its own space: none is ever set after (before) it
+# full-width punctuation carries its own space: justification widens the gap after
+# (before) it, and only a gap of most of an em more is a space (between a title's halves)
+CJK_PUNCT_SPACE_EM = 0.8
 CJK_CLOSING = frozenset("，。、；：？！）》」』】〕”’…")
 CJK_OPENING = frozenset("（《「『【〔“‘")
 
@@ -89,8 +91,10 @@ def _join_segment(glyphs: Sequence[Glyph], gaps: Sequence[float]) -> str:
         b = glyphs[i + 1]
         if cjk[i] and cjk[i + 1]:
             excess = gap - m_cjk
-            space = (excess > CJK_SPACE_EM or (b.sp == 2 and excess > CJK_GLYPH_SPACE_EM)) and (
-                texts[i][-1] not in CJK_CLOSING and texts[i + 1][0] not in CJK_OPENING)
+            if texts[i][-1] in CJK_CLOSING or texts[i + 1][0] in CJK_OPENING:
+                space = excess > CJK_PUNCT_SPACE_EM
+            else:
+                space = excess > CJK_SPACE_EM or (b.sp == 2 and excess > CJK_GLYPH_SPACE_EM)
         elif cjk[i] or cjk[i + 1]:
             space = gap - m_all > MIXED_SPACE_EM
         else:
