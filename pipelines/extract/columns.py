@@ -203,12 +203,13 @@ def _heading_bands(items: Sequence[Boxed], gaps: list[tuple[float, float]],
         if not (all(_is_display(i, params) for i in tops)
                 or any(_is_display(a, params) for _, a in pairs)):
             continue
-        above = [(i.x0, i.x1) for i in tops]
         below = [i for i in items if i.top >= hi - 0.5]
-        # a gap between the heading's parts (a kicker or subtitle set apart from the title)
-        # is no gutter when text below runs across it
-        if all(b - a < gutter or any(i.x0 < a and i.x1 > b for i in below)
-               for a, b in _gaps(above)):
+        # headings side by side (on one row, a gutter between them) are two articles'; a
+        # gap between the parts of one (a kicker or subtitle set apart from the title, or
+        # halves) is no gutter when text below runs across it
+        if not any(b.x0 - a.x1 >= gutter and not any(i.x0 < a.x1 and i.x1 > b.x0 for i in below)
+                   for a in tops for b in tops
+                   if min(a.bottom, b.bottom) > max(a.top, b.top)):
             return [(lo + hi) / 2]
     return []
 
