@@ -7,6 +7,7 @@ headline owns the blocks below it). Captions go to the nearest article.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -19,6 +20,7 @@ from .text.script import is_cjk
 
 HEAD_GROUP_GAP = 3.0  # a heading further below a heading group (in em) opens its own
 SECTION_HEAD_CHARS = 6  # a section head (一周要闻, 核心提示) is this short
+SECTION_HEAD = re.compile(r"^[【〖［\[]\S{1,10}[】〗］\]]$")  # 【一周要闻】
 
 
 @dataclass
@@ -27,6 +29,7 @@ class Article:
     title: str | None = None
     subtitle: str | None = None
     byline: str | None = None
+    section: str | None = None  # the section head over it (【一周要闻】), not its kicker
     body_blocks: list[Block] = field(default_factory=list)
     captions: list[str] = field(default_factory=list)
     boxes: list[Box] = field(default_factory=list)
@@ -55,6 +58,7 @@ class Article:
             "title": self.title,
             "subtitle": self.subtitle,
             "byline": byline,
+            "section": self.section,
             "body": "\n".join(p for p in paragraphs if p),
             "captions": self.captions,
             "bbox": [round(v, 1) for v in bbox] if bbox else None,
@@ -139,10 +143,28 @@ def _title_index(parts: list[tuple[float, str, list[Block]]], first: bool = Fals
     return main
 
 
+def _section_head(group: list[Block]) -> tuple[str | None, list[Block]]:
+    """A section head over the group (【一周要闻】: a short line in brackets) apart from the
+    title under it, whatever their sizes: the head belongs to every brief under it, the
+    title to one. Returns the head's text and the group without it."""
+    ordered = sorted(group, key=lambda b: (round(b.top), b.x0))
+    first = ordered[0]
+    if not first.lines or not SECTION_HEAD.match(first.lines[0].text.replace(" ", "")):
+        return None, group
+    head = first.lines[0].text.replace(" ", "")
+    rest = [b for b in group if b is not first]
+    if len(first.lines) > 1:
+        rest.append(Block(first.lines[1:], first.frame, first.kind))
+    return head, rest
+
+
 def _open_article(group: list[Block], first: bool) -> Article:
-    parts = _heading_parts(group)
+    section, heads = _section_head(group)
+    if not heads:  # a section head alone: the briefs under it carry their own titles
+        return Article(section=section)
+    parts = _heading_parts(heads)
     main = _title_index(parts, first)
-    art = Article(title=parts[main][1])
+    art = Article(title=parts[main][1], section=section)
     art.kicker = " ".join(p[1] for p in parts[:main]) or None
     art.subtitle = " ".join(p[1] for p in parts[main + 1:]) or None
     art.boxes.extend(b.bbox for b in group)
@@ -156,9 +178,15 @@ def assemble(blocks: Sequence[Block], body: float, ocr: bool = False) -> list[Ar
     captions: list[Block] = []
     images = [b for b in blocks if b.kind == "image"]
     current: Article | None = None
+    section: str | None = None  # a section head alone, for the article under it
     for item in _heading_groups(blocks, body):
         if isinstance(item, list):
             current = _open_article(item, ocr)
+            if current.title is None and current.section:
+                section, current = current.section, None
+                continue
+            current.section = current.section or section
+            section = None
             articles.append(current)
             continue
         block = item
