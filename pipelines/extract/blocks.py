@@ -11,7 +11,8 @@ from .chars import Box
 from .lines import Line, Run, Stack, build_lines, build_lines_stream, flatten
 from .text.script import in_capitals
 
-SIZE_STEP = 0.12  # relative size change that starts a new block
+SIZE_STEP = 0.12  # relative size change that starts a new block on an OCR layer (noisy sizes)
+TYPE_STEP = 0.04  # ... on a born-digital page, where a subtitle is set a size under its title
 
 
 class Block:
@@ -72,7 +73,7 @@ def leaf_blocks(items: Sequence[Run | Stack], kind: str = "body",
     heads = _typed_heads(lines, frame) if stream and kind == "body" else set()
     for i, line in enumerate(lines):
         if group and ((i in heads) != (i - 1 in heads)
-                      or i not in heads and _breaks(group[-1], line)):
+                      or i not in heads and _breaks(group[-1], line, stream)):
             out.append(Block(group, frame, "heading" if i - 1 in heads else kind))
             group = []
         group.append(line)
@@ -130,7 +131,8 @@ def _typed_heads(lines: list[Line], frame: Box) -> set[int]:
     return heads
 
 
-def _breaks(prev: Line, line: Line) -> bool:
-    if abs(line.size - prev.size) > SIZE_STEP * max(line.size, prev.size):
+def _breaks(prev: Line, line: Line, stream: bool) -> bool:
+    step = SIZE_STEP if stream else TYPE_STEP
+    if abs(line.size - prev.size) > step * max(line.size, prev.size):
         return True
     return line.font != prev.font
