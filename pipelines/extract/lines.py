@@ -264,7 +264,8 @@ def _one_title(x0: float, prev: Run, run: Run, starts: Sequence[float],
                ends: Sequence[float]) -> bool:
     """Whether display pieces ``prev`` (first set from ``x0``) and ``run`` on one baseline
     are one title (with the page's column grid unknown, they are). Across a narrow gap they
-    are when it is a word space (an em plus the tracking) or holds no column gutter; across
+    are when it is a word space (an em plus the tracking), holds no column gutter, or the
+    two are centred together over columns (and not each over columns of its own); across
     a wide one only when they are pushed to the edges of a range of columns, within an em,
     symmetrically (a title set in halves), unlike titles of neighbouring articles."""
     if not starts or not ends:
@@ -277,7 +278,9 @@ def _one_title(x0: float, prev: Run, run: Run, starts: Sequence[float],
             return True
         if _centred(x0, a, starts, ends) and _centred(b, run.x1, starts, ends):
             return False
-        return abs(b - a - size - _tracking(prev) - _tracking(run)) <= 0.1 * size
+        # a word space (an em plus the tracking), or halves centred together over the columns
+        return (abs(b - a - size - _tracking(prev) - _tracking(run)) <= 0.1 * size
+                or _centred(x0, run.x1, starts, ends))
     x1 = run.x1
     return any(abs(s + e - x0 - x1) <= 2.0 for s in starts if 0 <= x0 - s <= size
                for e in ends if 0 <= e - x1 <= size)
