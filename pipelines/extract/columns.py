@@ -32,6 +32,7 @@ VALLEY_SHARE = 0.12  # an OCR gutter: at most this share of the region's lines c
 VALLEY_EM = 0.2  # and it is at least this wide
 DISPLAY_EM = 1.15  # runs this much larger than body text are headlines
 ROOF_LINES = 3.0  # full-width lines over (under) a wrap are at most this many lines deep
+OVERRUN_EM = 2.0  # a line set too long crosses a column rule by at most this much
 HEADING_BAND_EM = 0.05  # the space under a heading over its body: any clear space will do
 
 
@@ -101,6 +102,27 @@ def _rule_cuts(gaps: list[tuple[float, float]], rules: Sequence[Box], vertical: 
                 cuts.append((g0 + g1) / 2)
                 break
     return cuts
+
+
+def _overrun_rule_cuts(items: Sequence[Boxed], rules: Sequence[Box], box: Box,
+                       params: CutParams) -> list[float]:
+    """Column rules that a line set too long runs into: a drawn rule down most of the region
+    that text crosses only by a little (under OVERRUN_EM on its shorter side), never a
+    headline, with text on both sides. The crossing lines go with the side of their middle."""
+    x0, top, x1, bottom = box
+    limit = OVERRUN_EM * params.body
+    cuts = []
+    for rx0, rtop, rx1, rbottom in rules:
+        pos = (rx0 + rx1) / 2
+        if min(rbottom, bottom) - max(rtop, top) < 0.5 * (bottom - top):
+            continue
+        crossing = [i for i in items if i.x0 < pos - 1 and i.x1 > pos + 1]
+        if not crossing or any(_is_display(i, params) or min(pos - i.x0, i.x1 - pos) > limit
+                               for i in crossing):
+            continue
+        if any(i.x1 <= pos for i in items) and any(i.x0 >= pos for i in items):
+            cuts.append(pos)
+    return sorted(cuts)
 
 
 def _first_below(items: Sequence[Boxed], lo: float, hi: float,
@@ -290,6 +312,7 @@ def _choices(items: Sequence[Boxed], hrules: Sequence[Box], vrules: Sequence[Box
     ygaps = _gaps([(i.top, i.bottom) for i in items])
     yield _rule_cuts(ygaps, hrules, False, x0, x1, 0.8), False, "hrule"
     yield _rule_cuts(xgaps, vrules, True, top, bottom, 0.5), True, "vrule"
+    yield _overrun_rule_cuts(items, vrules, box, params), True, "overrun vrule"
     images = [im for im in params.images
               if im[0] < x1 and im[2] > x0 and im[1] < bottom and im[3] > top]
     crossing = list(vrules) + images
