@@ -27,6 +27,8 @@ WINDOW_LINES = 4.0  # the lines around a gap that must leave the channel free, i
 JOIN_MAX_EM = 4.0  # runs of one line further apart than this are never joined
 TOUCH_EM = 0.25  # runs closer than this (in em) are one piece: a word space at most
 NEAR_EM = 2.0  # lines this close to a gap (in em) are the lines around it
+ALIGN_EM = 0.15  # lines starting this close (in em) start on one column edge
+ALIGNED_SHARE = 0.4  # a gutter's far side: of the lines starting past it, this share start on it
 STRAY_SHARE = 0.34  # of those, this share may cross a gutter (lines set too long)
 SAME_SIZE = 0.03  # relative size difference of the runs (lines) of one piece (galley)
 STEP_MIN, STEP_MAX = 0.8, 2.2  # baseline step of consecutive galley lines, in em
@@ -132,6 +134,7 @@ def _joinable(boxes: Sequence[tuple[float, float, float, float, int]], i: int, j
     first = bisect_left(bases, base - reach)
     last = bisect_right(bases, base + reach)
     ink: dict[int, list[tuple[float, float]]] = {}  # each line's text over the channel
+    starts: list[tuple[float, int]] = []  # where the lines' runs start, and their line
     for k in range(first, last):
         _, x0, x1, rsize, other = boxes[k]
         if other == line or abs(rsize - size) > 0.2 * size:
@@ -139,6 +142,7 @@ def _joinable(boxes: Sequence[tuple[float, float, float, float, int]], i: int, j
         if x1 <= lo - NEAR_EM * size or x0 >= hi + NEAR_EM * size:
             continue
         spans = ink.setdefault(other, [])
+        starts.append((x0, other))
         if x0 < right and x1 > left:
             spans.append((max(x0, left), min(x1, right)))
     events = []
@@ -160,9 +164,17 @@ def _joinable(boxes: Sequence[tuple[float, float, float, float, int]], i: int, j
     events.sort()
     depth = 0
     free_from: float | None = left  # start of the stretch crossed by at most ``allowed``
+    align = ALIGN_EM * size
     for x, step in events:
-        if free_from is not None and x - free_from >= need and x > near[0] and free_from < near[1]:
-            return False
+        if (free_from is not None and x - free_from >= need and x > near[0]
+                and free_from < near[1]):
+            # a gutter's far side is a column's edge: the lines around start on it (the
+            # staggered word spaces of justified lines may leave a channel, a river, but
+            # the words after it start anywhere)
+            edge = {n for x0, n in starts if abs(x0 - x) <= align}
+            beyond = {n for x0, n in starts if x - align <= x0 <= x + NEAR_EM * size}
+            if len(edge) >= max(2, ALIGNED_SHARE * len(beyond)):
+                return False
         depth += step
         if depth > allowed:
             free_from = None
