@@ -173,7 +173,7 @@ def _joinable(boxes: Sequence[tuple[float, float, float, float, int]], i: int, j
             # the words after it start anywhere)
             edge = {n for x0, n in starts if abs(x0 - x) <= align}
             beyond = {n for x0, n in starts if x - align <= x0 <= x + NEAR_EM * size}
-            if len(edge) >= max(2, ALIGNED_SHARE * len(beyond)):
+            if not beyond or len(edge) >= max(1, ALIGNED_SHARE * len(beyond)):
                 return False
         depth += step
         if depth > allowed:
