@@ -1,7 +1,8 @@
 """Undo line-end hyphenation with word frequencies, keeping real compounds (well-known).
 
 Rule (research/pdf-extraction.md §2.3): keep the hyphen when the right part starts with a
-capital or a digit; otherwise join unless the joined word is rare and the hyphenated phrase
+capital or a digit (unless the whole word is set in capitals: INFORMA-TION); otherwise join
+unless the joined word is rare (under ``WORD``) and the hyphenated phrase
 is clearly more frequent (by ``PHRASE_MARGIN``) and common enough to be a compound of two
 real words (``MIN_PHRASE``): a line-end hyphen is far more often a break than a compound's
 own hyphen, and OCR noise (``re-nins``) or a rare word (``en-tablature``) gives no evidence
@@ -18,6 +19,8 @@ from wordfreq import zipf_frequency
 HYPHENS = "-\u00ad\u2010\u2011\ufffe\x02"
 _LEFT_WORD = re.compile(r"([A-Za-z\u00c0-\u024f]+)$")
 _RIGHT_WORD = re.compile(r"^([A-Za-z\u00c0-\u024f]+)")
+WORD = 2.5  # a joined word this common (zipf) is a word: the line-end hyphen was a break
+CAPITALS_WORD = 2.0  # ... for a word set in capitals, whose own case wordfreq cannot see
 PHRASE_MARGIN = 0.5  # zipf by which ``left-right`` must beat ``leftright`` to keep the hyphen
 MIN_PHRASE = 2.0  # a rarer phrase is no evidence of a compound (its parts are hardly words)
 _ADDRESS = re.compile(r"(?:@|://|\bwww\.)\S*$")  # the line ends inside an address or URL
@@ -30,14 +33,16 @@ def _zipf(word: str) -> float:
 
 def should_join(left: str, right: str) -> bool:
     """Whether ``left-`` at a line end and ``right`` on the next line form one word."""
-    if not left or not right or not right[0].isalpha() or right[0].isupper():
+    if not left or not right or not right[0].isalpha():
         return False
     joined = left + right
     z_joined = _zipf(joined.lower())
+    if right[0].isupper():  # a word set in capitals breaks in capitals (INFORMA-TION)
+        return left.isupper() and right.isupper() and z_joined >= CAPITALS_WORD
     if left[0].isupper():
         return z_joined >= 2.0 or _zipf(left.lower() + right) >= 2.0
     z_phrase = _zipf(f"{left}-{right}".lower())
-    return not (z_joined < 3.0 and z_phrase >= max(z_joined + PHRASE_MARGIN, MIN_PHRASE))
+    return not (z_joined < WORD and z_phrase >= max(z_joined + PHRASE_MARGIN, MIN_PHRASE))
 
 
 def join_hyphenated(first: str, second: str) -> str | None:
