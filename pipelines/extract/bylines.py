@@ -23,6 +23,12 @@ _NAMES = rf"\s*{_NAME}(?:[\s、，,]+{_NAME})*"  # names apart by spaces (or 、
 ZH_BYLINE = re.compile(
     rf"^[□■◇◆]?\s*(?:{_ROLE}{_NAMES}(?:\s+{_ROLE}{_NAMES})*|[文图]\s*[/／·]\s*{_NAME}"
     rf"(?:\s+[文图]\s*[/／·]\s*{_NAME})*)\s*$")
+# a photographer's credit: 新华社记者 卢汉欣摄, 许廷合 摄, 苗秋闹摄（新华社发）, 图/张三
+PHOTO_CREDIT = re.compile(
+    rf"^(?:{_ROLE})?\s*{_NAME}(?:[\s、]+{_NAME})*\s*(?:摄影?|供图|制图|绘)"
+    rf"(?:\s*[（(][^）)]{{2,12}}[）)])?$|^图\s*[/／]\s*\S{{2,12}}$")
+# a role alone (新华社记者), the names elsewhere: still who wrote it
+ROLE_ONLY = re.compile(rf"^[□■◇◆]?\s*{_ROLE}$")
 # the byline's names wrapped onto a short line of their own
 NAMES_ONLY = re.compile(rf"^[\u4e00-\u9fff·]{{1,4}}(?:\s+{_NAME})*$")
 # 本报讯（记者 许廷合 通讯员 丁姜岚）, 本报许昌电（记者 …）: opens the first paragraph
@@ -52,8 +58,15 @@ EN_BYLINE_CHARS = 80  # an English byline is at most this long
 def is_byline(text: str) -> bool:
     """Whether a whole line (or block) of text is a byline, in Chinese or English."""
     text = text.strip()
-    return bool(text) and (ZH_BYLINE.match(text) is not None or (
-        len(text) <= EN_BYLINE_CHARS and EN_BYLINE.match(text) is not None))
+    if not text or is_photo_credit(text):
+        return False
+    return (ZH_BYLINE.match(text) is not None or ROLE_ONLY.match(text) is not None
+            or (len(text) <= EN_BYLINE_CHARS and EN_BYLINE.match(text) is not None))
+
+
+def is_photo_credit(text: str) -> bool:
+    """Whether a whole line is a photographer's credit (it goes with the photo's caption)."""
+    return PHOTO_CREDIT.match(text.strip()) is not None
 
 
 def split_trailing_byline(paragraph: str) -> tuple[str, str | None]:

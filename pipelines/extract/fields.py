@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 
 from .blocks import Block
-from .bylines import NAMES_ONLY, is_byline
+from .bylines import NAMES_ONLY, is_byline, is_photo_credit
 from .chars import Box
 
 HEADING_RATIO = 1.15  # a block this much larger than body text is a heading
@@ -34,6 +34,8 @@ def classify(blocks: Sequence[Block], body: float, body_font: str,
         text = block.text
         if ends_broken(text):
             pass  # a line that breaks a word at its end is running text, whatever its size
+        elif len(block.lines) <= BYLINE_LINES and is_photo_credit(text):
+            block.kind = "caption"  # a photographer's credit, whatever its size or face
         elif len(block.lines) <= BYLINE_LINES and is_byline(text):
             block.kind = "byline"  # whatever its size or face
         elif ocr and len(block.lines) >= OCR_BODY_LINES and block.size < OCR_HEADING * body:

@@ -16,7 +16,7 @@ HEAD_BAND = 0.15  # share of the page height a header rule may sit in
 PLAIN_BAND = 0.07  # share of the page height searched without a rule
 RULE_SPAN = 0.75  # share of the page width a header (footer) rule spans: a frame's edge does not
 HEAD_PATTERN = re.compile(
-    r"\d{4}\s*年|\d+\s*月\s*\d+\s*日|星期[一二三四五六日天]|第\s*[0-9０-９一二三四五六七八九十]+\s*版"
+    r"\d{4}\s*年|\d+\s*月\s*\d+\s*日|星期[一二三四五六日天]|第\s*[0-9０-９一二三四五六七八九十]+\s*[版页]"
     r"|编辑|校对|美编|版式|责编|Page\s+\d+|\bPAGE\b", re.IGNORECASE)
 
 
