@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from statistics import median_low
 
 from .chars import Box
@@ -73,29 +73,50 @@ def _is_display(item: Run | Stack, body: float) -> bool:
     return isinstance(item, Stack) or item.size >= DISPLAY_RATIO * body
 
 
+class _TextLines:
+    """The text runs of a page grouped by baseline, each line's runs left to right, so that
+    the runs near a gap are found by bisection (a page has thousands of runs)."""
+
+    def __init__(self, text: list[Run]) -> None:
+        self.lines: list[list[Run]] = []
+        for run in text:  # by baseline
+            if self.lines and abs(run.base - self.lines[-1][0].base) <= 0.2 * run.size:
+                self.lines[-1].append(run)
+            else:
+                self.lines.append([run])
+        for line in self.lines:
+            line.sort(key=lambda r: r.x0)
+        self.bases = [line[0].base for line in self.lines]
+        self.starts = [[r.x0 for r in line] for line in self.lines]
+
+    def near(self, n: int, lo: float, hi: float, reach: float) -> Iterator[tuple[int, Run]]:
+        """(line number, run) of the other lines within ``reach`` of line ``n``'s baseline
+        whose runs overlap [lo, hi]."""
+        base = self.bases[n]
+        for m in range(bisect_left(self.bases, base - reach),
+                       bisect_right(self.bases, base + reach)):
+            if m == n:
+                continue
+            line, starts = self.lines[m], self.starts[m]
+            k = bisect_right(starts, hi) - 1
+            while k >= 0 and line[k].x1 > lo:
+                yield m, line[k]
+                k -= 1
+
+
 def join_pieces(runs: list[Run], body: float, leading: float) -> list[Run]:
     """Runs of text (not display type) joined into line pieces: runs on one baseline, in
     one size, apart by less than a gutter (see the module docstring). Joined runs become
     one run, its glyphs left to right. Every decision looks at the runs as found, so that
     one piece joined wrongly cannot cover the gutters of the lines around it."""
     text = sorted((r for r in runs if r.size < DISPLAY_RATIO * body), key=lambda r: r.base)
-    lines: list[list[int]] = []
-    for k, run in enumerate(text):
-        if lines and abs(run.base - text[lines[-1][0]].base) <= 0.2 * run.size:
-            lines[-1].append(k)
-        else:
-            lines.append([k])
-    boxes = [(r.base, r.x0, r.x1, r.size, n) for n, line in enumerate(lines)
-             for r in (text[k] for k in line)]
-    bases = [b[0] for b in boxes]
+    found = _TextLines(text)
+    joins = [[_joinable(found, n, a, b, leading) for a, b in zip(line, line[1:], strict=False)]
+             for n, line in enumerate(found.lines)]
     out: list[Run] = [r for r in runs if r.size >= DISPLAY_RATIO * body]
-    for line in lines:
-        line.sort(key=lambda k: boxes[k][1])
-        joins = [_joinable(boxes, i, j, bases, leading)
-                 for i, j in zip(line, line[1:], strict=False)]
-        piece = text[line[0]]
-        for k, join in zip(line[1:], joins, strict=True):
-            run = text[k]
+    for line, line_joins in zip(found.lines, joins, strict=True):
+        piece = line[0]
+        for run, join in zip(line[1:], line_joins, strict=True):
             if join:
                 overlaps = run.x0 < piece.x1
                 piece.absorb(run)
@@ -108,16 +129,14 @@ def join_pieces(runs: list[Run], body: float, leading: float) -> list[Run]:
     return out
 
 
-def _joinable(boxes: Sequence[tuple[float, float, float, float, int]], i: int, j: int,
-              bases: list[float], leading: float) -> bool:
-    """Whether run ``j`` continues run ``i`` on its line (a word space) rather than standing
-    across a gutter (or being another size of type); ``boxes``: (base, x0, x1, size, line
-    number) of every text run, by baseline. The lines around are counted, not their runs:
-    a justified Latin line comes in as many runs as it has wide word spaces."""
-    base, _, lo, size_a, line = boxes[i]
-    _, hi, _, size_b, _ = boxes[j]
-    size = max(size_a, size_b)
-    if abs(size_a - size_b) > SAME_SIZE * size:
+def _joinable(found: _TextLines, n: int, a: Run, b: Run, leading: float) -> bool:
+    """Whether run ``b`` continues run ``a`` on line ``n`` (a word space) rather than
+    standing across a gutter (or being another size of type). The lines around are
+    counted, not their runs: a justified Latin line comes in as many runs as it has wide
+    word spaces."""
+    lo, hi = a.x1, b.x0
+    size = max(a.size, b.size)
+    if abs(a.size - b.size) > SAME_SIZE * size:
         return False
     if hi - lo > JOIN_MAX_EM * size:
         return False
@@ -128,23 +147,18 @@ def _joinable(boxes: Sequence[tuple[float, float, float, float, int]], i: int, j
     # free there (the gap itself may be narrower, even negative: a line set too long
     # nearly touches, or overruns, the next column)
     near = min(lo, hi) - need, max(lo, hi) + need
-    left = max(boxes[i][1], min(lo, hi) - NEAR_EM * size)
-    right = min(boxes[j][2], max(lo, hi) + NEAR_EM * size)
+    left = max(a.x0, min(lo, hi) - NEAR_EM * size)
+    right = min(b.x1, max(lo, hi) + NEAR_EM * size)
     reach = WINDOW_LINES * max(leading, size)
-    first = bisect_left(bases, base - reach)
-    last = bisect_right(bases, base + reach)
     ink: dict[int, list[tuple[float, float]]] = {}  # each line's text over the channel
     starts: list[tuple[float, int]] = []  # where the lines' runs start, and their line
-    for k in range(first, last):
-        _, x0, x1, rsize, other = boxes[k]
-        if other == line or abs(rsize - size) > 0.2 * size:
-            continue
-        if x1 <= lo - NEAR_EM * size or x0 >= hi + NEAR_EM * size:
+    for other, r in found.near(n, lo - NEAR_EM * size, hi + NEAR_EM * size, reach):
+        if abs(r.size - size) > 0.2 * size:
             continue
         spans = ink.setdefault(other, [])
-        starts.append((x0, other))
-        if x0 < right and x1 > left:
-            spans.append((max(x0, left), min(x1, right)))
+        starts.append((r.x0, other))
+        if r.x0 < right and r.x1 > left:
+            spans.append((max(r.x0, left), min(r.x1, right)))
     events = []
     for spans in ink.values():  # a line counts once wherever its runs overlap
         spans.sort()
