@@ -26,6 +26,8 @@ GUTTER_EM = 0.5  # a free channel this wide (in em of the text) between two runs
 WINDOW_LINES = 4.0  # the lines around a gap that must leave the channel free, in line steps
 JOIN_MAX_EM = 4.0  # runs of one line further apart than this are never joined
 TOUCH_EM = 0.25  # runs closer than this (in em) are one piece: a word space at most
+WORD_SPACE_EM = 1.5  # the widest word space of a justified line
+LINE_STEP_EM = 1.6  # the next line is at most this many leadings away
 NEAR_EM = 2.0  # lines this close to a gap (in em) are the lines around it
 ALIGN_EM = 0.15  # lines starting this close (in em) start on one column edge
 ALIGNED_SHARE = 0.4  # a gutter's far side: of the lines starting past it, this share start on it
@@ -89,6 +91,23 @@ class _TextLines:
         self.bases = [line[0].base for line in self.lines]
         self.starts = [[r.x0 for r in line] for line in self.lines]
 
+    def covered(self, n: int, lo: float, hi: float, size: float, reach: float) -> bool:
+        """Whether the nearest lines above and below line ``n`` (within ``reach``, of
+        ``size``) each have one run across all of [lo, hi]: a word space, for sure."""
+        base = self.bases[n]
+        for m, way in ((n - 1, -1), (n + 1, 1)):
+            while 0 <= m < len(self.lines) and abs(self.bases[m] - base) <= reach:
+                line, starts = self.lines[m], self.starts[m]
+                k = bisect_right(starts, lo) - 1
+                if k >= 0 and abs(line[k].size - size) <= 0.2 * size:
+                    if line[k].x1 >= hi:
+                        break
+                    return False
+                m += way
+            else:
+                return False
+        return True
+
     def near(self, n: int, lo: float, hi: float, reach: float) -> Iterator[tuple[int, Run]]:
         """(line number, run) of the other lines within ``reach`` of line ``n``'s baseline
         whose runs overlap [lo, hi]."""
@@ -143,6 +162,9 @@ def _joinable(found: _TextLines, n: int, a: Run, b: Run, leading: float) -> bool
     need = GUTTER_EM * size
     if 0 <= hi - lo < TOUCH_EM * size:
         return True  # a word space at most (overlapping runs may be a line set too long)
+    if 0 < hi - lo <= WORD_SPACE_EM * size and found.covered(
+            n, lo, hi, size, LINE_STEP_EM * max(leading, size)):
+        return True  # a word space: the lines right above and below run across it
     # the channel the gap opens into: the lines around must leave one of a gutter's width
     # free there (the gap itself may be narrower, even negative: a line set too long
     # nearly touches, or overruns, the next column)
