@@ -19,6 +19,8 @@ from .text.join import join_lines
 from .text.script import is_cjk
 
 HEAD_GROUP_GAP = 3.0  # a heading further below a heading group (in em) opens its own
+SUBHEAD_RATIO = 1.1  # a subhead is set at body size (bold), never this much larger
+SUBHEAD_GAP_EM = 2.5  # and stands this close under the text before it
 SECTION_HEAD_CHARS = 6  # a section head (一周要闻, 核心提示) is this short
 SECTION_HEAD = re.compile(r"^[【〖［\[]\S{1,10}[】〗］\]]$")  # 【一周要闻】
 
@@ -180,6 +182,11 @@ def assemble(blocks: Sequence[Block], body: float, ocr: bool = False) -> list[Ar
     current: Article | None = None
     section: str | None = None  # a section head alone, for the article under it
     for item in _heading_groups(blocks, body):
+        if (isinstance(item, list) and not ocr and current is not None
+                and _subhead(item, current, body)):
+            current.body_blocks.extend(item)  # a subhead inside the article: a paragraph
+            current.boxes.extend(b.bbox for b in item)
+            continue
         if isinstance(item, list):
             current = _open_article(item, ocr)
             if current.title is None and current.section:
@@ -208,6 +215,20 @@ def assemble(blocks: Sequence[Block], body: float, ocr: bool = False) -> list[Ar
     for block in captions:
         _attach_caption(block, articles, images)
     return [a for a in articles if a.title or a.body_blocks or a.captions]
+
+
+def _subhead(group: list[Block], article: Article, body: float) -> bool:
+    """Whether a heading group is a subhead of the article being read: one line of body
+    size (set in bold), in the column its body text runs in, right under that text (a title
+    is set larger, over the columns it heads). Not on OCR layers of old papers, whose small
+    headlines are set in the body's size, in capitals."""
+    if not article.body_blocks or len(group) != 1 or len(group[0].lines) != 1:
+        return False
+    head, last = group[0], article.body_blocks[-1]
+    if head.size >= SUBHEAD_RATIO * body or head.reading is not None:
+        return False
+    return (0 <= head.top - last.bottom <= SUBHEAD_GAP_EM * body
+            and head.x0 >= last.frame[0] - body and head.x1 <= last.frame[2] + body)
 
 
 def _distance(a: Box, b: Box) -> float:

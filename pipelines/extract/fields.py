@@ -16,6 +16,11 @@ from .chars import Box
 
 HEADING_RATIO = 1.15  # a block this much larger than body text is a heading
 CAPTION_END = re.compile(r"([\u4e00-\u9fff]{2,4}\s*(摄|摄影|供图|制图|绘)|图[/／]\S{2,8})$")
+# where an article goes on (comes from): 下转第2版, （上接第一版）, Continued on Page 5, See FAA, A3
+JUMP_LINE = re.compile(
+    r"^[（(【]?(?:下转|上接|转|接|续)第?[0-9０-９一二三四五六七八九十]+版[）)】]?"
+    r"|^\(?(?:Continued|Cont'd|Turn|See)\b.{0,30}(?:Page|P\.)\s*[A-Z]?\d+\)?\.?$"
+    r"|^\(?(?:Continued\s+)?[Ff]rom\s+(?:Page|P\.)\s*[A-Z]?\d+\)?\.?$")
 BOLD_FONT = re.compile(r"bold|black|heavy|hei|黑|粗|demi", re.IGNORECASE)
 SENTENCE_END = "。！？；：”.!?;:"
 MAX_HEADING_CHARS = 80
@@ -34,6 +39,8 @@ def classify(blocks: Sequence[Block], body: float, body_font: str,
         text = block.text
         if ends_broken(text):
             pass  # a line that breaks a word at its end is running text, whatever its size
+        elif len(block.lines) <= BYLINE_LINES and is_jump_line(text):
+            pass  # 下转第2版, Continued on Page 5: the article's own text, whatever its face
         elif len(block.lines) <= BYLINE_LINES and is_photo_credit(text):
             block.kind = "caption"  # a photographer's credit, whatever its size or face
         elif len(block.lines) <= BYLINE_LINES and is_byline(text):
@@ -47,6 +54,12 @@ def classify(blocks: Sequence[Block], body: float, body_font: str,
             block.kind = "caption"
         elif _is_aside(block, body, body_font):
             block.kind = "aside"
+
+
+def is_jump_line(text: str) -> bool:
+    """Whether a line says where the article goes on or comes from (a jump line)."""
+    return JUMP_LINE.match(text.strip()) is not None or JUMP_LINE.match(
+        text.replace(" ", "")) is not None
 
 
 def ends_broken(text: str) -> bool:
