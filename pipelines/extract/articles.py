@@ -184,7 +184,9 @@ def assemble(blocks: Sequence[Block], body: float, ocr: bool = False) -> list[Ar
     for item in _heading_groups(blocks, body):
         if (isinstance(item, list) and not ocr and current is not None
                 and _subhead(item, current, body)):
-            current.body_blocks.extend(item)  # a subhead inside the article: a paragraph
+            for block in item:  # a subhead inside the article: a paragraph of its own
+                block.kind = "subhead"
+            current.body_blocks.extend(item)
             current.boxes.extend(b.bbox for b in item)
             continue
         if isinstance(item, list):

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 
 from .chars import Box, Char
 from .text.join import join_line
+from .text.script import is_cjk
 
 RUN_GAP_EM = 0.6  # a wider gap ends a run: it may be a column gutter (often 0.8 em)
 TRACKED_GAP_EM = 1.5  # ... unless the line is letter-spaced evenly, up to this gap
@@ -102,14 +103,19 @@ def build_runs(chars: Sequence[Char]) -> list[Run]:
 
 def _tracked(chars: Sequence[Char], k: int, gap: float, em: float) -> bool:
     """Whether the gap before glyph ``k`` is letter-spacing: no wider than TRACKED_GAP_EM,
-    and as wide as the gap before or after it on the same baseline (evenly spaced)."""
+    and as wide as the gap before or after it on the same baseline, or on the same pitch
+    (a CJK line letter-spaced on a grid: a half-width digit leaves a wider gap)."""
     if gap > TRACKED_GAP_EM * em or gap <= 0:
         return False
+    c, last = chars[k], chars[k - 1]
+    pitch = c.x0 - last.x0 if is_cjk(c.text[0]) or is_cjk(last.text[0]) else None
     for i, j in ((k - 2, k - 1), (k, k + 1)):
         if i < 0 or j >= len(chars):
             continue
         a, b = chars[i], chars[j]
-        if abs(b.base - a.base) <= 0.2 * em and abs((b.x0 - a.x1) - gap) <= EVEN_GAP_EM * em:
+        if abs(b.base - a.base) <= 0.2 * em and (
+                abs((b.x0 - a.x1) - gap) <= EVEN_GAP_EM * em
+                or pitch is not None and abs((b.x0 - a.x0) - pitch) <= EVEN_GAP_EM * em):
             return True
     return False
 

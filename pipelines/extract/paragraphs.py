@@ -41,6 +41,10 @@ def body_paragraphs(blocks: Iterable[Block]) -> list[str]:
                   for b, (left, _) in zip(blocks, edges, strict=True) if len(b.lines) > 1
                   for ln in b.lines) >= INDENTED_LINES
     for block, (left, right) in zip(blocks, edges, strict=True):
+        if block.kind == "subhead":  # a paragraph of its own
+            paras.append(" ".join(_line_text(ln, size) for ln in block.lines))
+            open_para = broken = False
+            continue
         single = len(block.lines) == 1 and block.x1 - block.x0 < 0.5 * (right - left)
         short = sum(1 for ln in block.lines if right - ln.x1 >= SHORT_EM * (ln.size or 1.0))
         ragged = len(block.lines) >= 4 and short > RAGGED_SHARE * len(block.lines)

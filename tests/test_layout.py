@@ -1,0 +1,248 @@
+"""Layout rules of the extraction engine, each on a small page drawn here as newspapers set
+them: glyph by glyph (one text object per glyph), columns on a grid, lines set too long,
+letter-spacing, centred titles, section heads, subheads, bylines as printed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfgen import canvas
+
+from pipelines.extract import extract_pdf
+from pipelines.extract.bylines import is_byline, is_photo_credit, split_trailing_byline
+from pipelines.extract.fields import is_jump_line
+from pipelines.extract.text.dehyphenate import should_join
+from pipelines.extract.text.join import join_line
+
+pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+ZH = "STSong-Light"
+PAGE = (600, 800)
+BODY = 10.0
+
+
+def glyphs(c: canvas.Canvas, text: str, x: float, y: float, pitch: float = BODY,
+           size: float = BODY, font: str = ZH) -> float:
+    """One text object per glyph, ``pitch`` apart (glyph-by-glyph justification); returns
+    where the line ends."""
+    for ch in text:
+        if ch != " ":
+            c.setFont(font, size)
+            c.drawString(x, y, ch)
+        x += pitch
+    return x
+
+
+def column(c: canvas.Canvas, lines: list[str], x: float, y: float, step: float = 14,
+           pitch: float = BODY) -> None:
+    for k, line in enumerate(lines):
+        glyphs(c, line, x, y - k * step, pitch)
+
+
+def page(tmp_path: Path, draw) -> dict:
+    path = tmp_path / "page.pdf"
+    c = canvas.Canvas(str(path), pagesize=PAGE)
+    draw(c)
+    c.save()
+    result = extract_pdf(path)["pages"][0]
+    assert result["status"] == "ok", result["reason"]
+    return result
+
+
+NUMBERS = "一二三四五六七八九十"
+
+
+def texts(n: int, first: str) -> list[str]:
+    """``n`` lines of 12 glyphs, each line's text telling where it stands."""
+    return [f"{first}{NUMBERS[k]}行的文字写满一栏内" for k in range(n)]
+
+
+def only_article(result: dict) -> dict:
+    [article] = result["articles"]
+    return article
+
+
+# ------------------------------------------------------------------------------ columns
+
+
+def test_short_columns_under_a_centred_title_are_read_column_by_column(tmp_path):
+    """Five columns three lines deep under a centred title and a subtitle set at the left:
+    no band between two lines is an article boundary."""
+    cols = [texts(3, "甲乙丙丁戊"[k]) for k in range(5)]
+
+    def draw(c):
+        glyphs(c, "学思践悟担使命", 220, 700, 22, 22)
+        glyphs(c, "——副题写在左边", 40, 672, 13, 13)
+        for k, lines in enumerate(cols):
+            column(c, lines, 40 + k * 106, 650, pitch=8)
+
+    art = only_article(page(tmp_path, draw))
+    assert art["title"] == "学思践悟担使命"
+    assert art["body"].replace("\n", "") == "".join("".join(lines) for lines in cols)
+
+
+def test_a_line_set_too_long_does_not_join_the_next_column(tmp_path):
+    """A line overruns its column into the gutter, almost touching the next column: the
+    two columns are still read one after the other, never line by line."""
+    left, right = texts(8, "左"), texts(8, "右")
+    left[3] = left[3] + "长长"  # two glyphs past the column's edge
+
+    def draw(c):
+        glyphs(c, "标题写在两栏之上", 80, 720, 20, 20)
+        column(c, left, 40, 690, pitch=10)
+        column(c, right, 40 + 12 * 10 + 22, 690, pitch=10)
+
+    art = only_article(page(tmp_path, draw))
+    assert art["body"].replace("\n", "") == "".join(left) + "".join(right)
+
+
+def test_a_letter_spaced_column_is_not_interleaved_with_its_neighbour(tmp_path):
+    """A boxed sidebar set letter-spaced (glyphs 0.7 em apart) beside a plain column."""
+    spaced = [f"栏{k}字距加宽" for k in range(8)]  # a half-width digit: set on the pitch
+    plain = texts(8, "旁")
+
+    def draw(c):
+        glyphs(c, "边栏标题", 60, 720, 20, 20)
+        column(c, spaced, 40, 690, pitch=17)
+        column(c, plain, 40 + 7 * 17 + 20, 690, pitch=10)
+
+    body = only_article(page(tmp_path, draw))["body"].replace("\n", "")
+    assert body == "".join(spaced) + "".join(plain)
+
+
+def test_a_headline_right_under_the_header_rule_is_an_article(tmp_path):
+    """The running header closes at the rule nearest the page's top; a headline set right
+    under it, with a rule of its own under its article, is no running head."""
+    def draw(c):
+        c.setFont(ZH, 8)
+        c.drawString(40, 770, "2023年6月13日 星期五")
+        c.line(30, 762, 570, 762)
+        glyphs(c, "李朝锋主持召开推进会", 100, 735, 24, 24)
+        column(c, texts(3, "头"), 40, 705)
+        c.line(30, 665, 570, 665)
+        glyphs(c, "第二篇文章的标题", 100, 640, 24, 24)
+        column(c, texts(3, "二"), 40, 610)
+
+    result = page(tmp_path, draw)
+    assert result["header"] == "2023年6月13日 星期五"
+    assert [a["title"] for a in result["articles"]] == ["李朝锋主持召开推进会", "第二篇文章的标题"]
+
+
+# ------------------------------------------------------------------------------ fields
+
+
+def test_a_section_head_stays_apart_from_the_brief_under_it(tmp_path):
+    """【一周要闻】 set in the title's size over a brief: the section, not part of the title."""
+    def draw(c):
+        glyphs(c, "【一周要闻】", 40, 720, 14, 14)
+        glyphs(c, "魏都区召开工作推进会", 40, 700, 14, 14)
+        column(c, texts(4, "简"), 40, 675)
+
+    art = only_article(page(tmp_path, draw))
+    assert art["title"] == "魏都区召开工作推进会"
+    assert art["section"] == "【一周要闻】" and art["kicker"] is None
+
+
+def test_a_bold_subhead_inside_an_article_stays_in_it(tmp_path):
+    """A bold line of body size between two paragraphs of one column is a subhead."""
+    def draw(c):
+        c.setFont("Times-Bold", 18)
+        c.drawString(40, 740, "Council Votes on New Budget")
+        c.setFont("Times-Roman", 10)
+        for k in range(4):
+            c.drawString(40, 715 - 12 * k, f"The council met and talked over line {k} here.")
+        c.setFont("Times-Bold", 10)
+        c.drawString(40, 715 - 12 * 4 - 6, "Schools Come First")
+        c.setFont("Times-Roman", 10)
+        for k in range(4):
+            c.drawString(40, 715 - 12 * 5 - 12 - 12 * k, f"Then the schools got line {k} here.")
+
+    art = only_article(page(tmp_path, draw))
+    assert art["title"] == "Council Votes on New Budget"
+    assert "\nSchools Come First\n" in art["body"]
+    assert art["body"].endswith("Then the schools got line 3 here.")
+
+
+def test_an_english_byline_under_the_headline_is_the_byline(tmp_path):
+    """"By NAME, Staff Writer" set a little larger than the body, under a centred title."""
+    def draw(c):
+        c.setFont("Times-Bold", 18)
+        c.drawCentredString(300, 740, "Council Votes on New Budget")
+        c.setFont("Times-Roman", 10)
+        c.drawString(40, 720, "By MARGARET OWENS, Staff Writer")
+        c.setFont("Times-Roman", 9)
+        for k in range(6):
+            c.drawString(40, 700 - 12 * k, f"The council met on line {k} of the first column")
+            c.drawString(320, 700 - 12 * k, f"and went on on line {k} of the second column.")
+
+    art = only_article(page(tmp_path, draw))
+    assert art["title"] == "Council Votes on New Budget"
+    assert art["byline"] == "By MARGARET OWENS, Staff Writer"
+    assert not art["body"].startswith("By")
+
+
+@pytest.mark.parametrize("text, byline", [
+    ("By ROBERT HALE", True), ("By Robert Hale and Ann Lee", True),
+    ("By MARGARET OWENS, Staff Writer", True), ("Special to the Record", True),
+    ("The Associated Press", True), ("Times Staff Writer", True),
+    ("By contrast, the FAA", False), ("By Monday the agency will", False),
+    ("□本报记者 许廷合 通讯员 蒋之恒", True), ("本报记者 许廷合", True), ("文/张三", True),
+    ("新华社记者", True), ("新华社记者 卢汉欣摄", False), ("魏都区召开工作推进会", False),
+])
+def test_bylines_as_printed(text, byline):
+    assert is_byline(text) is byline
+
+
+def test_photo_credits_trailing_bylines_and_jump_lines():
+    assert is_photo_credit("新华社记者 卢汉欣摄") and is_photo_credit("苗秋闹摄（新华社发）")
+    assert not is_photo_credit("魏都区摄影协会")
+    split = split_trailing_byline("取得扎实成效。（记者 张三）")
+    assert split == ("取得扎实成效。", "（记者 张三）")
+    assert split_trailing_byline("取得扎实成效。（魏宣）") == ("取得扎实成效。（魏宣）", None)
+    assert split_trailing_byline("成效。（本报记者王五参与采写）")[1] == "（本报记者王五参与采写）"
+    for line in ("（下转第2版）", "上接第一版", "Continued on Page 5", "From Page A1"):
+        assert is_jump_line(line), line
+    assert not is_jump_line("Page views rise")
+
+
+# ------------------------------------------------------------------------------ text
+
+
+class G:
+    def __init__(self, text: str, x0: float, width: float = 10.0, size: float = 10.0) -> None:
+        self.text, self.x0, self.x1, self.size, self.sp = text, x0, x0 + width, size, 0
+
+
+def test_justification_after_full_width_punctuation_is_no_space():
+    line = [G(ch, i * 10) for i, ch in enumerate("清清爽爽干事，")]
+    line += [G(ch, 77 + i * 10) for i, ch in enumerate("干干净净做人")]  # 0.7 em after ，
+    assert join_line(line) == "清清爽爽干事，干干净净做人"
+    halves = [G(ch, i * 25, 25, 25) for i, ch in enumerate("“只进一扇门”")]
+    halves += [G(ch, 175 + 25 + i * 25, 25, 25) for i, ch in enumerate("审批压缩")]  # an em
+    assert join_line(halves) == "“只进一扇门” 审批压缩"
+
+
+@pytest.mark.parametrize("left, right, joined", [
+    ("INFORMA", "TION", True), ("DIS", "AGREE", True), ("check", "lists", True),
+    ("rule", "making", True), ("well", "known", False), ("nose", "down", False),
+    ("AOA", "Sensor", False),
+])
+def test_line_end_hyphens(left, right, joined):
+    assert should_join(left, right) is joined
+
+
+def test_hung_punctuation_and_kinsoku_short_lines_break_no_paragraph(tmp_path):
+    """Lines ending in punctuation hung past the column's edge, and a line left a glyph
+    short by line-breaking rules, do not end paragraphs; an indent does."""
+    lines = ["  第一段开头缩进两字写满", "中间一行写满了一整栏，", "这一行因规则短了一",
+             "第一段的最后一行结束。", "  第二段开头缩进两字写满", "第二段到这里就结束了。"]
+
+    def draw(c):
+        glyphs(c, "段落的标题", 40, 740, 22, 22)
+        column(c, lines, 40, 710)
+
+    art = only_article(page(tmp_path, draw))
+    assert art["body"] == ("第一段开头缩进两字写满中间一行写满了一整栏，这一行因规则短了一"
+                           "第一段的最后一行结束。\n第二段开头缩进两字写满第二段到这里就结束了。")
