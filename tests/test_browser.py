@@ -151,6 +151,20 @@ def server(tmp_path_factory):
         proc.wait(10)
 
 
+# Pairs of form fields (label text) whose boxes intersect: the query box ran over "Paper".
+OVERLAPS = """(() => {
+  const boxes = [...document.querySelectorAll('form.newsarchive-search label, form.newsarchive-search input')]
+    .map(e => [e.tagName + ':' + (e.name || e.textContent.trim().split(/\\s/)[0]), e.getBoundingClientRect(), e]);
+  const out = [];
+  for (const [n1, a, e1] of boxes) for (const [n2, b, e2] of boxes) {
+    if (n1 >= n2 || e1.contains(e2) || e2.contains(e1)) continue;
+    if (a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1)
+      out.push(n1 + ' / ' + n2);
+  }
+  return out;
+})()"""
+
+
 def test_typing_a_query_shows_highlighted_hits(server, tmp_path):
     base, archive = server
     browser = DevTools(chromium_binary(), tmp_path / "profile")
@@ -169,10 +183,12 @@ def test_typing_a_query_shows_highlighted_hits(server, tmp_path):
         hits = browser.evaluate("document.querySelectorAll('li.newsarchive-hit').length")
         marks = browser.evaluate("[...document.querySelectorAll('mark')].map(m => m.textContent)")
         value = browser.evaluate("document.querySelector('input[name=q]').value")
+        overlaps = browser.evaluate(OVERLAPS)
         shot = browser.send("Page.captureScreenshot", {"format": "png"})["data"]
         (tmp_path / "search.png").write_bytes(base64.b64decode(shot))
     finally:
         browser.close()
     assert value == "营商环境"
+    assert overlaps == [], overlaps
     assert hits == min(100, len(truth(archive, "营商环境")))
     assert marks and set(marks) == {"营商环境"}
