@@ -153,12 +153,15 @@ def server(tmp_path_factory):
 
 # Pairs of form fields (label text) whose boxes intersect: the query box ran over "Paper".
 OVERLAPS = """(() => {
-  const boxes = [...document.querySelectorAll('form.newsarchive-search label, form.newsarchive-search input')]
-    .map(e => [e.tagName + ':' + (e.name || e.textContent.trim().split(/\\s/)[0]), e.getBoundingClientRect(), e]);
+  const form = 'form.newsarchive-search';
+  const boxes = [...document.querySelectorAll(form + ' label, ' + form + ' input')]
+    .map(e => [e.tagName + ':' + (e.name || e.textContent.trim().split(/\\s/)[0]),
+               e.getBoundingClientRect(), e]);
   const out = [];
   for (const [n1, a, e1] of boxes) for (const [n2, b, e2] of boxes) {
     if (n1 >= n2 || e1.contains(e2) || e2.contains(e1)) continue;
-    if (a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1)
+    if (a.left < b.right - 1 && b.left < a.right - 1
+        && a.top < b.bottom - 1 && b.top < a.bottom - 1)
       out.push(n1 + ' / ' + n2);
   }
   return out;
