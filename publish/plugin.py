@@ -23,7 +23,8 @@ from datasette import hookimpl
 from datasette.utils import to_css_class
 
 from pipelines.archive.search import FTS_TABLE, fts_query, fts_query_raw
-from publish import hits, pages
+from publish import browse, hits, pages
+from publish.browse import ROUTE
 from publish.highlight import highlight, marks_to_html, snippet
 from publish.search_filter import search_filter
 
@@ -111,6 +112,8 @@ def prepare_jinja2_environment(env):
 @hookimpl
 def extra_template_vars(template, view_name, database, table, request, datasette):
     """The article for the article page; the papers for the search form."""
+    if view_name == "index":
+        return browse.home_vars(datasette)
     if request is None or database is None:
         return None
     if view_name == "row" and table == "articles":
@@ -122,5 +125,11 @@ def extra_template_vars(template, view_name, database, table, request, datasette
 
 @hookimpl
 def register_routes():
-    """The page PDF route."""
-    return [(r"^/-/newsarchive/pdf/(?P<database>[^/]+)/(?P<page_id>\d+)$", pages.page_pdf)]
+    """The page PDF, a paper's calendar, an edition's pages."""
+    db = r"(?P<database>[^/]+)"
+    return [
+        (rf"^{ROUTE}/pdf/{db}/(?P<page_id>\d+)$", pages.page_pdf),
+        (rf"^{ROUTE}/paper/{db}/(?P<paper>[^/]+)$", browse.calendar_page),
+        (rf"^{ROUTE}/edition/{db}/(?P<paper>[^/]+)/(?P<date>\d{{4}}-\d\d-\d\d)$",
+         browse.edition_page),
+    ]
