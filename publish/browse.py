@@ -13,6 +13,8 @@ import datetime
 
 from datasette.utils.asgi import NotFound, Response
 
+from publish.page_image import THUMB_WIDTH
+
 LATEST_EDITIONS = 10  # editions listed on the home page
 ROUTE = "/-/newsarchive"  # prefix of the plugin's pages
 
@@ -31,6 +33,11 @@ def edition_url(datasette, database: str, paper: str, date: str) -> str:
 def page_url(datasette, database: str, page_id: int) -> str:
     """The page view of one page."""
     return datasette.urls.path(f"{ROUTE}/page/{database}/{int(page_id)}")
+
+
+def image_url(datasette, database: str, page_id: int, width: int) -> str:
+    """The URL of a page's image at ``width`` pixels (publish.page_image.WIDTHS)."""
+    return datasette.urls.path(f"{ROUTE}/image/{database}/{int(page_id)}/{width}.jpg")
 
 
 async def _has_archive(db) -> bool:
@@ -172,6 +179,8 @@ async def edition_page(request, datasette):
         raise NotFound("No edition of this paper on that date")
     for page in pages:
         page["url"] = page_url(datasette, database, page["id"])
+        if page["pdf_path"]:
+            page["thumb"] = image_url(datasette, database, page["id"], THUMB_WIDTH)
     neighbours = {}
     for name, op, order in (("previous", "<", "desc"), ("next", ">", "asc")):
         row = (await db.execute(

@@ -23,7 +23,7 @@ from datasette import hookimpl
 from datasette.utils import to_css_class
 
 from pipelines.archive.search import FTS_TABLE, fts_query, fts_query_raw
-from publish import browse, hits, pages
+from publish import browse, hits, page_view, pages
 from publish.browse import ROUTE
 from publish.highlight import highlight, marks_to_html, snippet
 from publish.search_filter import search_filter
@@ -117,7 +117,15 @@ def extra_template_vars(template, view_name, database, table, request, datasette
     if request is None or database is None:
         return None
     if view_name == "row" and table == "articles":
-        return pages.article_vars(datasette, database, request)
+
+        async def article_page():
+            context = await pages.article_vars(datasette, database, request)()
+            if context.get("article"):
+                context["thumbnail"] = await page_view.article_thumbnail(
+                    datasette, database, context["article"])
+            return context
+
+        return article_page
     if template == f"query-{to_css_class(database)}-search.html":
         return pages.search_vars(datasette, database)
     return None
@@ -132,4 +140,7 @@ def register_routes():
         (rf"^{ROUTE}/paper/{db}/(?P<paper>[^/]+)$", browse.calendar_page),
         (rf"^{ROUTE}/edition/{db}/(?P<paper>[^/]+)/(?P<date>\d{{4}}-\d\d-\d\d)$",
          browse.edition_page),
+        (rf"^{ROUTE}/page/{db}/(?P<page_id>\d+)$", page_view.page_view),
+        (rf"^{ROUTE}/image/{db}/(?P<page_id>\d+)/(?P<width>\d+)\.jpg$",
+         page_view.page_image_route),
     ]
