@@ -11,7 +11,6 @@ import re
 import pytest
 from PIL import Image
 
-from publish import page_image
 from publish.server import build_datasette
 from tests.datasette_client import get
 from tests.reading_room import DATES, PAGES, build_reading_room
@@ -167,7 +166,3 @@ def test_article_page_shows_its_page_thumbnail_with_its_box(room):
     text = get(ds, f"/archive/articles/{orphan['id']}").text
     assert "没有PDF的版面文章" in text and "<figure class=\"newsarchive-thumbnail" not in text
 
-
-def test_widths_are_the_configured_ones():
-    widths = page_image.WIDTHS
-    assert page_image.THUMB_WIDTH in widths and page_image.VIEW_WIDTH in widths
