@@ -17,13 +17,14 @@
 
 from __future__ import annotations
 
+import datetime
 from urllib.parse import parse_qsl, urlencode
 
 from datasette import hookimpl
 from datasette.utils import to_css_class
 
 from pipelines.archive.search import FTS_TABLE, fts_query, fts_query_raw
-from publish import browse, hits, page_view, pages
+from publish import browse, citation, hits, page_view, pages
 from publish.browse import ROUTE
 from publish.highlight import highlight, marks_to_html, snippet
 from publish.search_filter import search_filter
@@ -120,15 +121,34 @@ def extra_template_vars(template, view_name, database, table, request, datasette
 
         async def article_page():
             context = await pages.article_vars(datasette, database, request)()
-            if context.get("article"):
+            article = context.get("article")
+            if article:
                 context["thumbnail"] = await page_view.article_thumbnail(
-                    datasette, database, context["article"])
+                    datasette, database, article)
+                context["citation"] = cite_vars(datasette, request, database, article)
             return context
 
         return article_page
     if template == f"query-{to_css_class(database)}-search.html":
         return pages.search_vars(datasette, database)
     return None
+
+
+def cite_vars(datasette, request, database: str, article: dict) -> dict | None:
+    """The article page's permalink, "cite as" line and export links."""
+    if not article.get("key"):
+        return None
+    url = citation.permalink(datasette, request, database, article["key"])
+    row = datasette.urls.row(database, "articles", article["id"])
+    return {"permalink": url, "line": citation.cite_as(article, url, datetime.date.today()),
+            "ris": row + ".ris", "bib": row + ".bib"}
+
+
+@hookimpl
+def register_output_renderer(datasette):
+    """RIS and BibTeX exports of articles (publish.citation)."""
+    return [{"extension": fmt, "render": citation.renderer(fmt),
+             "can_render": citation.can_render} for fmt in citation.FORMATS]
 
 
 @hookimpl
@@ -141,6 +161,7 @@ def register_routes():
         (rf"^{ROUTE}/edition/{db}/(?P<paper>[^/]+)/(?P<date>\d{{4}}-\d\d-\d\d)$",
          browse.edition_page),
         (rf"^{ROUTE}/page/{db}/(?P<page_id>\d+)$", page_view.page_view),
+        (rf"^{ROUTE}/article/{db}/(?P<key>[\w.-]+)$", citation.resolve),
         (rf"^{ROUTE}/image/{db}/(?P<page_id>\d+)/(?P<width>\d+)\.jpg$",
          page_view.page_image_route),
     ]
