@@ -24,7 +24,7 @@ from datasette import hookimpl
 from datasette.utils import to_css_class
 
 from pipelines.archive.search import FTS_TABLE, fts_query, fts_query_raw
-from publish import browse, citation, hits, page_view, pages
+from publish import browse, citation, hits, page_view, pages, timeline
 from publish.browse import ROUTE
 from publish.highlight import highlight, marks_to_html, snippet
 from publish.search_filter import search_filter
@@ -162,6 +162,8 @@ def register_routes():
          browse.edition_page),
         (rf"^{ROUTE}/page/{db}/(?P<page_id>\d+)$", page_view.page_view),
         (rf"^{ROUTE}/article/{db}/(?P<key>[\w.-]+)$", citation.resolve),
+        (rf"^{ROUTE}/timeline/(?P<database>[^/.]+)\.(?P<format>svg|csv)$",
+         timeline.timeline_route),
         (rf"^{ROUTE}/image/{db}/(?P<page_id>\d+)/(?P<width>\d+)\.jpg$",
          page_view.page_image_route),
     ]
