@@ -16,6 +16,11 @@ from datasette.utils.asgi import NotFound, Response
 from publish.page_image import THUMB_WIDTH
 
 LATEST_EDITIONS = 10  # editions listed on the home page
+# What changes when the crawler writes: the home page's figures are counted again then only
+# (counting a million articles per paper costs more than the page may take).
+STATE_SQL = ("select count(*), max(id), max(fetched_at), sum(status = 'ok'), "
+             "(select max(id) from articles), (select count(*) from papers) from pages")
+_HOME_CACHE: dict = {}
 ROUTE = "/-/newsarchive"  # prefix of the plugin's pages
 
 
@@ -81,10 +86,15 @@ def home_vars(datasette):
             return {}
         database = archives[0]
         db = datasette.get_database(database)
-        papers = await coverage(db)
+        state = tuple((await db.execute(STATE_SQL)).first())
+        if _HOME_CACHE.get("state") != (database, state):
+            _HOME_CACHE.clear()
+            _HOME_CACHE.update(state=(database, state), papers=await coverage(db),
+                               editions=await latest_editions(db))
+        papers = [dict(p) for p in _HOME_CACHE["papers"]]
         for paper in papers:
             paper["calendar"] = paper_url(datasette, database, paper["id"])
-        editions = await latest_editions(db)
+        editions = [dict(e) for e in _HOME_CACHE["editions"]]
         for edition in editions:
             edition["url"] = edition_url(datasette, database, edition["paper"], edition["date"])
         return {"newsarchive_home": {

@@ -166,3 +166,18 @@ def test_article_page_shows_its_page_thumbnail_with_its_box(room):
     text = get(ds, f"/archive/articles/{orphan['id']}").text
     assert "没有PDF的版面文章" in text and "<figure class=\"newsarchive-thumbnail" not in text
 
+
+
+def test_home_page_figures_follow_a_crawl_that_writes_while_it_is_served(tmp_path):
+    from pipelines.archive import Archive
+
+    db, files, _ = build_reading_room(tmp_path)
+    ds = build_datasette(db, files_dir=files, cache_dir=tmp_path / "cache")
+    assert "2023-06-20" not in get(ds, "/").text
+    with Archive(db) as archive:
+        archive.save_page({"paper": "xcrb", "date": "2023-06-20", "page_no": 1, "status": "ok"},
+                          [{"title": "新的一期", "body": "正文。"}])
+    text = get(ds, "/").text
+    assert '/-/newsarchive/edition/archive/xcrb/2023-06-20"' in text
+    row = re.search(r'<tr data-paper="xcrb">(.*?)</tr>', text, re.S).group(1)
+    assert "2023-06-20" in row
