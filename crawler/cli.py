@@ -35,6 +35,13 @@ SOURCE_OPTION = click.option(
     show_default=True,
     help="Where characters come from.",
 )
+REDIS_OPTION = click.option(
+    "--redis",
+    "redis_url",
+    metavar="URL",
+    envvar="NEWSARCHIVE_REDIS",
+    help="Redis of the distributed queue, e.g. redis://HOST:6379/0.",
+)
 EXIT_ALREADY_RUNNING = 75  # EX_TEMPFAIL: try again later
 DEMO_DATES = [date(2023, 6, 14), date(2023, 6, 15), date(2023, 6, 16)]
 
@@ -235,11 +242,19 @@ def demo(db, files, serve, port) -> None:
 @click.option("--failed-only", is_flag=True, help="Only pages whose status is not ok.")
 @click.option("--older-than", metavar="VERSION", help="Only pages extracted by an older version.")
 @click.option("--workers", default=0, help="Worker processes (default: one per core).")
+@click.option("--distributed", is_flag=True, help="Send the pages to `newsarchive worker`s.")
+@REDIS_OPTION
 @DB_OPTION
 @FILES_OPTION
 @SOURCE_OPTION
-def reextract(paper, since, failed_only, older_than, workers, db, files, source) -> None:
-    """Extract stored PDFs again and replace their pages' articles (no crawling)."""
+def reextract(
+    paper, since, failed_only, older_than, workers, distributed, redis_url, db, files, source
+) -> None:
+    """Extract stored PDFs again and replace their pages' articles (no crawling).
+
+    With --distributed, one job per page goes to the workers on Redis and this process
+    stores their results as they come back; it returns when all are stored.
+    """
     from rich.progress import Progress
 
     from pipelines.archive import Archive
@@ -254,6 +269,13 @@ def reextract(paper, since, failed_only, older_than, workers, db, files, source)
             failed_only=failed_only,
             older_than=older_than,
         )
+        if distributed:
+            _require_redis(redis_url)
+            with Progress(disable=not pages) as progress:
+                counts = _reextract_distributed(redis_url, db, files, pages, source, progress)
+            summary = ", ".join(f"{n} {status}" for status, n in counts.items())
+            click.echo(f"{len(pages)} pages re-extracted by workers: {summary}")
+            return
         with Progress(disable=not pages) as progress:
             task = progress.add_task("re-extracting", total=len(pages))
             counts = run(
@@ -266,6 +288,46 @@ def reextract(paper, since, failed_only, older_than, workers, db, files, source)
             )
     summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "nothing to do"
     click.echo(f"{len(pages)} pages re-extracted: {summary}")
+
+
+@cli.command()
+@REDIS_OPTION
+@click.option("--processes", default=0, help="Worker processes (default: one per core).")
+@click.option("--heartbeat-timeout", default=60.0, show_default=True,
+              help="Seconds without a heartbeat after which a worker's jobs are redone.")
+def worker(redis_url, processes, heartbeat_timeout) -> None:
+    """Extract (and download) pages of distributed runs, until stopped (SIGTERM, Ctrl-C)."""
+    import os
+
+    from pipelines.distributed.workers import run_workers
+
+    if not redis_url:
+        raise click.UsageError("worker needs --redis URL (or NEWSARCHIVE_REDIS)")
+    count = processes or os.cpu_count() or 1
+    click.echo(f"{count} worker processes on {redis_url}")
+    run_workers(redis_url, count, heartbeat_timeout_ms=int(heartbeat_timeout * 1000))
+
+
+@cli.command()
+@REDIS_OPTION
+@DB_OPTION
+@FILES_OPTION
+def writer(redis_url, db, files) -> None:
+    """Store the results of unfinished distributed runs (after the command that started
+    them was stopped); returns when every one of them is stored."""
+    from pipelines.distributed.queues import make_broker
+    from pipelines.distributed.runs import unfinished_runs
+    from pipelines.distributed.writer import drain, run_counts, writing
+
+    if not redis_url:
+        raise click.UsageError("writer needs --redis URL (or NEWSARCHIVE_REDIS)")
+    broker = make_broker(redis_url)
+    runs = unfinished_runs(broker.client)
+    with writing(broker, _existing(db), files):
+        drain(broker, files, runs)
+    for run in runs:
+        counts = run_counts(broker.client, run)
+        click.echo(f"run {run}: {counts['done']} stored, {counts['failed']} failed")
 
 
 @cli.command()
@@ -327,6 +389,32 @@ def status(db) -> None:
                 row["paper"], row["stage"], row["reason"], str(row["failures"]), row["last_date"]
             )
         console.print(failures)
+
+
+def _require_redis(redis_url: str | None) -> None:
+    if not redis_url:
+        raise click.UsageError("--distributed needs --redis URL (or NEWSARCHIVE_REDIS)")
+
+
+def _reextract_distributed(redis_url, db, files, pages, source, progress) -> dict[str, int]:
+    """Enqueue ``pages`` as one run, store its results here; the run's figures."""
+    from pipelines.distributed.queues import make_broker
+    from pipelines.distributed.runs import reextract_options, start_reextract
+    from pipelines.distributed.writer import drain, run_counts, writing
+
+    broker = make_broker(redis_url)
+    run = start_reextract(broker.client, pages, reextract_options(source))
+    click.echo(f"run {run}: {len(pages)} pages queued on {redis_url}")
+    task = progress.add_task("re-extracting (distributed)", total=len(pages))
+
+    def advance() -> None:
+        counts = run_counts(broker.client, run)
+        progress.update(task, completed=counts["done"] + counts["failed"])
+
+    with writing(broker, db, files):
+        drain(broker, files, [run], advance)
+    counts = run_counts(broker.client, run)
+    return {"stored": counts["done"], "failed": counts["failed"]}
 
 
 def _existing(db: str) -> str:
