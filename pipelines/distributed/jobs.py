@@ -95,6 +95,9 @@ class PageWorker:
         self.scratch.rmdir()
 
     def __call__(self, job: dict) -> None:
+        queues.retrying(self._job, job)  # a Redis restart is waited out, not a job's failure
+
+    def _job(self, job: dict) -> None:
         if not self.client.hexists(queues.inflight_key(job["run"]), job["key"]):
             return  # stored already (a duplicate delivery): nothing to do twice
         deliveries = self.client.incr(queues.deliveries_key(job["id"]))
@@ -108,10 +111,10 @@ class PageWorker:
         try:
             page, articles, pdf = self._run(job)
         finally:
-            self.client.hdel(queues.worker_key(self.name), "current")
-        self._send(result_message(job, self.name, page, articles, pdf,
-                                  time.monotonic() - started))
-        self._count(page["status"], time.monotonic() - started)
+            queues.retrying(self.client.hdel, queues.worker_key(self.name), "current")
+        seconds = time.monotonic() - started
+        queues.retrying(self._send, result_message(job, self.name, page, articles, pdf, seconds))
+        queues.retrying(self._count, page["status"], seconds)
 
     def _run(self, job: dict) -> tuple[dict, list[dict], str | None]:
         page, pdf = dict(job["page"]), None

@@ -69,12 +69,15 @@ class Writer:
         }
         page_id = self.archive.save_job_result(job_row, page, result["articles"])
         stored = page_id is not None
-        run = job["run"]
+        queues.retrying(self._settle, job, page["status"] if stored else None)
+
+    def _settle(self, job: dict, status: str | None) -> None:
+        """The job is no longer in flight; count it (``status``: None when stored before)."""
         with self.client.pipeline() as pipe:
-            pipe.hdel(queues.inflight_key(run), job["key"])
-            if stored:
-                ok = page["status"] in ("ok", "pending")
-                pipe.hincrby(queues.run_key(run), "done" if ok else "failed", 1)
+            pipe.hdel(queues.inflight_key(job["run"]), job["key"])
+            if status is not None:
+                counter = "done" if status in ("ok", "pending") else "failed"
+                pipe.hincrby(queues.run_key(job["run"]), counter, 1)
             pipe.execute()
 
     def exhausted(self, message: dict, retry_info: dict) -> None:

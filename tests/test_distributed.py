@@ -1,0 +1,296 @@
+"""Distributed re-extraction and backfill on a real redis-server (127.0.0.1, free port):
+the faults of issue 16, each against a single-machine run of the same pages."""
+
+from __future__ import annotations
+
+import datetime
+import os
+import shutil
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from crawler.demo.editions import edition_specs
+from crawler.demo.typesetter import typeset_page
+from pipelines.archive import Archive
+from pipelines.distributed import queues
+from pipelines.extraction import articles_of, extract_file, extraction_fields
+from pipelines.reextract import reextract, select_pages
+from tests.distributed_worker import POISON
+from tests.redis_server import RedisServer
+
+REPO = Path(__file__).resolve().parents[1]
+PAGES = 8
+HEARTBEAT_MS = 1500
+OLD_VERSION = "0.0.1"
+
+
+def _cli(*args: str) -> list[str]:
+    return [sys.executable, "-c", "from crawler.cli import cli; cli()", *args]
+
+
+@pytest.fixture(scope="module")
+def stored(tmp_path_factory) -> Path:
+    """An archive of PAGES pages extracted by an 'older engine' (first article's body
+    differs, old version), their PDFs in files/: what re-extraction has to correct."""
+    root = tmp_path_factory.mktemp("stored")
+    files = root / "files"
+    specs = edition_specs("许昌日报", datetime.date(2023, 6, 16), pages=PAGES // 2)
+    specs += edition_specs("许昌日报", datetime.date(2023, 6, 17), pages=PAGES // 2)
+    with Archive(root / "archive.db") as archive:
+        archive.upsert_paper({"id": "xcrb", "name": "许昌日报", "family": "founder_col"})
+        for n, spec in enumerate(specs):
+            pdf = root / f"{n}.pdf"
+            typeset_page(spec, pdf)
+            _store(archive, files, pdf, spec.date.isoformat(), n % (PAGES // 2) + 1)
+    return root
+
+
+def _store(archive: Archive, files: Path, pdf: Path, day: str, page_no: int) -> None:
+    import hashlib
+
+    from pipelines.files import content_path, write_once
+
+    body = pdf.read_bytes()
+    sha256 = hashlib.sha256(body).hexdigest()
+    write_once(files / content_path(sha256), body)
+    doc = extract_file(str(pdf), "pypdfium2")
+    articles = articles_of(doc)
+    articles[0] = {**articles[0], "body": "older engine's text"}
+    archive.save_page(
+        {"paper": "xcrb", "date": day, "page_no": page_no, "pdf_path": content_path(sha256),
+         "sha256": sha256, "size": len(body), "pdf_url": f"http://example.test/{sha256}.pdf",
+         **extraction_fields(doc, "pypdfium2"), "extractor_version": OLD_VERSION},
+        articles,
+    )
+
+
+def _copy(stored: Path, target: Path) -> tuple[Path, Path]:
+    shutil.copytree(stored, target)
+    return target / "archive.db", target / "files"
+
+
+@pytest.fixture(scope="module")
+def baseline(stored, tmp_path_factory) -> dict:
+    """The single-machine ``reextract`` of the same archive: its pages and articles."""
+    db, files = _copy(stored, tmp_path_factory.mktemp("baseline") / "a")
+    with Archive(db) as archive:
+        reextract(archive, files, select_pages(archive), workers=1)
+    return _contents(db)
+
+
+def _contents(db: Path) -> dict:
+    """What must be equal to a single-machine run's: page rows and article rows, ids too."""
+    conn = sqlite3.connect(db)
+    pages = conn.execute(
+        "select id, paper, date, page_no, status, reason, header, extractor, "
+        "extractor_version, sha256 from pages order by id").fetchall()
+    articles = conn.execute(
+        "select id, page_id, seq, title, byline, body, captions from articles order by id"
+    ).fetchall()
+    search = conn.execute("select count(*) from articles_fts").fetchone()[0]
+    failures = conn.execute("select count(*) from failures").fetchone()[0]
+    conn.close()
+    return {"pages": pages, "articles": articles, "search": search, "failures": failures}
+
+
+@pytest.fixture
+def redis_server(tmp_path):
+    with RedisServer(tmp_path / "redis") as server:
+        yield server
+
+
+class Workers:
+    """Worker processes (tests.distributed_worker) started and stopped by a test."""
+
+    def __init__(self, url: str, delay: float = 0.0):
+        self.url = url
+        self.env = {**os.environ, "TEST_EXTRACT_DELAY": str(delay),
+                    "TEST_HEARTBEAT_MS": str(HEARTBEAT_MS), "PYTHONPATH": str(REPO)}
+        self.processes: list[subprocess.Popen] = []
+
+    def start(self, count: int) -> Workers:
+        for index in range(count):
+            self.processes.append(subprocess.Popen(
+                [sys.executable, "-m", "tests.distributed_worker", self.url, str(index)],
+                cwd=REPO, env=self.env))
+        return self
+
+    def name(self, process: subprocess.Popen, index: int) -> str:
+        return f"{socket.gethostname()}-{process.pid}-{index}"
+
+    def stop(self) -> None:
+        for process in self.processes:
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+        for process in self.processes:
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+@pytest.fixture
+def workers(redis_server):
+    started: list[Workers] = []
+
+    def start(count: int, delay: float = 0.0) -> Workers:
+        pool = Workers(redis_server.url, delay).start(count)
+        started.append(pool)
+        return pool
+
+    yield start
+    for pool in started:
+        pool.stop()
+
+
+def _reextract(db: Path, files: Path, url: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        _cli("reextract", "--distributed", "--redis", url, "--db", str(db), "--files", str(files)),
+        cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+def _wait(predicate, timeout: float = 60, what: str = "condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.05)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def _finish(process: subprocess.Popen, timeout: float = 120) -> str:
+    output, _ = process.communicate(timeout=timeout)
+    assert process.returncode == 0, output
+    return output
+
+
+def _jobs(db: Path) -> list[tuple]:
+    conn = sqlite3.connect(db)
+    rows = conn.execute("select id, kind, worker from distributed_jobs order by id").fetchall()
+    conn.close()
+    return rows
+
+
+def test_distributed_reextract_equals_single_machine_run(stored, baseline, workers,
+                                                          redis_server, tmp_path):
+    db, files = _copy(stored, tmp_path / "a")
+    pool = workers(2)
+    output = _finish(_reextract(db, files, redis_server.url))
+    assert f"{PAGES} pages re-extracted by workers: {PAGES} stored, 0 failed" in output
+    assert _contents(db) == baseline
+    jobs = _jobs(db)
+    assert len(jobs) == PAGES and {kind for _, kind, _ in jobs} == {"reextract"}
+    # both worker processes took part, and the run left nothing in flight in Redis
+    assert {worker for _, _, worker in jobs} == {pool.name(p, i) for i, p in
+                                                 enumerate(pool.processes)}
+    client = redis_server.client()
+    assert client.smembers(queues.RUNS) == set()
+    assert client.llen(f"dramatiq:{queues.JOBS_QUEUE}") == 0
+
+
+def test_worker_killed_mid_job_its_job_is_done_by_another(stored, baseline, workers,
+                                                          redis_server, tmp_path):
+    db, files = _copy(stored, tmp_path / "a")
+    pool = workers(2, delay=0.5)
+    victim = pool.processes[0]
+    command = _reextract(db, files, redis_server.url)
+    client = redis_server.client()
+    key = queues.worker_key(pool.name(victim, 0))
+    job = _wait(lambda: client.hget(key, "current"), what="a job on worker 0")
+    victim.kill()  # kill -9, mid-extraction
+    victim.wait()
+    _finish(command)
+    assert _contents(db) == baseline
+    jobs = _jobs(db)
+    assert len(jobs) == PAGES  # nothing stored twice
+    survivor = pool.name(pool.processes[1], 1)
+    killed_page = job.decode()
+    assert [w for i, _, w in jobs if i.endswith(killed_page)] == [survivor]
+
+
+def _run_id(client) -> str:
+    runs = _wait(lambda: client.smembers(queues.RUNS), what="the run to start")
+    return next(iter(runs)).decode()
+
+
+def _stored_count(client, run: str) -> int:
+    try:
+        return int(client.hget(queues.run_key(run), "done") or 0)
+    except Exception:  # redis restarting
+        return 0
+
+
+def test_redis_restarted_mid_run_nothing_lost_nothing_twice(stored, baseline, workers,
+                                                             redis_server, tmp_path):
+    db, files = _copy(stored, tmp_path / "a")
+    workers(2, delay=0.3)
+    command = _reextract(db, files, redis_server.url)
+    client = redis_server.client()
+    run = _run_id(client)
+    _wait(lambda: _stored_count(client, run) >= 2, what="two pages stored")
+    redis_server.restart(down_for=1.5)  # SIGKILL, then up again from its append-only file
+    output = _finish(command)
+    assert f"{PAGES} stored, 0 failed" in output
+    assert _contents(db) == baseline
+    assert len(_jobs(db)) == PAGES
+
+
+def test_writer_killed_mid_run_restarted_continues(stored, baseline, workers, redis_server,
+                                                   tmp_path):
+    db, files = _copy(stored, tmp_path / "a")
+    workers(2, delay=0.3)
+    command = _reextract(db, files, redis_server.url)
+    client = redis_server.client()
+    run = _run_id(client)
+    _wait(lambda: _stored_count(client, run) >= 3, what="three pages stored")
+    command.kill()  # the writer, mid-run (kill -9)
+    command.wait()
+    assert len(_jobs(db)) < PAGES
+    restarted = subprocess.run(
+        _cli("writer", "--redis", redis_server.url, "--db", str(db), "--files", str(files)),
+        cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert restarted.returncode == 0, restarted.stdout + restarted.stderr
+    assert f"run {run}: {PAGES} stored, 0 failed" in restarted.stdout
+    assert _contents(db) == baseline
+    assert len(_jobs(db)) == PAGES
+    conn = sqlite3.connect(db)
+    assert conn.execute("pragma integrity_check").fetchone() == ("ok",)
+
+
+def test_poison_page_retried_bounded_then_a_failure_and_the_run_finishes(
+        stored, baseline, workers, redis_server, tmp_path):
+    db, files = _copy(stored, tmp_path / "a")
+    with Archive(db) as archive:
+        page = archive.page("xcrb", "2023-06-16", 1)
+        body = (files / page["pdf_path"]).read_bytes() + b"\n" + POISON + b"\n"
+        poison = tmp_path / "poison.pdf"
+        poison.write_bytes(body)
+        _store(archive, files, poison, "2023-06-18", 1)
+        poisoned = archive.page("xcrb", "2023-06-18", 1)
+    workers(2)
+    output = _finish(_reextract(db, files, redis_server.url), timeout=180)
+    assert f"{PAGES + 1} pages re-extracted by workers: {PAGES} stored, 1 failed" in output
+    conn = sqlite3.connect(db)
+    failures = conn.execute("select paper, date, page_no, stage, reason from failures").fetchall()
+    assert len(failures) == 1
+    assert failures[0][:4] == ("xcrb", "2023-06-18", 1, "extract")
+    attempts = queues.MAX_RETRIES + 1
+    assert f"extraction process died in each of {attempts} attempts" in failures[0][4]
+    # the poison page keeps what was archived (status ok, its articles); the others are redone
+    kept = conn.execute("select status, extractor_version from pages where id = ?",
+                        [poisoned["id"]]).fetchone()
+    assert kept == ("ok", OLD_VERSION)
+    contents = _contents(db)
+    assert [p for p in contents["pages"] if p[0] != poisoned["id"]] == baseline["pages"]
+    deliveries = redis_server.client().get(
+        queues.deliveries_key(f"{_jobs(db)[0][0].split('/')[0]}/xcrb/2023-06-18/1"))
+    assert int(deliveries) == attempts
