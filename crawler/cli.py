@@ -71,8 +71,47 @@ def crawl(
     Safe under cron: a crawl of a paper that is still running makes this one exit at once
     with status 75; pages already archived are skipped. Exits 1 when pages failed.
     """
+    end_day = end.date() if end else date.today()
+    start_day = start.date() if start else end_day - timedelta(days=1)
+    _crawl(papers, start_day, end_day, db, files, base_url, papers_file, refresh, log_dir,
+           overrides)
+
+
+@cli.command()
+@click.argument("papers", nargs=-1, required=True)
+@click.option("--from", "start", required=True, type=click.DateTime(["%Y-%m-%d"]),
+              help="First date.")
+@click.option("--to", "end", required=True, type=click.DateTime(["%Y-%m-%d"]), help="Last date.")
+@click.option("--distributed", is_flag=True,
+              help="Page PDFs downloaded and extracted by `newsarchive worker`s on Redis.")
+@REDIS_OPTION
+@DB_OPTION
+@FILES_OPTION
+@click.option("--base-url", help="Crawl a copy of the paper's site at this URL instead.")
+@click.option("--papers-file", type=click.Path(exists=True, dir_okay=False), help="Registry.")
+@click.option("--log-dir", default="logs", show_default=True, help="Where the crawl log goes.")
+@click.option("-s", "--set", "overrides", multiple=True, help="Scrapy setting KEY=VALUE.")
+def backfill(
+    papers, start, end, distributed, redis_url, db, files, base_url, papers_file, log_dir,
+    overrides
+) -> None:
+    """Archive PAPERS from --from to --to (a crawl of that span).
+
+    With --distributed the editions are walked here and each page becomes a job (download
+    and extract) for the workers; their results are stored here, and the command returns
+    when all are. A backfill of a paper already being crawled exits with status 75.
+    """
+    if distributed:
+        _require_redis(redis_url)
+    _crawl(papers, start.date(), end.date(), db, files, base_url, papers_file, False, log_dir,
+           overrides, redis_url=redis_url if distributed else None)
+
+
+def _crawl(papers, start_day, end_day, db, files, base_url, papers_file, refresh, log_dir,
+           overrides, redis_url: str | None = None) -> None:
+    """What crawl and backfill do: lock the papers, crawl them (their pages sent to the
+    workers when ``redis_url`` is given), print the runs; exit 1 if pages failed."""
     from crawler.locking import AlreadyRunning, paper_locks
-    from crawler.runner import crawl as run_crawl
     from pipelines.archive import Archive
 
     for paper in papers:
@@ -80,8 +119,6 @@ def crawl(
             get_paper(paper, papers_file)
         except RegistryError as exc:
             raise click.UsageError(str(exc)) from exc
-    end_day = end.date() if end else date.today()
-    start_day = start.date() if start else end_day - timedelta(days=1)
     if start_day > end_day:
         raise click.UsageError(f"--from {start_day} is after --to {end_day}")
     settings = dict(_parse_setting(o) for o in overrides)
@@ -89,22 +126,19 @@ def crawl(
     log_file = Path(log_dir) / f"crawl-{'-'.join(papers)}-{stamp}.log"
     log_file.parent.mkdir(parents=True, exist_ok=True)
     settings.setdefault("LOG_FILE", str(log_file))
+    crawl_args = dict(start=start_day, end=end_day, db=db, files=files, base_url=base_url,
+                      registry=papers_file, settings=settings, refresh=refresh)
     try:
         with paper_locks(Path(db).resolve().parent / "locks", list(papers)):
             with Archive(db) as archive:
                 for paper in papers:
                     archive.mark_interrupted_runs(paper)
-            runs = run_crawl(
-                list(papers),
-                start=start_day,
-                end=end_day,
-                db=db,
-                files=files,
-                base_url=base_url,
-                registry=papers_file,
-                settings=settings,
-                refresh=refresh,
-            )
+            if redis_url:
+                runs = _crawl_distributed(list(papers), redis_url, crawl_args)
+            else:
+                from crawler.runner import crawl as run_crawl
+
+                runs = run_crawl(list(papers), **crawl_args)
     except AlreadyRunning as exc:
         click.echo(f"newsarchive crawl: {exc}; not starting", err=True)
         sys.exit(EXIT_ALREADY_RUNNING)
@@ -113,6 +147,39 @@ def crawl(
     click.echo(f"log: {settings['LOG_FILE']}")
     if any(run["status"] != "ok" for run in runs):
         sys.exit(1)
+
+
+def _crawl_distributed(papers: list[str], redis_url: str, crawl_args: dict) -> list[dict]:
+    """Crawl with pages sent to the workers, store their results here until all are in;
+    the crawl_runs rows, their figures those of the pages stored."""
+    from crawler.runner import crawl as run_crawl
+    from pipelines.archive import Archive
+    from pipelines.distributed.queues import make_broker
+    from pipelines.distributed.writer import run_counts, wait_for_runs, writing
+
+    settings = crawl_args["settings"]
+    settings.setdefault("DISTRIBUTED_REDIS", redis_url)
+    if "ITEM_PIPELINES" not in settings:
+        from crawler.settings import DISTRIBUTED_PIPELINES
+
+        settings["ITEM_PIPELINES"] = DISTRIBUTED_PIPELINES
+    broker = make_broker(redis_url)
+    with writing(broker, crawl_args["db"], crawl_args["files"]):
+        runs = run_crawl(papers, **crawl_args)
+        queued = {r["id"]: json.loads(r.get("stats") or "{}").get("newsarchive/distributed_run")
+                  for r in runs if r.get("id")}
+        click.echo(f"pages sent to the workers on {redis_url}; storing their results…")
+        wait_for_runs(broker.client, [q for q in queued.values() if q])
+    with Archive(crawl_args["db"]) as archive:
+        for run_id, queue_run in queued.items():
+            if not queue_run:
+                continue
+            counts = run_counts(broker.client, queue_run)
+            row = archive.db["crawl_runs"].get(run_id)
+            status = row["status"] if counts["failed"] == 0 else "errors"
+            archive.finish_run(run_id, pages_new=counts["done"], pages_failed=counts["failed"],
+                               status=status)
+        return [archive.db["crawl_runs"].get(r["id"]) if r.get("id") else r for r in runs]
 
 
 @cli.command(name="import")

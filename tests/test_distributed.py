@@ -294,3 +294,83 @@ def test_poison_page_retried_bounded_then_a_failure_and_the_run_finishes(
     deliveries = redis_server.client().get(
         queues.deliveries_key(f"{_jobs(db)[0][0].split('/')[0]}/xcrb/2023-06-18/1"))
     assert int(deliveries) == attempts
+
+
+# backfill --------------------------------------------------------------------------------
+
+SPAN = ["--from", "2023-06-16", "--to", "2023-06-20"]
+LOCAL = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "LOG_LEVEL=WARNING"]
+
+
+def _backfill(site, root: Path, *extra: str) -> list[str]:
+    return _cli("backfill", "xcrb", *SPAN, "--base-url", f"{site.url}/xcrb/",
+                "--db", str(root / "archive.db"), "--files", str(root / "files"),
+                "--log-dir", str(root / "logs"), *LOCAL, *extra)
+
+
+def _archived(db: Path) -> dict:
+    """A crawl's archive, compared by page (article ids follow the order pages land in)."""
+    conn = sqlite3.connect(db)
+    pages = conn.execute(
+        "select date, page_no, page_label, page_name, page_url, pdf_url, pdf_path, sha256, "
+        "size, http_status, status, extractor, extractor_version, header, hints "
+        "from pages order by date, page_no").fetchall()
+    articles = conn.execute(
+        "select p.date, p.page_no, a.seq, a.title, a.byline, a.body, a.captions, a.bbox "
+        "from articles a join pages p on p.id = a.page_id order by p.date, p.page_no, a.seq"
+    ).fetchall()
+    failures = conn.execute(
+        "select date, page_no, stage, substr(reason, 1, 40) from failures "
+        "order by date, page_no, stage").fetchall()
+    search = conn.execute("select count(*) from articles_fts").fetchone()[0]
+    conn.close()
+    return {"pages": pages, "articles": articles, "failures": failures, "search": search}
+
+
+def test_distributed_backfill_archives_what_a_crawl_does_politely(col_site, workers,
+                                                                  redis_server, tmp_path):
+    single = tmp_path / "single"
+    done = subprocess.run(_backfill(col_site, single), cwd=tmp_path, capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == 1, done.stdout + done.stderr  # the site has broken pages
+    workers(2)
+    first = len(col_site.requests)
+    root = tmp_path / "distributed"
+    done = subprocess.run(
+        _backfill(col_site, root, "--distributed", "--redis", redis_server.url,
+                  "-s", "DISTRIBUTED_HOST_RATE=2"),
+        cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 1, done.stdout + done.stderr
+    expected = _archived(single / "archive.db")
+    assert expected["pages"] and expected["articles"]
+    assert _archived(root / "archive.db") == expected
+    files = sorted(p.name for p in (root / "files").rglob("*.pdf"))
+    assert files == sorted(p.name for p in (single / "files").rglob("*.pdf"))
+    # every PDF was fetched by a worker, at most 2 a second whatever the number of workers
+    pdfs = [t for path, _, t in col_site.requests[first:] if path.endswith(".pdf")]
+    assert len(pdfs) >= 4
+    assert max(sum(1 for u in pdfs if t <= u < t + 1) for t in pdfs) <= 2 * 2
+    assert pdfs[-1] - pdfs[0] >= (len(pdfs) / 2) - 1
+    conn = sqlite3.connect(root / "archive.db")
+    kinds = conn.execute("select kind, count(*) from distributed_jobs group by kind").fetchall()
+    assert kinds == [("fetch", len(expected["pages"]))]
+    run = conn.execute("select status, pages_new, pages_failed from crawl_runs").fetchone()
+    statuses = [p[10] for p in expected["pages"]]
+    assert run == ("errors", statuses.count("ok"), len(statuses) - statuses.count("ok"))
+
+
+def test_two_backfills_of_one_paper_the_second_is_refused(col_site, workers, redis_server,
+                                                          tmp_path):
+    args = _backfill(col_site, tmp_path, "--distributed", "--redis", redis_server.url)
+    first = subprocess.Popen(args, cwd=tmp_path, stdout=subprocess.PIPE,
+                             stderr=subprocess.STDOUT, text=True)
+    client = redis_server.client()
+    _run_id(client)  # the first is enqueuing (no worker yet: it waits for its results)
+    second = subprocess.run(args, cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert second.returncode == 75
+    assert "a crawl of xcrb is already running" in second.stderr
+    assert len(client.smembers(queues.RUNS)) == 1  # the second enqueued nothing
+    workers(1)
+    output, _ = first.communicate(timeout=300)
+    assert first.returncode == 1, output  # finished (the site has broken pages)
+    assert "xcrb: errors:" in output

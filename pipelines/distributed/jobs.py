@@ -120,14 +120,17 @@ class PageWorker:
         page, pdf = dict(job["page"]), None
         if job["kind"] == "fetch":
             try:
-                body, http_status = download(self.client, job["fetch"])
-                check_pdf(body)
-            except (DownloadFailed, FileException) as exc:
+                body, http_status, content_type = download(self.client, job["fetch"])
+            except DownloadFailed as exc:
                 return failure_page(job, str(exc)), [], None
             except DownloadRetry as exc:
                 if exc.delay_ms is not None:
                     raise dramatiq.Retry(str(exc), delay=exc.delay_ms) from None
                 raise
+            try:
+                check_pdf(body, content_type)
+            except FileException as exc:  # an HTML page where the PDF should be
+                return {**failure_page(job, str(exc)), "http_status": http_status}, [], None
             sha256 = hashlib.sha256(body).hexdigest()
             page.update(pdf_path=content_path(sha256), sha256=sha256, size=len(body),
                         http_status=http_status, fetched_at=now())

@@ -64,8 +64,8 @@ def _robots(root: str, user_agent: str) -> urllib.robotparser.RobotFileParser:
     return parser
 
 
-def download(client: redis.Redis, fetch: dict) -> tuple[bytes, int]:
-    """GET ``fetch["url"]`` politely; return (body, HTTP status).
+def download(client: redis.Redis, fetch: dict) -> tuple[bytes, int, str]:
+    """GET ``fetch["url"]`` politely; return (body, HTTP status, Content-Type).
 
     ``fetch``: url, referer, user_agent, rate (per host per second), timeout, obey_robots.
     """
@@ -82,7 +82,7 @@ def download(client: redis.Redis, fetch: dict) -> tuple[bytes, int]:
     request = urllib.request.Request(url, headers=headers)
     try:
         with urllib.request.urlopen(request, timeout=fetch.get("timeout", 60)) as response:
-            return response.read(), response.status
+            return response.read(), response.status, response.headers.get("Content-Type", "")
     except urllib.error.HTTPError as exc:
         if exc.code in FINAL_STATUSES:
             raise DownloadFailed(f"HTTP {exc.code} for {url}") from None
