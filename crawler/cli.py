@@ -411,14 +411,18 @@ def reindex(db) -> None:
 
 @cli.command()
 @DB_OPTION
-def status(db) -> None:
-    """Per paper: dates covered, gaps, failures by reason (also Datasette's views)."""
+@REDIS_OPTION
+def status(db, redis_url) -> None:
+    """Per paper: dates covered, gaps, failures by reason (also Datasette's views); with
+    --redis, the distributed queue too: queued, running, done, failed, per-worker rates."""
     from rich.console import Console
     from rich.table import Table
 
     from pipelines.archive import Archive
 
     console = Console()
+    if redis_url:
+        _print_queue(console, redis_url)
     with Archive(_existing(db)) as archive:
         coverage = Table(
             "paper",
@@ -482,6 +486,28 @@ def _reextract_distributed(redis_url, db, files, pages, source, progress) -> dic
         drain(broker, files, [run], advance)
     counts = run_counts(broker.client, run)
     return {"stored": counts["done"], "failed": counts["failed"]}
+
+
+def _print_queue(console, redis_url: str) -> None:
+    """The distributed queue's figures (pipelines.distributed.queues.queue_figures)."""
+    import redis
+    from rich.table import Table
+
+    from pipelines.distributed.queues import queue_figures
+
+    figures = queue_figures(redis.Redis.from_url(redis_url))
+    names = ("queued", "running", "retrying", "results waiting", "dead-lettered")
+    console.print(f"Queue on {redis_url}: " + ", ".join(f"{figures[n]} {n}" for n in names))
+    runs = Table("run", "kind", "total", "done", "failed", "in flight", "to send", title="Runs")
+    for run in figures["runs"]:
+        runs.add_row(run["run"], run.get("kind", ""), run.get("total", "0"), run.get("done", "0"),
+                     run.get("failed", "0"), str(run["inflight"]), str(run["todo"]))
+    console.print(runs)
+    workers = Table("worker", "done", "failed", "pages/s", "current", title="Workers")
+    for worker in figures["workers"]:
+        workers.add_row(worker["worker"], str(worker["done"]), str(worker["failed"]),
+                        f"{worker['pages/s']:.2f}", worker["current"])
+    console.print(workers)
 
 
 def _existing(db: str) -> str:

@@ -374,3 +374,39 @@ def test_two_backfills_of_one_paper_the_second_is_refused(col_site, workers, red
     output, _ = first.communicate(timeout=300)
     assert first.returncode == 1, output  # finished (the site has broken pages)
     assert "xcrb: errors:" in output
+
+
+def test_status_shows_queued_running_done_failed_and_worker_rates(stored, workers,
+                                                                  redis_server, tmp_path):
+    from click.testing import CliRunner
+
+    from crawler.cli import cli
+    from pipelines.distributed.runs import feed_reextract, reextract_options, start_reextract
+
+    db, files = _copy(stored, tmp_path / "a")
+    broker = queues.make_broker(redis_server.url)
+    with Archive(db) as archive:
+        pages = select_pages(archive)
+    run = start_reextract(broker.client, pages, reextract_options("pypdfium2"))
+    assert feed_reextract(broker, run, files) == PAGES  # no worker, no writer: all queued
+
+    def status() -> str:
+        result = CliRunner(env={"COLUMNS": "200"}).invoke(
+            cli, ["status", "--db", str(db), "--redis", redis_server.url])
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    before = status()
+    assert f"Queue on {redis_server.url}: {PAGES} queued, 0 running, 0 retrying" in before
+    assert f"│ {run} │ reextract │ {PAGES}     │ 0    │ 0      │ {PAGES}         │ 0 " in before
+    pool = workers(1)
+    done = subprocess.run(
+        _cli("writer", "--redis", redis_server.url, "--db", str(db), "--files", str(files)),
+        cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert f"run {run}: {PAGES} stored, 0 failed" in done.stdout, done.stdout + done.stderr
+    after = status()
+    assert f"Queue on {redis_server.url}: 0 queued, 0 running" in after
+    name = pool.name(pool.processes[0], 0)
+    row = next(line for line in after.splitlines() if name in line)
+    cells = [c.strip() for c in row.strip("│ ").split("│")]
+    assert cells[:3] == [name, str(PAGES), "0"] and float(cells[3]) > 0
