@@ -35,7 +35,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import NEWSARCHIVE, page_statuses, run
+from common import CLOCK_TICKS, NEWSARCHIVE, page_statuses, run
 from reextract import BASE, pending_archive, stored_pdfs
 
 from pipelines.archive import Archive
@@ -43,6 +43,7 @@ from pipelines.distributed import queues
 from pipelines.distributed.runs import mark_fed, new_run, page_key
 from pipelines.distributed.writer import run_counts, wait_for_runs, writing
 from pipelines.extraction import articles_of, extract_file, extraction_fields
+from tests.procfs import children
 from tests.redis_server import RedisServer
 
 TARGET_OVERHEAD_MS = 5.0
@@ -50,7 +51,40 @@ TARGET_TWO_WORKERS = 0.9  # x the single-machine reextract
 TARGET_WRITER = 200.0  # pages/s
 
 
-def distributed(template: Path, url: str, processes: int) -> dict:
+def tree_cpu(pid: int) -> float:
+    """CPU seconds of a process and all below it, with those of its reaped children."""
+    total, stack = 0.0, [pid]
+    while stack:
+        current = stack.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        total += sum(int(f) for f in fields[11:15]) / CLOCK_TICKS
+        stack += children(current)
+    return total
+
+
+def command_cpu(done) -> float:
+    """CPU seconds of a finished ``run(..., sample=…)`` command's whole tree."""
+    return sum(p.cpu for p in done.sampler.processes.values())
+
+
+def ready(url: str, processes: int, since: float, timeout: float = 120) -> None:
+    """Wait until ``processes`` workers registered in Redis after ``since``."""
+    client = queues.make_broker(url).client
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        names = [n.decode() for n in client.smembers(queues.WORKERS)]
+        started = [client.hget(queues.worker_key(n), "started_at") for n in names]
+        if sum(1 for s in started if s and float(s) >= since) >= processes:
+            time.sleep(0.5)
+            return
+        time.sleep(0.2)
+    raise SystemExit(f"{processes} workers did not start")
+
+
+def distributed(template: Path, url: str, processes: int, redis_pid: int) -> dict:
     """``reextract --distributed`` with ``processes`` worker processes; its figures."""
     workdir = BASE / "runs" / f"distributed-{processes}"
     shutil.rmtree(workdir, ignore_errors=True)
@@ -60,10 +94,12 @@ def distributed(template: Path, url: str, processes: int) -> dict:
     workers = subprocess.Popen(
         [NEWSARCHIVE, "worker", "--redis", url, "--processes", str(processes)],
         stdout=subprocess.DEVNULL, stderr=(workdir / "workers.log").open("w"))
-    time.sleep(4)  # the worker processes import and connect before the clock starts
+    ready(url, processes, time.time())  # workers started and idle before the clock starts
+    before = tree_cpu(workers.pid) + tree_cpu(redis_pid)
     try:
         done = run([NEWSARCHIVE, "reextract", "--distributed", "--redis", url, "--db", str(db),
-                    "--files", str(BASE / "files")], workdir)
+                    "--files", str(BASE / "files")], workdir, sample=0.2)
+        others = tree_cpu(workers.pid) + tree_cpu(redis_pid) - before
     finally:
         workers.send_signal(signal.SIGTERM)
         workers.wait(timeout=60)
@@ -72,7 +108,8 @@ def distributed(template: Path, url: str, processes: int) -> dict:
     if statuses.get("ok", 0) < pages * 0.95:
         raise SystemExit(f"distributed {processes}: statuses {statuses}")
     return {"pages": pages, "seconds": done.seconds, "rate": pages / done.seconds,
-            "cpu": done.busy * done.seconds, "load": done.load_note()}
+            "cpu": command_cpu(done) + others, "command_cpu": command_cpu(done),
+            "load": done.load_note()}
 
 
 def writer_ceiling(template: Path, url: str, pages: int, pdfs: list[dict]) -> dict:
@@ -140,10 +177,11 @@ def main() -> None:
         results = {}
         for count in counts:
             redis.client().flushall()
-            results[count] = r = distributed(template, redis.url, count)
+            results[count] = r = distributed(template, redis.url, count, redis.process.pid)
             r["overhead_ms"] = (r["cpu"] - base["cpu"]) / r["pages"] * 1000
             print(f"  {count} worker processes: {r['seconds']:.1f} s, {r['rate']:.1f} pages/s, "
-                  f"{base['seconds'] / r['seconds']:.2f}x; {r['load']}", flush=True)
+                  f"{base['seconds'] / r['seconds']:.2f}x; CPU {r['cpu']:.1f} s (command "
+                  f"{r['command_cpu']:.1f} s) vs {base['cpu']:.1f} s; {r['load']}", flush=True)
         writer = writer_ceiling(template, redis.url, min(args.writer_pages, args.pages), pdfs)
 
     print()
@@ -180,10 +218,10 @@ def baseline(template: Path) -> dict:
     db = workdir / "archive.db"
     shutil.copyfile(template, db)
     done = run([NEWSARCHIVE, "reextract", "--db", str(db), "--files", str(BASE / "files")],
-               workdir)
+               workdir, sample=0.2)
     pages = sum(page_statuses(db).values())
     return {"pages": pages, "seconds": done.seconds, "rate": pages / done.seconds,
-            "cpu": done.busy * done.seconds, "load": done.load_note()}
+            "cpu": command_cpu(done), "load": done.load_note()}
 
 
 if __name__ == "__main__":

@@ -39,7 +39,7 @@ from pipelines.extraction import (
     extract_file,
     extraction_fields,
     failed_extraction,
-    new_pool,
+    start_pool,
 )
 from pipelines.files import check_pdf, content_path
 
@@ -83,13 +83,15 @@ class PageWorker:
         self.client = broker.client
         self.name = name
         self.extract = extract
-        self.pool = None
         self.scratch = Path(tempfile.mkdtemp(prefix=f"newsarchive-{os.getpid()}-"))
+        # The extraction process (and its fork server, the engine preloaded) starts now, not
+        # on the first job.
+        self.pool = start_pool(1, MAX_TASKS_PER_CHILD)
+        queues.retrying(lambda: self._note(started_at=time.time()))
 
     def close(self) -> None:
-        if self.pool is not None:
-            self.pool.stop()
-            self.pool.join()
+        self.pool.stop()
+        self.pool.join()
         for leftover in self.scratch.glob("*"):
             leftover.unlink(missing_ok=True)
         self.scratch.rmdir()
@@ -146,8 +148,6 @@ class PageWorker:
     def _extract(self, job: dict, body: bytes) -> dict:
         path = self.scratch / f"{job['page'].get('sha256') or 'page'}.pdf"
         path.write_bytes(body)
-        if self.pool is None:
-            self.pool = new_pool(1, max_tasks=MAX_TASKS_PER_CHILD)
         future = self.pool.schedule(self.extract, (str(path), job["source"], job["reread"]),
                                     timeout=job["timeout"])
         try:

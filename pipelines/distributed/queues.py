@@ -31,6 +31,11 @@ WRITER_MAX_RETRIES = 20  # a result the archive could not take (locked, full dis
 HEARTBEAT_TIMEOUT_MS = 60_000  # a worker silent this long is dead: its jobs are redone
 MAINTENANCE_CHANCE = 50_000  # per million broker calls: look for dead workers' jobs
 JOB_TIME_LIMIT_MS = 30 * 60_000  # Dramatiq's own limit; extraction has its own timeout
+# Dramatiq's consumer, its prefetch full, sleeps a backoff that doubles up to the worker
+# timeout: a small timeout and a prefetch that covers it keep the one thread busy.
+WORKER_TIMEOUT_MS = 100
+WORKER_PREFETCH = 4  # jobs a worker process holds (redone by others if it dies)
+WRITER_PREFETCH = 100  # results the writer holds (stored once however often delivered)
 QUEUE_BOUND = 200  # jobs of a run in flight at once (queued, running or awaiting the writer)
 STATS_TTL_S = 7 * 86_400  # how long a finished run's and a worker's figures are kept
 
@@ -73,6 +78,14 @@ def make_broker(url: str, *, heartbeat_timeout_ms: int = HEARTBEAT_TIMEOUT_MS) -
     )
     broker.add_middleware(CurrentMessage())
     return broker
+
+
+def consumer(broker: RedisBroker, queue: str, prefetch: int) -> dramatiq.Worker:
+    """A Dramatiq worker of one thread consuming ``queue`` (not started)."""
+    worker = dramatiq.Worker(broker, queues={queue}, worker_threads=1,
+                             worker_timeout=WORKER_TIMEOUT_MS)
+    worker.queue_prefetch = prefetch
+    return worker
 
 
 def send(broker: RedisBroker, queue: str, actor: str, *args) -> None:

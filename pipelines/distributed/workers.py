@@ -15,8 +15,6 @@ import socket
 import threading
 from collections.abc import Callable
 
-import dramatiq
-
 from pipelines.distributed import queues
 from pipelines.distributed.jobs import PageWorker, declare_actors
 from pipelines.extraction import extract_file
@@ -37,7 +35,7 @@ def run_worker(url: str, index: int = 0, *, heartbeat_timeout_ms: int = queues.H
     broker = queues.make_broker(url, heartbeat_timeout_ms=heartbeat_timeout_ms)
     handler = PageWorker(broker, worker_name(index), extract=extract)
     declare_actors(broker, page=handler)
-    worker = dramatiq.Worker(broker, queues={queues.JOBS_QUEUE}, worker_threads=1)
+    worker = queues.consumer(broker, queues.JOBS_QUEUE, queues.WORKER_PREFETCH)
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
@@ -52,6 +50,7 @@ def run_worker(url: str, index: int = 0, *, heartbeat_timeout_ms: int = queues.H
 def run_workers(url: str, processes: int, *,
                 heartbeat_timeout_ms: int = queues.HEARTBEAT_TIMEOUT_MS) -> None:
     """Start ``processes`` worker processes and keep them running until signalled."""
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(message)s")
     context = multiprocessing.get_context("spawn")  # no inherited Redis sockets or locks
 
     def start(index: int):

@@ -101,7 +101,7 @@ def start_writer(broker: RedisBroker, db: str | Path, files_store: str | Path) -
     """Consume the results queue in this process (one thread: one SQLite writer)."""
     writer = Writer(broker, db, files_store)
     declare_actors(broker, result=writer.apply, exhausted=writer.exhausted)
-    worker = dramatiq.Worker(broker, queues={queues.RESULTS_QUEUE}, worker_threads=1)
+    worker = queues.consumer(broker, queues.RESULTS_QUEUE, queues.WRITER_PREFETCH)
     worker.writer = writer
     worker.start()
     return worker
