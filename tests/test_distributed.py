@@ -418,3 +418,60 @@ def test_status_shows_queued_running_done_failed_and_worker_rates(stored, worker
     row = next(line for line in after.splitlines() if name in line)
     cells = [c.strip() for c in row.strip("│ ").split("│")]
     assert cells[:3] == [name, str(PAGES), "0"] and float(cells[3]) > 0
+
+
+def test_a_host_that_keeps_failing_is_retried_with_backoff_then_recorded(workers, redis_server,
+                                                                         tmp_path):
+    from crawler.demo.server import LocalSite
+    from tests.faults import Fault, FaultPlan
+    from tests.fixture_sites import build_fixture_site
+
+    site_root = tmp_path / "site"
+    build_fixture_site("founder_col", site_root)
+    failing = "/xcrb/PC/attachement/202306/16/"  # both PDFs of 2023-06-16
+    plan = FaultPlan(Fault(failing, status=503))
+    workers(2)
+    with LocalSite(site_root, soft_404=("/xcrb/PC/layout/202306/20/",), faults=plan) as site:
+        root = tmp_path / "archive"
+        done = subprocess.run(
+            _cli("backfill", "xcrb", "--from", "2023-06-16", "--to", "2023-06-16",
+                 "--base-url", f"{site.url}/xcrb/", "--db", str(root / "archive.db"),
+                 "--files", str(root / "files"), "--log-dir", str(root / "logs"), *LOCAL,
+                 "--distributed", "--redis", redis_server.url),
+            cwd=tmp_path, capture_output=True, text=True, timeout=300)
+        tries = [t for path, _, t in site.requests if path.startswith(failing)]
+    assert done.returncode == 1, done.stdout + done.stderr
+    attempts = queues.MAX_RETRIES + 1
+    assert plan.fired[failing] == len(tries) == 2 * attempts  # each PDF tried 4 times
+    conn = sqlite3.connect(root / "archive.db")
+    pages = conn.execute("select page_no, status, reason from pages order by page_no").fetchall()
+    assert [(n, status) for n, status, _ in pages] == [(1, "download_failed"),
+                                                       (2, "download_failed")]
+    assert all(f"(in each of {attempts} attempts)" in r and "HTTP 503" in r for _, _, r in pages)
+    stages = conn.execute("select stage, count(*) from failures group by stage").fetchall()
+    assert ("download", 2) in stages
+
+
+def test_newsarchive_worker_restarts_a_dead_process_and_stops_on_sigterm(redis_server):
+    supervisor = subprocess.Popen(
+        _cli("worker", "--redis", redis_server.url, "--processes", "2"), cwd=REPO,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    client = redis_server.client()
+
+    def started() -> set[str]:
+        names = {n.decode() for n in client.smembers(queues.WORKERS)}
+        return {n for n in names if client.hget(queues.worker_key(n), "started_at")}
+
+    first = _wait(lambda: len(started()) == 2 and started(), timeout=90, what="2 workers")
+    victim = int(sorted(first)[0].split("-")[-2])  # names are host-pid-index
+    os.kill(victim, signal.SIGKILL)
+    _wait(lambda: len(started() - first) == 1, timeout=90, what="a restarted worker")
+    supervisor.send_signal(signal.SIGTERM)
+    output, _ = supervisor.communicate(timeout=60)
+    assert supervisor.returncode == 0, output
+    assert "2 worker processes on" in output
+    assert "exited (-9): restarting" in output
+    for name in started():
+        pid = int(name.split("-")[-2])
+        assert not Path(f"/proc/{pid}").exists() or "zombie" in Path(
+            f"/proc/{pid}/status").read_text()
