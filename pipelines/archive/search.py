@@ -30,7 +30,7 @@ import os
 import re
 import unicodedata
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from functools import lru_cache
 
@@ -313,6 +313,24 @@ def unindex_article(db: sqlite_utils.Database, key: int, old: dict) -> None:
     was indexed with."""
     row = shadow_row(old)
     db.execute(_DELETE, [key, *(row[c] for c in COLUMNS)])
+
+
+def _fts_values(articles: Iterable[tuple[int, dict]]) -> list[list]:
+    values = []
+    for key, article in articles:
+        row = shadow_row(article)
+        values.append([key, *(row[c] for c in COLUMNS)])
+    return values
+
+
+def index_articles(db: sqlite_utils.Database, articles: Iterable[tuple[int, dict]]) -> None:
+    """``index_article`` for many ``(date_key, article)`` in one prepared statement."""
+    db.conn.executemany(_INSERT, _fts_values(articles))
+
+
+def unindex_articles(db: sqlite_utils.Database, articles: Iterable[tuple[int, dict]]) -> None:
+    """``unindex_article`` for many ``(date_key, article)`` in one prepared statement."""
+    db.conn.executemany(_DELETE, _fts_values(articles))
 
 
 def _shadow_batch(rows: list[tuple]) -> list[list]:

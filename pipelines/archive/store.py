@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import sqlite_utils
+from sqlite_utils.db import jsonify_if_needed
 
 from pipelines.archive import permalinks, search
 from pipelines.archive.schema import ensure_schema
@@ -35,6 +36,7 @@ class Archive:
 
     def __init__(self, path: str | Path, *, busy_timeout_ms: int = 30_000):
         self.path = Path(path)
+        self._page_columns: set[str] | None = None  # read once, on the first page written
         try:
             self.db = sqlite_utils.Database(self.path)
             self.db.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
@@ -70,12 +72,16 @@ class Archive:
 
     def page(self, paper: str, date: str, page_no: int) -> dict | None:
         """The stored page row, or None."""
-        rows = list(
-            self.db["pages"].rows_where(
-                "paper = ? and date = ? and page_no = ?", [paper, date, page_no]
-            )
-        )
+        rows = self._rows("select * from pages where paper = ? and date = ? and page_no = ?",
+                          [paper, date, page_no])
         return rows[0] if rows else None
+
+    def _rows(self, sql: str, params: list) -> list[dict]:
+        """Rows of a query as dicts (``Table.rows_where``'s, without its introspection: this
+        runs twice for every page stored)."""
+        cursor = self.db.execute(sql, params)
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
     def archived_pages(self, paper: str, start: str, end: str) -> set[tuple[str, int]]:
         """(date, page_no) of pages archived between start and end: status ok, or pending
@@ -120,16 +126,45 @@ class Archive:
                 if status != "pending" or page.get("sha256") == existing["sha256"]:
                     return existing["id"]
             row = {k: _column_value(v) for k, v in page.items()}
-            table = self.db["pages"]
             if existing:
                 page_id = existing["id"]
                 if existing["sha256"] and row.get("sha256") not in (None, existing["sha256"]):
                     self._keep_version(existing)
-                table.update(page_id, row, alter=True)
+                self._write_page(row, page_id)
             else:
-                page_id = table.insert(row, alter=True).last_pk
+                page_id = self._write_page(row)
             self._replace_articles(page_id, page, articles)
             return page_id
+
+    def _write_page(self, row: dict, page_id: int | None = None) -> int:
+        """Update page ``page_id`` with ``row``, or insert it (None); return its id.
+
+        Plain UPDATE/INSERT when every column exists: ``Table.update``/``insert`` with
+        ``alter`` read the table's schema on every call, which cost more than the write; a
+        row with a column the table lacks goes through them, which add it."""
+        if self._page_columns is None:
+            self._page_columns = set(self.db["pages"].columns_dict)
+        if not self._page_columns.issuperset(row):
+            self._page_columns = None
+            table = self.db["pages"]
+            if page_id is None:
+                return table.insert(row, alter=True).last_pk
+            table.update(page_id, row, alter=True)
+            return page_id
+        columns = list(row)
+        values = [jsonify_if_needed(row[c]) for c in columns]
+        if page_id is None:
+            cursor = self.db.execute(
+                f"insert into pages ({', '.join(f'[{c}]' for c in columns)}) "
+                f"values ({', '.join('?' * len(columns))})",
+                values,
+            )
+            return cursor.lastrowid
+        self.db.execute(
+            f"update pages set {', '.join(f'[{c}] = ?' for c in columns)} where id = ?",
+            [*values, page_id],
+        )
+        return page_id
 
     def save_job_result(
         self, job: dict, page: dict, articles: Iterable[dict] = ()
@@ -166,8 +201,7 @@ class Archive:
         of the old article in the same position whose text changed, else a new id. Links to
         an article stay valid across re-extraction as long as its text does.
         """
-        table = self.db["articles"]
-        old = list(table.rows_where("page_id = ?", [page_id], order_by="seq"))
+        old = self._rows("select * from articles where page_id = ? order by seq", [page_id])
         rows = [self._article_row(page_id, page, seq, a) for seq, a in enumerate(articles, 1)]
         permalinks.assign_keys(rows)
         permalinks.record_aliases(self.db, permalinks.successors(old, rows))
@@ -193,21 +227,20 @@ class Archive:
             if "id" not in row:
                 row["id"], next_id = next_id, next_id + 1
             row["date_key"] = search.date_key(row["date"], row["id"])
-        for previous in old:
-            if previous["id"] not in unchanged:
-                search.unindex_article(self.db, previous["date_key"], previous)
-        table.delete_where("page_id = ?", [page_id])
-        for row in rows:
+        search.unindex_articles(
+            self.db, [(r["date_key"], r) for r in old if r["id"] not in unchanged])
+        self.db.execute("delete from articles where page_id = ?", [page_id])
+        if rows:
             # A plain INSERT: the table and its columns exist (ensure_schema), and
-            # Table.insert's introspection and savepoints cost more than the row itself.
-            columns = list(row)
-            self.db.execute(
+            # Table.insert's introspection and savepoints cost more than the rows themselves.
+            columns = list(rows[0])
+            self.db.conn.executemany(
                 f"insert into articles ({', '.join(f'[{c}]' for c in columns)}) "
                 f"values ({', '.join('?' * len(columns))})",
-                [row[c] for c in columns],
+                [[row[c] for c in columns] for row in rows],
             )
-            if row["id"] not in unchanged:
-                search.index_article(self.db, row["date_key"], row)
+        search.index_articles(
+            self.db, [(r["date_key"], r) for r in rows if r["id"] not in unchanged])
 
     @staticmethod
     def _article_row(page_id: int, page: dict, seq: int, article: dict) -> dict:
