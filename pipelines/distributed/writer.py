@@ -1,11 +1,13 @@
-"""The one writer on the archive's host: stores results from every worker, a page at a time.
+"""The one writer on the archive's host: stores results from every worker, in batches.
 
 Each result is applied with ``Archive.save_job_result``: the page (``save_page``: row,
-articles, search index) and the job's row in ``distributed_jobs`` in one transaction, so a
-result delivered twice (a writer killed after its commit, a job redone after its worker died)
-is stored once. The message is acknowledged only after that commit (Dramatiq acks when the
-actor returns); a writer killed mid-page leaves no half-written page, and the result is
-delivered again to the restarted writer. PDFs that came with their result are written to
+articles, search index) and the job's row in ``distributed_jobs`` together, in a savepoint
+of the batch's transaction (``WRITER_BATCH`` results at most), so a result delivered twice
+(a writer killed after its commit, a job redone after its worker died) is stored once, and
+a result that fails is undone alone. A message is acknowledged only after its batch's commit
+(Dramatiq acks when the actor returns, and the actor waits for the commit); a writer killed
+mid-batch leaves no half-written page, and the results are delivered again to the restarted
+writer. PDFs that came with their result are written to
 the files store first, content-addressed (a PDF file is never half-written either).
 """
 
@@ -13,9 +15,11 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import queue
 import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import Future
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -34,32 +38,94 @@ POLL_S = 0.2  # how often a waiting command looks at its runs' figures
 
 
 class Writer:
-    """Applies results to ``db`` (opened in the consumer's thread: SQLite connections stay
-    in the thread that opened them)."""
+    """Applies results to ``db`` in batches: Dramatiq's ``WRITER_BATCH`` threads each hand a
+    result to one storing thread (SQLite connections stay in the thread that opened them) and
+    wait; that thread stores whatever results are waiting, up to ``WRITER_BATCH``, in one
+    transaction, each page in its own savepoint, and answers each waiting thread after the
+    commit, so that Dramatiq acknowledges a result only once it is stored. One commit (and one
+    new segment of the search index) for many pages is what makes the writer fast; under a
+    slow trickle of results a batch is one page and nothing waits."""
 
     def __init__(self, broker: RedisBroker, db: str | Path, files_store: str | Path):
         self.broker = broker
         self.client = broker.client
         self.db = Path(db)
         self.files_store = Path(files_store)
-        self.local = threading.local()
-
-    @property
-    def archive(self) -> Archive:
-        if getattr(self.local, "archive", None) is None:
-            self.local.archive = Archive(self.db)
-            search.shadow_text("预热")  # its normalisation table now, not on the first page
-        return self.local.archive
+        self.waiting: queue.Queue[tuple[dict, bytes | None, Future] | None] = queue.Queue()
+        self.opened = Future()  # the storing thread's archive: opened, or why it could not be
+        self.thread = threading.Thread(target=self._store_loop, name="newsarchive-writer",
+                                       daemon=True)
+        self.thread.start()
 
     def apply(self, result: dict) -> None:
-        """Store one result (the RESULT_ACTOR's body)."""
-        job, page = result["job"], result["page"]
+        """Store one result (the RESULT_ACTOR's body); return once it is committed. A result
+        that cannot be stored raises here, and Dramatiq retries that message alone."""
+        body = None
         if result.get("pdf"):
             body = decode_pdf(result["pdf"])
             sha256 = hashlib.sha256(body).hexdigest()
-            if sha256 != page.get("sha256"):  # never store a PDF under another's name
-                raise ValueError(f"PDF of {job['key']} arrived damaged: sha256 {sha256}")
-            write_once(self.files_store / content_path(sha256), body)
+            if sha256 != result["page"].get("sha256"):  # never store a PDF under another's name
+                raise ValueError(f"PDF of {result['job']['key']} arrived damaged: sha256 {sha256}")
+        stored = Future()
+        self.waiting.put((result, body, stored))
+        stored.result()
+
+    def _store_loop(self) -> None:
+        try:
+            archive = Archive(self.db)
+            search.shadow_text("预热")  # its normalisation table now, not on the first page
+        except Exception as exc:
+            self.opened.set_exception(exc)
+            return
+        self.opened.set_result(archive)
+        try:
+            while (item := self.waiting.get()) is not None:
+                batch = [item]
+                while len(batch) < queues.WRITER_BATCH:
+                    try:
+                        item = self.waiting.get_nowait()
+                    except queue.Empty:
+                        break
+                    if item is None:
+                        self.waiting.put(None)  # stop after this batch
+                        break
+                    batch.append(item)
+                self.store_batch(archive, batch)
+        finally:
+            archive.close()
+
+    def store_batch(self, archive: Archive, batch: list[tuple[dict, bytes | None, Future]]) -> None:
+        """One transaction for ``batch``; every waiting thread answered after it."""
+        settled: list[tuple[dict, str | None]] = []
+        failed: dict[int, BaseException] = {}
+        try:
+            with archive.db.atomic():
+                for n, (result, body, _) in enumerate(batch):
+                    try:
+                        settled.append((result["job"], self._store_one(archive, result, body)))
+                    except Exception as exc:  # this page's savepoint was rolled back
+                        if not archive.db.conn.in_transaction:
+                            raise  # SQLite ended the whole transaction: the batch is retried
+                        failed[n] = exc
+        except Exception as exc:  # the commit failed: nothing of the batch is stored
+            for *_, stored in batch:
+                stored.set_exception(exc)
+            return
+        try:
+            queues.retrying(self._settle, settled)
+        except Exception as exc:  # Redis gone for good: redelivered, the pages stored once
+            failed = dict.fromkeys(range(len(batch)), exc)
+        for n, (*_, stored) in enumerate(batch):
+            if n in failed:
+                stored.set_exception(failed[n])
+            else:
+                stored.set_result(None)
+
+    def _store_one(self, archive: Archive, result: dict, body: bytes | None) -> str | None:
+        """Store one page in the open transaction; its status, None when stored before."""
+        job, page = result["job"], result["page"]
+        if body is not None:
+            write_once(self.files_store / content_path(page["sha256"]), body)
         job_row = {
             "id": job["id"],
             "run": job["run"],
@@ -67,17 +133,17 @@ class Writer:
             "worker": job["worker"],
             "seconds": job.get("seconds"),
         }
-        page_id = self.archive.save_job_result(job_row, page, result["articles"])
-        stored = page_id is not None
-        queues.retrying(self._settle, job, page["status"] if stored else None)
+        page_id = archive.save_job_result(job_row, page, result["articles"])
+        return page["status"] if page_id is not None else None
 
-    def _settle(self, job: dict, status: str | None) -> None:
-        """The job is no longer in flight; count it (``status``: None when stored before)."""
+    def _settle(self, settled: list[tuple[dict, str | None]]) -> None:
+        """The jobs are no longer in flight; count them (``status``: None when stored before)."""
         with self.client.pipeline() as pipe:
-            pipe.hdel(queues.inflight_key(job["run"]), job["key"])
-            if status is not None:
-                counter = "done" if status in ("ok", "pending") else "failed"
-                pipe.hincrby(queues.run_key(job["run"]), counter, 1)
+            for job, status in settled:
+                pipe.hdel(queues.inflight_key(job["run"]), job["key"])
+                if status is not None:
+                    counter = "done" if status in ("ok", "pending") else "failed"
+                    pipe.hincrby(queues.run_key(job["run"]), counter, 1)
             pipe.execute()
 
     def exhausted(self, message: dict, retry_info: dict) -> None:
@@ -92,16 +158,18 @@ class Writer:
                     "page": failure_page(job, reason), "articles": [], "pdf": None})
 
     def close(self) -> None:
-        archive = getattr(self.local, "archive", None)
-        if archive is not None:
-            archive.close()
+        """Stop the storing thread once the results handed to it are stored."""
+        self.waiting.put(None)
+        self.thread.join()
 
 
 def start_writer(broker: RedisBroker, db: str | Path, files_store: str | Path) -> dramatiq.Worker:
-    """Consume the results queue in this process (one thread: one SQLite writer)."""
+    """Consume the results queue in this process (one storing thread: one SQLite writer)."""
     writer = Writer(broker, db, files_store)
+    writer.opened.result()  # an archive that cannot be opened fails the command here
     declare_actors(broker, result=writer.apply, exhausted=writer.exhausted)
-    worker = queues.consumer(broker, queues.RESULTS_QUEUE, queues.WRITER_PREFETCH)
+    worker = queues.consumer(broker, queues.RESULTS_QUEUE, queues.WRITER_PREFETCH,
+                             queues.WRITER_BATCH)
     worker.writer = writer
     worker.start()
     return worker
