@@ -114,27 +114,30 @@ class Archive:
         status ok, a failed attempt replaces nothing, and neither does a ``pending`` one (PDF
         stored, not extracted) of the same PDF: the archived id is returned.
         """
-        articles = list(articles)
-        status = page.get("status")
         with self.db.atomic():
-            existing = self.page(page["paper"], page["date"], page["page_no"])
-            if status not in ("ok", "pending"):
-                stage = "download" if status == "download_failed" else "extract"
-                reason = page.get("reason") or status or "failed"
-                self._failure(page, stage=stage, reason=reason, run_id=run_id)
-            if existing and existing["status"] == "ok" and status != "ok":
-                if status != "pending" or page.get("sha256") == existing["sha256"]:
-                    return existing["id"]
-            row = {k: _column_value(v) for k, v in page.items()}
-            if existing:
-                page_id = existing["id"]
-                if existing["sha256"] and row.get("sha256") not in (None, existing["sha256"]):
-                    self._keep_version(existing)
-                self._write_page(row, page_id)
-            else:
-                page_id = self._write_page(row)
-            self._replace_articles(page_id, page, articles)
-            return page_id
+            return self._save_page(page, list(articles), run_id)
+
+    def _save_page(self, page: dict, articles: list[dict], run_id: int | None = None) -> int:
+        """``save_page`` inside the caller's transaction."""
+        status = page.get("status")
+        existing = self.page(page["paper"], page["date"], page["page_no"])
+        if status not in ("ok", "pending"):
+            stage = "download" if status == "download_failed" else "extract"
+            reason = page.get("reason") or status or "failed"
+            self._failure(page, stage=stage, reason=reason, run_id=run_id)
+        if existing and existing["status"] == "ok" and status != "ok":
+            if status != "pending" or page.get("sha256") == existing["sha256"]:
+                return existing["id"]
+        row = {k: _column_value(v) for k, v in page.items()}
+        if existing:
+            page_id = existing["id"]
+            if existing["sha256"] and row.get("sha256") not in (None, existing["sha256"]):
+                self._keep_version(existing)
+            self._write_page(row, page_id)
+        else:
+            page_id = self._write_page(row)
+        self._replace_articles(page_id, page, articles)
+        return page_id
 
     def _write_page(self, row: dict, page_id: int | None = None) -> int:
         """Update page ``page_id`` with ``row``, or insert it (None); return its id.
@@ -172,17 +175,31 @@ class Archive:
         """Store a distributed job's page (as ``save_page``) and the job's row in one
         transaction; None, storing nothing, when a job of that id was stored before."""
         with self.db.atomic():
-            seen = self.db.execute("select 1 from distributed_jobs where id = ?", [job["id"]])
-            if seen.fetchone():
-                return None
-            page_id = self.save_page(page, articles)
-            row = {**job, "page_id": page_id, "applied_at": now()}
-            self.db.execute(
-                f"insert into distributed_jobs ({', '.join(row)}) "
-                f"values ({', '.join('?' * len(row))})",
-                list(row.values()),
-            )
-            return page_id
+            return self._save_job_result(job, page, list(articles))
+
+    def save_job_results(
+        self, results: Iterable[tuple[dict, dict, Iterable[dict]]]
+    ) -> list[int | None]:
+        """``save_job_result`` of many ``(job, page, articles)`` in one transaction: all are
+        stored or, if one fails, none. No savepoint a page: the search index (FTS5) writes
+        its pending entries out at every savepoint, which costs more than the page itself;
+        one commit writes them once for the batch."""
+        with self.db.atomic():
+            return [self._save_job_result(job, page, list(articles))
+                    for job, page, articles in results]
+
+    def _save_job_result(self, job: dict, page: dict, articles: list[dict]) -> int | None:
+        seen = self.db.execute("select 1 from distributed_jobs where id = ?", [job["id"]])
+        if seen.fetchone():
+            return None
+        page_id = self._save_page(page, articles)
+        row = {**job, "page_id": page_id, "applied_at": now()}
+        self.db.execute(
+            f"insert into distributed_jobs ({', '.join(row)}) "
+            f"values ({', '.join('?' * len(row))})",
+            list(row.values()),
+        )
+        return page_id
 
     def _keep_version(self, page: dict) -> None:
         """Remember the PDF a page had before a changed one replaced it (its file stays)."""

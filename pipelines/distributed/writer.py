@@ -95,46 +95,42 @@ class Writer:
             archive.close()
 
     def store_batch(self, archive: Archive, batch: list[tuple[dict, bytes | None, Future]]) -> None:
-        """One transaction for ``batch``; every waiting thread answered after it."""
-        settled: list[tuple[dict, str | None]] = []
-        failed: dict[int, BaseException] = {}
+        """Store ``batch`` in one transaction, or, if any of it fails, each result in its own
+        (the one that fails is undone alone); then answer every waiting thread."""
+        outcomes: list[str | None | BaseException] = [None] * len(batch)
+        for n, (result, body, _) in enumerate(batch):
+            try:
+                if body is not None:
+                    write_once(self.files_store / content_path(result["page"]["sha256"]), body)
+            except Exception as exc:
+                outcomes[n] = exc
+        todo = [n for n, outcome in enumerate(outcomes) if outcome is None]
         try:
-            with archive.db.atomic():
-                for n, (result, body, _) in enumerate(batch):
-                    try:
-                        settled.append((result["job"], self._store_one(archive, result, body)))
-                    except Exception as exc:  # this page's savepoint was rolled back
-                        if not archive.db.conn.in_transaction:
-                            raise  # SQLite ended the whole transaction: the batch is retried
-                        failed[n] = exc
-        except Exception as exc:  # the commit failed: nothing of the batch is stored
-            for *_, stored in batch:
-                stored.set_exception(exc)
-            return
+            page_ids = archive.save_job_results(_job_page(batch[n][0]) for n in todo)
+        except Exception:  # rolled back whole: each page again, alone
+            page_ids = []
+            for n in todo:
+                try:
+                    page_ids.append(archive.save_job_result(*_job_page(batch[n][0])))
+                except Exception as exc:
+                    page_ids.append(exc)
+        stored: list[tuple[dict, str | None]] = []
+        for n, page_id in zip(todo, page_ids, strict=True):
+            result = batch[n][0]
+            if isinstance(page_id, BaseException):
+                outcomes[n] = page_id
+            else:  # its status, or None when it was stored before (a second delivery)
+                status = result["page"]["status"] if page_id is not None else None
+                stored.append((result["job"], status))
         try:
-            queues.retrying(self._settle, settled)
+            queues.retrying(self._settle, stored)
         except Exception as exc:  # Redis gone for good: redelivered, the pages stored once
-            failed = dict.fromkeys(range(len(batch)), exc)
-        for n, (*_, stored) in enumerate(batch):
-            if n in failed:
-                stored.set_exception(failed[n])
+            outcomes = [exc] * len(batch)
+        for outcome, (*_, waiting) in zip(outcomes, batch, strict=True):
+            if isinstance(outcome, BaseException):
+                waiting.set_exception(outcome)
             else:
-                stored.set_result(None)
-
-    def _store_one(self, archive: Archive, result: dict, body: bytes | None) -> str | None:
-        """Store one page in the open transaction; its status, None when stored before."""
-        job, page = result["job"], result["page"]
-        if body is not None:
-            write_once(self.files_store / content_path(page["sha256"]), body)
-        job_row = {
-            "id": job["id"],
-            "run": job["run"],
-            "kind": job["kind"],
-            "worker": job["worker"],
-            "seconds": job.get("seconds"),
-        }
-        page_id = archive.save_job_result(job_row, page, result["articles"])
-        return page["status"] if page_id is not None else None
+                waiting.set_result(None)
 
     def _settle(self, settled: list[tuple[dict, str | None]]) -> None:
         """The jobs are no longer in flight; count them (``status``: None when stored before)."""
@@ -161,6 +157,13 @@ class Writer:
         """Stop the storing thread once the results handed to it are stored."""
         self.waiting.put(None)
         self.thread.join()
+
+
+def _job_page(result: dict) -> tuple[dict, dict, list[dict]]:
+    """What ``Archive.save_job_result`` takes of a result: the job's row, page, articles."""
+    job = result["job"]
+    row = {k: job.get(k) for k in ("id", "run", "kind", "worker", "seconds")}
+    return row, result["page"], result["articles"]
 
 
 def start_writer(broker: RedisBroker, db: str | Path, files_store: str | Path) -> dramatiq.Worker:
