@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import sys
 import tempfile
 from datetime import date, datetime, timedelta
@@ -35,11 +36,32 @@ SOURCE_OPTION = click.option(
     show_default=True,
     help="Where characters come from.",
 )
+# Exit statuses (README "Exit status"): 2 is click's for a usage error.
+EXIT_PAGES_FAILED = 1  # pages failed to download or extract, or were given up
+EXIT_ARCHIVE_UNUSABLE = 66  # EX_NOINPUT: archive missing, empty, read-only for a writer, damaged
 EXIT_ALREADY_RUNNING = 75  # EX_TEMPFAIL: try again later
+INIT_OPTION = click.option(
+    "--init", is_flag=True, help="Start a new archive even where an empty (0-byte) file is."
+)
 DEMO_DATES = [date(2023, 6, 14), date(2023, 6, 15), date(2023, 6, 16)]
 
 
-@click.group()
+class ArchiveGroup(click.Group):
+    """The command group: an archive that cannot be opened, read or written ends a command
+    with one line on stderr and EXIT_ARCHIVE_UNUSABLE, never a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        from pipelines.archive import ArchiveError
+
+        try:
+            return super().invoke(ctx)
+        except (ArchiveError, sqlite3.Error) as exc:
+            command = ctx.invoked_subcommand or "newsarchive"
+            click.echo(f"newsarchive {command}: archive unusable: {exc}", err=True)
+            ctx.exit(EXIT_ARCHIVE_UNUSABLE)
+
+
+@click.group(cls=ArchiveGroup)
 @click.version_option(package_name="newsarchive")
 def cli() -> None:
     """Crawl regional newspaper e-papers into a searchable archive."""
@@ -56,8 +78,9 @@ def cli() -> None:
 @click.option("--refresh", is_flag=True, help="Download archived pages again (new versions).")
 @click.option("--log-dir", default="logs", show_default=True, help="Where the crawl log goes.")
 @click.option("-s", "--set", "overrides", multiple=True, help="Scrapy setting KEY=VALUE.")
+@INIT_OPTION
 def crawl(
-    papers, start, end, db, files, base_url, papers_file, refresh, log_dir, overrides
+    papers, start, end, db, files, base_url, papers_file, refresh, log_dir, overrides, init
 ) -> None:
     """Crawl PAPERS (registry ids) from --from to --to (default: yesterday and today).
 
@@ -83,6 +106,8 @@ def crawl(
     log_file.parent.mkdir(parents=True, exist_ok=True)
     settings.setdefault("LOG_FILE", str(log_file))
     try:
+        with Archive(db, init=init):  # refuse a read-only or emptied archive before locking
+            pass
         with paper_locks(Path(db).resolve().parent / "locks", list(papers)):
             with Archive(db) as archive:
                 for paper in papers:
@@ -105,7 +130,7 @@ def crawl(
         _print_run(run)
     click.echo(f"log: {settings['LOG_FILE']}")
     if any(run["status"] != "ok" for run in runs):
-        sys.exit(1)
+        sys.exit(EXIT_PAGES_FAILED)
 
 
 @cli.command(name="import")
@@ -117,7 +142,8 @@ def crawl(
 @DB_OPTION
 @FILES_OPTION
 @SOURCE_OPTION
-def import_(pdfs, paper, day, first_page, page_name, db, files, source) -> None:
+@INIT_OPTION
+def import_(pdfs, paper, day, first_page, page_name, db, files, source, init) -> None:
     """Archive PDFs already on disk as pages --page, --page+1, … of PAPER on --date."""
     from scrapy.pipelines.media import FileException
 
@@ -129,7 +155,7 @@ def import_(pdfs, paper, day, first_page, page_name, db, files, source) -> None:
     except RegistryError as exc:
         raise click.UsageError(str(exc)) from exc
     failed = 0
-    with Archive(db) as archive:
+    with Archive(db, init=init) as archive:
         archive.upsert_paper(entry.as_row())
         for page_no, pdf in enumerate(pdfs, start=first_page):
             try:
@@ -151,7 +177,7 @@ def import_(pdfs, paper, day, first_page, page_name, db, files, source) -> None:
             click.echo(f"{pdf}: page {page_no} {row['status']}{note}")
             failed += row["status"] != "ok"
     if failed:
-        sys.exit(1)
+        sys.exit(EXIT_PAGES_FAILED)
 
 
 @cli.command()
@@ -175,7 +201,7 @@ def extract(pdfs, fmt, source) -> None:
         else:
             click.echo(_as_text(doc))
     if failed:
-        sys.exit(1)
+        sys.exit(EXIT_PAGES_FAILED)
 
 
 @cli.command()
@@ -184,9 +210,15 @@ def extract(pdfs, fmt, source) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8001, show_default=True)
 def serve(db, files, host, port) -> None:
-    """Serve the archive with Datasette (search, facets, page PDFs, CSV/JSON)."""
-    _existing(db)
+    """Serve the archive with Datasette (search, facets, page PDFs, CSV/JSON).
+
+    Never writes to it: an archive that cannot be written (read-only mount, immutable file)
+    is served as it is."""
+    from pipelines.archive import Archive
     from publish.server import serve as serve_datasette
+
+    with Archive(_existing(db), readonly=True):  # an archive, not empty, readable: or exit 66
+        pass
 
     click.echo(f"Serving {db} on http://{host}:{port}/")
     serve_datasette(db, host=host, port=port, files_dir=files)
@@ -197,9 +229,14 @@ def serve(db, files, host, port) -> None:
 @FILES_OPTION
 @click.option("--serve/--no-serve", default=True, help="Start Datasette afterwards.")
 @click.option("--port", default=8001, show_default=True)
-def demo(db, files, serve, port) -> None:
+@INIT_OPTION
+def demo(db, files, serve, port, init) -> None:
     """Crawl a bundled sample e-paper (served on 127.0.0.1) into the archive and serve it."""
     from crawler.demo.server import LocalSite
+    from pipelines.archive import Archive
+
+    with Archive(db, init=init):  # refuse a read-only or emptied archive before typesetting
+        pass
     from crawler.demo.site import build_site
     from crawler.runner import crawl as run_crawl
     from crawler.runner import local_site_settings
@@ -221,7 +258,7 @@ def demo(db, files, serve, port) -> None:
     for run in runs:
         _print_run(run)
     if any(run["status"] != "ok" for run in runs):
-        sys.exit(1)
+        sys.exit(EXIT_PAGES_FAILED)
     if serve:
         from publish.server import serve as serve_datasette
 
@@ -283,14 +320,16 @@ def reindex(db) -> None:
 @cli.command()
 @DB_OPTION
 def status(db) -> None:
-    """Per paper: dates covered, gaps, failures by reason (also Datasette's views)."""
+    """Per paper: dates covered, gaps, failures by reason (also Datasette's views).
+
+    Reads only, when the archive cannot be written (read-only mount, immutable file)."""
     from rich.console import Console
     from rich.table import Table
 
     from pipelines.archive import Archive
 
     console = Console()
-    with Archive(_existing(db)) as archive:
+    with Archive(_existing(db), readonly=None) as archive:
         coverage = Table(
             "paper",
             "first",

@@ -10,6 +10,7 @@ import uvicorn
 from datasette.app import Datasette
 from datasette.database import Database
 
+from pipelines.archive.store import check_not_empty, reader_uri
 from publish.metadata import build_metadata
 
 DATABASE = "archive"  # URL name of the archive, whatever its file is called
@@ -33,11 +34,14 @@ def build_datasette(
     db_path: str | Path, *, files_dir: str | Path | None = None, settings: dict | None = None
 ) -> Datasette:
     """A Datasette serving ``db_path`` as /archive with the project's metadata, plugin
-    (loaded through its entry point) and templates. The database stays mutable: the
-    crawler may write while it is served."""
+    (loaded through its entry point) and templates. The database is read with mode=ro, so
+    the crawler may write while it is served; where mode=ro cannot open it (a directory that
+    cannot be written) it is served as immutable. Raises ArchiveError for a 0-byte file."""
     db_path = Path(db_path)
     if not db_path.is_file():
         raise FileNotFoundError(f"no archive at {db_path}")
+    check_not_empty(db_path)
+    mutable = reader_uri(db_path).endswith("mode=ro")
     files_dir = Path(files_dir) if files_dir else default_files_dir(db_path)
     ds = Datasette(
         [],
@@ -46,7 +50,7 @@ def build_datasette(
         settings={**SETTINGS, **(settings or {})},
     )
     ds.remove_database("_memory")
-    ds.add_database(Database(ds, path=str(db_path), is_mutable=True), name=DATABASE)
+    ds.add_database(Database(ds, path=str(db_path), is_mutable=mutable), name=DATABASE)
     return ds
 
 

@@ -9,6 +9,8 @@ attempt: the failure is recorded in ``failures`` and the archived text stays.
 from __future__ import annotations
 
 import json
+import os
+import sqlite3
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -30,11 +32,66 @@ def now() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
-class Archive:
-    """An archive.db opened for reading and writing (schema created on first use)."""
+def is_writable(path: str | Path) -> bool:
+    """Whether ``path`` (if it exists) and its directory can be written: SQLite writes its
+    -wal and -shm files beside the database. False on a read-only mount, an immutable file
+    or directory, or file modes that forbid it."""
+    path = Path(path).resolve()
+    return os.access(path.parent, os.W_OK) and (not path.exists() or os.access(path, os.W_OK))
 
-    def __init__(self, path: str | Path, *, busy_timeout_ms: int = 30_000):
+
+def reader_uri(path: str | Path) -> str:
+    """A URI that reads ``path`` without writing anything: ``mode=ro`` (sees a crawler's
+    writes), else ``immutable=1`` where mode=ro cannot open it (a WAL database in a directory
+    that cannot be written has no -shm file, and mode=ro needs one)."""
+    base = Path(path).resolve().as_uri()
+    try:
+        probe = sqlite3.connect(f"{base}?mode=ro", uri=True)
+        try:
+            probe.execute("select count(*) from sqlite_master").fetchone()
+            return f"{base}?mode=ro"
+        finally:
+            probe.close()
+    except sqlite3.Error:
+        return f"{base}?immutable=1"
+
+
+def check_not_empty(path: str | Path) -> None:
+    """Refuse a 0-byte archive file: SQLite would take it for a new database, and the archive
+    it once held (truncated by a fault or a mistake) would be silently started afresh."""
+    path = Path(path)
+    if path.is_file() and path.stat().st_size == 0:
+        raise ArchiveError(
+            f"{path} is empty (0 bytes), not an archive: restore it from a backup, "
+            "or pass --init to start a new, empty archive there"
+        )
+
+
+class Archive:
+    """An archive.db opened for reading and writing (schema created on first use), or for
+    reading only (``readonly=True``, or ``None``: when the file cannot be written)."""
+
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        busy_timeout_ms: int = 30_000,
+        readonly: bool | None = False,
+        init: bool = False,
+    ):
         self.path = Path(path)
+        if not init:
+            check_not_empty(self.path)
+        writable = is_writable(self.path)
+        self.readonly = not writable if readonly is None else readonly
+        if self.readonly:
+            self._open_reader()
+            return
+        if not writable:
+            raise ArchiveError(
+                f"archive {self.path} is read-only (file or directory cannot be written): "
+                "this command writes to it"
+            )
         try:
             self.db = sqlite_utils.Database(self.path)
             self.db.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
@@ -48,6 +105,19 @@ class Archive:
                 search.ensure_search_index(self.db)
         except Exception as exc:  # sqlite3 errors, unreadable path, not a database
             raise ArchiveError(f"cannot open archive {self.path}: {exc}") from exc
+
+    def _open_reader(self) -> None:
+        """Open without writing a byte: no migration, no journal-mode change."""
+        if not self.path.is_file():
+            raise ArchiveError(f"no archive at {self.path}")
+        try:
+            conn = sqlite3.connect(reader_uri(self.path), uri=True)
+            self.db = sqlite_utils.Database(conn)
+            missing = {"pages", "articles", "failures"} - set(self.db.table_names())
+        except sqlite3.Error as exc:
+            raise ArchiveError(f"cannot read archive {self.path}: {exc}") from exc
+        if missing:
+            raise ArchiveError(f"{self.path} is not a newsarchive archive (no {min(missing)})")
 
     def close(self) -> None:
         self.db.close()
