@@ -366,6 +366,26 @@ def status(db) -> None:
                 row["paper"], row["stage"], row["reason"], str(row["failures"]), row["last_date"]
             )
         console.print(failures)
+        _print_given_up(console, archive)
+
+
+def _print_given_up(console, archive) -> None:
+    """Pages the crawl no longer tries (PAGE_MAX_ATTEMPTS failed attempts): say which."""
+    from rich.table import Table
+
+    from crawler.settings import PAGE_MAX_ATTEMPTS
+
+    rows = list(archive.db["page_attempts"].rows_where(
+        "attempts >= ?", [PAGE_MAX_ATTEMPTS], order_by="paper, date, page_no"))
+    if not rows:
+        return
+    table = Table("paper", "date", "page", "attempts", "last reason",
+                  title=f"Given up ({len(rows)} pages, {PAGE_MAX_ATTEMPTS}+ failed attempts)")
+    for row in rows:
+        table.add_row(row["paper"], row["date"], str(row["page_no"]), str(row["attempts"]),
+                      row["last_reason"])
+    console.print(table)
+    console.print("A crawl tries them again with a higher limit: -s PAGE_MAX_ATTEMPTS=N.")
 
 
 def _existing(db: str) -> str:
@@ -385,6 +405,7 @@ def _print_run(run: dict) -> None:
     click.echo(
         f"{run.get('paper')}: {run.get('status')}: {run.get('pages_new', 0)} new, "
         f"{run.get('pages_skipped', 0)} skipped, {run.get('pages_failed', 0)} failed pages"
+        + (f", {run['pages_given_up']} given up" if run.get("pages_given_up") else "")
     )
 
 

@@ -27,6 +27,9 @@ class PageItem:
     http_status: int | None = None
     fetched_at: str | None = None
     download_error: str | None = None
+    # The PDF was downloaded but our own host could not store it (full disk, read-only files
+    # store): not the page's fault, so it does not use up one of the page's attempts.
+    store_error: str | None = None
     extraction: dict | None = None  # pipelines.extract output, or {"status", "reason"}
 
 

@@ -42,6 +42,12 @@ STORE_ERRNOS = {
 }
 
 
+def is_store_fault(error: BaseException) -> bool:
+    """Whether ``error`` is the files store's own (full disk, read-only, permissions)."""
+    cause = error.__cause__
+    return isinstance(cause, OSError) and cause.errno in STORE_ERRNOS
+
+
 def check_pdf(body: bytes, content_type: str = "") -> None:
     """Raise FileException with a clear reason when ``body`` is not a PDF file."""
     if not body:
@@ -96,7 +102,7 @@ class PdfFilesPipeline(FilesPipeline):
         try:
             result = await super().media_downloaded(response, request, info, item=item)
         except FileException as exc:
-            if isinstance(exc.__cause__, OSError) and exc.__cause__.errno in STORE_ERRNOS:
+            if is_store_fault(exc):
                 self.store_failed(exc.__cause__)
             raise
         result["size"] = len(response.body)
@@ -149,7 +155,9 @@ class PdfFilesPipeline(FilesPipeline):
             info.downloaded.pop(self.crawler.request_fingerprinter.fingerprint(Request(url)), None)
         item = super().item_completed(results, item, info)
         if isinstance(item, PageItem):
-            errors = [str(value.value) for ok, value in results if not ok]
+            errors = [value.value for ok, value in results if not ok]
             if errors and not item.files:
-                item.download_error = errors[0] or "PDF download failed"
+                item.download_error = str(errors[0]) or "PDF download failed"
+                if is_store_fault(errors[0]):
+                    item.store_error = f"cannot store the PDF: {errors[0].__cause__}"
         return item

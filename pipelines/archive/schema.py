@@ -9,6 +9,11 @@ from __future__ import annotations
 
 import sqlite_utils
 
+# Stages of a failure that count as one of the page's attempts (up to PAGE_MAX_ATTEMPTS);
+# STORE_STAGE, a fault of our own host (full disk, read-only files store), never does.
+ATTEMPT_STAGES = ("download", "extract")
+STORE_STAGE = "store"
+
 TABLES: dict[str, dict] = {
     "papers": {
         "columns": {
@@ -94,6 +99,7 @@ TABLES: dict[str, dict] = {
             "pages_new": int,
             "pages_skipped": int,
             "pages_failed": int,
+            "pages_given_up": int,  # pages left alone: PAGE_MAX_ATTEMPTS failed attempts
             "bytes": int,
             "duration": float,
             "status": str,
@@ -140,6 +146,17 @@ select paper, day as date from span
 where not exists (
   select 1 from pages p where p.paper = span.paper and p.date = span.day and p.status = 'ok'
 )""",
+    # Pages not archived (no ok or pending row) with their failed attempts: those at
+    # PAGE_MAX_ATTEMPTS are given up by the crawl (`newsarchive status` lists them).
+    "page_attempts": f"""
+select f.paper, f.date, f.page_no, count(*) as attempts, max(f.occurred_at) as last_seen,
+       (select l.reason from failures l where l.paper = f.paper and l.date = f.date
+        and l.page_no = f.page_no order by l.id desc limit 1) as last_reason
+from failures f
+where f.stage in {ATTEMPT_STAGES} and f.page_no is not null
+  and not exists (select 1 from pages p where p.paper = f.paper and p.date = f.date
+                  and p.page_no = f.page_no and p.status in ('ok', 'pending'))
+group by f.paper, f.date, f.page_no""",
     "failure_reasons": """
 select paper, stage, reason, count(*) as failures, min(date) as first_date,
        max(date) as last_date, max(occurred_at) as last_seen

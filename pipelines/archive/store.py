@@ -18,7 +18,7 @@ from pathlib import Path
 import sqlite_utils
 
 from pipelines.archive import search
-from pipelines.archive.schema import ensure_schema
+from pipelines.archive.schema import ATTEMPT_STAGES, ensure_schema
 
 ARTICLE_FIELDS = ("kicker", "title", "subtitle", "byline", "body")
 
@@ -160,7 +160,7 @@ class Archive:
         """How often each page not archived yet failed to download or extract."""
         rows = self.db.execute(
             "select f.date, f.page_no, count(*) from failures f "
-            "where f.paper = ? and f.date between ? and ? and f.stage in ('download', 'extract') "
+            f"where f.paper = ? and f.date between ? and ? and f.stage in {ATTEMPT_STAGES} "
             "and not exists (select 1 from pages p where p.paper = f.paper and p.date = f.date "
             "and p.page_no = f.page_no and p.status = 'ok') group by f.date, f.page_no",
             [paper, start, end],
@@ -168,21 +168,27 @@ class Archive:
         return {(d, n): count for d, n, count in rows}
 
     def save_page(
-        self, page: dict, articles: Iterable[dict] = (), *, run_id: int | None = None
+        self,
+        page: dict,
+        articles: Iterable[dict] = (),
+        *,
+        run_id: int | None = None,
+        stage: str | None = None,
     ) -> int:
         """Store one page and its articles atomically; return the page id.
 
         ``page`` has at least paper, date, page_no and status. A status other than ``ok`` or
         ``pending`` is also recorded in ``failures``. When the page is already archived with
         status ok, a failed attempt replaces nothing, and neither does a ``pending`` one (PDF
-        stored, not extracted) of the same PDF: the archived id is returned.
+        stored, not extracted) of the same PDF: the archived id is returned. ``stage``
+        overrides the failure's stage (default: download or extract, by status).
         """
         articles = list(articles)
         status = page.get("status")
         with self.db.atomic():
             existing = self.page(page["paper"], page["date"], page["page_no"])
             if status not in ("ok", "pending"):
-                stage = "download" if status == "download_failed" else "extract"
+                stage = stage or ("download" if status == "download_failed" else "extract")
                 reason = page.get("reason") or status or "failed"
                 self._failure(page, stage=stage, reason=reason, run_id=run_id)
             if existing and existing["status"] == "ok" and status != "ok":
