@@ -26,10 +26,10 @@ from scrapy.pipelines.media import FileException
 
 from crawler.items import PageItem
 from pipelines.archive.store import now
+from pipelines.pdf_header import has_pdf_header
 
 logger = logging.getLogger(__name__)
 
-PDF_MAGIC = b"%PDF-"
 # Errors of the files store itself (full disk, read-only, permissions), not of one download.
 STORE_ERRNOS = {
     errno.ENOSPC,
@@ -49,10 +49,11 @@ def is_store_fault(error: BaseException) -> bool:
 
 
 def check_pdf(body: bytes, content_type: str = "") -> None:
-    """Raise FileException with a clear reason when ``body`` is not a PDF file."""
+    """Raise FileException with a clear reason when ``body`` is not a PDF file (header at
+    its start: ``pipelines.pdf_header``)."""
     if not body:
         raise FileException("empty body instead of a PDF")
-    if PDF_MAGIC not in body[:1024]:
+    if not has_pdf_header(body):
         head = body[:60].decode("utf-8", "replace").strip()
         kind = content_type or "unknown type"
         raise FileException(f"not a PDF ({kind}), starts with {head!r}")

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from datasette.utils import urlsafe_components
 from datasette.utils.asgi import NotFound, Response, asgi_send_file
+
+from pipelines.pdf_header import BOM, HEAD_BYTES, has_pdf_header
 
 PLUGIN = "newsarchive"
 
@@ -76,6 +79,27 @@ def files_dir(datasette) -> Path | None:
     return Path(configured) if configured else None
 
 
+def pdf_filename(row) -> str:
+    """The name a saved page PDF gets: paper-date-pNN.pdf (only safe characters)."""
+    name = f"{row['paper']}-{row['date']}-p{int(row['page_no'] or 0):02d}.pdf"
+    return re.sub(r"[^A-Za-z0-9._-]", "_", name)
+
+
+async def send_stored_pdf(send, path: Path, filename: str) -> None:
+    """Send an archived PDF: shown inline as a PDF, never sniffed as anything else; a file
+    that does not start like a PDF (stored before the header check was strict) is only
+    offered as a download of unknown type."""
+    with open(path, "rb") as handle:
+        is_pdf = has_pdf_header(handle.read(HEAD_BYTES + len(BOM)))
+    disposition = "inline" if is_pdf else "attachment"
+    headers = {
+        "content-disposition": f'{disposition}; filename="{filename}"',
+        "x-content-type-options": "nosniff",
+    }
+    content_type = "application/pdf" if is_pdf else "application/octet-stream"
+    await asgi_send_file(send, path, content_type=content_type, headers=headers)
+
+
 async def page_pdf(request, send, datasette):
     """Send the archived PDF of a page; redirect to its source URL when there is none."""
     database = request.url_vars["database"]
@@ -95,7 +119,7 @@ async def page_pdf(request, send, datasette):
     if root and row["pdf_path"]:
         path = (root / row["pdf_path"]).resolve()
         if path.is_relative_to(root.resolve()) and path.is_file():
-            await asgi_send_file(send, path, content_type="application/pdf")
+            await send_stored_pdf(send, path, pdf_filename(row))
             return
     if row["pdf_url"]:
         await Response.redirect(row["pdf_url"]).asgi_send(send)

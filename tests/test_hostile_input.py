@@ -1,15 +1,20 @@
-"""Links a crawl must not follow: javascript: page and PDF links are recorded as the
-page's failure, the other pages of the edition are archived (issue #14, item 6)."""
+"""Hostile input from sites and files: links a crawl must not follow (issue #14, item 6),
+HTML/PDF polyglots (item 8)."""
 
 from __future__ import annotations
 
 import datetime
 import sqlite3
 
+import pytest
+from click.testing import CliRunner
+from scrapy.pipelines.media import FileException
 from scrapy.utils.defer import deferred_f_from_coro_f
 
+from crawler.cli import EXIT_PAGES_FAILED, cli
 from crawler.demo.server import LocalSite
 from crawler.demo.site import build_site
+from pipelines.files import check_pdf
 from tests.crawling import run_spider
 
 DAY = datetime.date(2023, 6, 15)
@@ -45,3 +50,31 @@ async def test_javascript_links_are_failures_not_exceptions(tmp_path):
     assert failures[0][3].endswith("/col02.html") and failures[1][3].endswith("/col01.html")
     assert stats.get("log_count/ERROR", 0) == 0
     assert stats.get("spider_exceptions/ValueError", 0) == 0
+
+
+PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\n%%EOF\n"
+POLYGLOT = b"<html><script>alert(document.domain)</script><!--\n" + PDF + b"-->\n</html>"
+
+
+@pytest.mark.parametrize("body", [PDF, b"\xef\xbb\xbf" + PDF, b"\r\n \t" + PDF,
+                                  b"\xef\xbb\xbf\n" + PDF])
+def test_a_pdf_header_may_follow_a_bom_or_white_space_only(body):
+    check_pdf(body, "application/pdf")
+
+
+@pytest.mark.parametrize("body", [POLYGLOT, b"GIF89a" + PDF, b"x" + PDF, b"\xef\xbb\xbfx" + PDF])
+def test_anything_else_before_the_header_is_not_a_pdf(body):
+    with pytest.raises(FileException, match=r"^not a PDF \(application/pdf\), starts with "):
+        check_pdf(body, "application/pdf")
+
+
+def test_import_refuses_a_polyglot_and_stores_nothing(tmp_path):
+    polyglot = tmp_path / "page.pdf"
+    polyglot.write_bytes(POLYGLOT)
+    files = tmp_path / "files"
+    result = CliRunner().invoke(cli, ["import", "--paper", "xcrb", "--date", "2023-06-16",
+                                      "--db", str(tmp_path / "archive.db"), "--files",
+                                      str(files), str(polyglot)])
+    assert result.exit_code == EXIT_PAGES_FAILED, result.output
+    assert f"{polyglot}: not a PDF (unknown type), starts with '<html><script>" in result.output
+    assert not files.exists() or not any(files.rglob("*.pdf"))
