@@ -217,7 +217,9 @@ def serve(db, files, host, port) -> None:
     from pipelines.archive import Archive
     from publish.server import serve as serve_datasette
 
-    with Archive(_existing(db), readonly=True):  # an archive, not empty, readable: or exit 66
+    # Brought up to date when it can be written (the server itself only reads); refused with
+    # exit 66 when it is empty or not an archive.
+    with Archive(_existing(db), readonly=None):
         pass
 
     click.echo(f"Serving {db} on http://{host}:{port}/")

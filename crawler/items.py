@@ -18,8 +18,8 @@ class PageItem:
     page_no: int
     page_label: str  # as printed: "01", "A06"
     page_name: str | None
-    page_url: str
-    pdf_url: str
+    page_url: str | None  # None for PDFs imported from disk
+    pdf_url: str | None
     hints: list[dict] = field(default_factory=list)
     file_urls: list[str] = field(default_factory=list)
     files: list[dict] = field(default_factory=list)

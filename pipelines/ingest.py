@@ -1,7 +1,9 @@
 """Archive page PDFs that are already on disk (``newsarchive import``), without a crawl.
 
 The same steps as a crawled page: content-addressed copy into the files store, extraction,
-one archive transaction; only the provenance differs (a file:// URL, no HTTP status).
+one archive transaction; only the provenance differs: no source URL and no HTTP status. The
+file's path is not recorded (a file:// URL names the importer's disk, and the archive is
+published); its sha256 identifies it.
 """
 
 from __future__ import annotations
@@ -45,8 +47,8 @@ def ingest_pdf(
         page_no=page_no,
         page_label=f"{page_no:02d}",
         page_name=page_name,
-        page_url=pdf.resolve().as_uri(),
-        pdf_url=pdf.resolve().as_uri(),
+        page_url=None,
+        pdf_url=None,
         files=[{"path": relative, "checksum": sha256, "size": len(body)}],
         fetched_at=now(),
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import weakref
 from pathlib import Path
 
 from datasette.utils import urlsafe_components
@@ -73,10 +74,19 @@ def search_vars(datasette, database: str):
     return inner
 
 
+# Where each server's PDFs are: kept here, not in the plugin's metadata, which anyone can
+# read at /-/metadata.json.
+_FILES_DIRS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def set_files_dir(datasette, path: Path) -> None:
+    """Serve the PDFs of ``datasette``'s archive from ``path``."""
+    _FILES_DIRS[datasette] = Path(path)
+
+
 def files_dir(datasette) -> Path | None:
     """Where the crawler stored the PDFs (``pages.pdf_path`` is relative to it)."""
-    configured = (datasette.plugin_config(PLUGIN) or {}).get("files_dir")
-    return Path(configured) if configured else None
+    return _FILES_DIRS.get(datasette)
 
 
 def pdf_filename(row) -> str:
@@ -121,7 +131,7 @@ async def page_pdf(request, send, datasette):
         if path.is_relative_to(root.resolve()) and path.is_file():
             await send_stored_pdf(send, path, pdf_filename(row))
             return
-    if row["pdf_url"]:
+    if (row["pdf_url"] or "").lower().startswith(("http://", "https://")):
         await Response.redirect(row["pdf_url"]).asgi_send(send)
         return
     raise NotFound("No PDF stored for this page")

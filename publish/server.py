@@ -11,6 +11,7 @@ from datasette.app import Datasette
 from datasette.database import Database
 
 from pipelines.archive.store import check_not_empty, reader_uri
+from publish import pages
 from publish.metadata import build_metadata
 
 DATABASE = "archive"  # URL name of the archive, whatever its file is called
@@ -45,10 +46,11 @@ def build_datasette(
     files_dir = Path(files_dir) if files_dir else default_files_dir(db_path)
     ds = Datasette(
         [],
-        metadata=build_metadata(db_path, DATABASE, files_dir.resolve()),
+        metadata=build_metadata(db_path, DATABASE),
         template_dir=str(TEMPLATES),
         settings={**SETTINGS, **(settings or {})},
     )
+    pages.set_files_dir(ds, files_dir.resolve())
     ds.remove_database("_memory")
     ds.add_database(Database(ds, path=str(db_path), is_mutable=mutable), name=DATABASE)
     return ds

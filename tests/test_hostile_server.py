@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-import pytest
+import sqlite3
 
+import pytest
+from click.testing import CliRunner
+
+from crawler.cli import cli
 from pipelines.archive import Archive
 from publish.server import build_datasette
 from tests.test_publish import get
@@ -13,7 +17,14 @@ POLYGLOT = b"<html><script>alert(document.domain)</script><!--\n" + PDF + b"-->\
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory):
+def monkeypatch_module():
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("publish.server.serve", lambda *args, **kwargs: None)
+        yield patch
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory, monkeypatch_module):
     """An archive of two pages: one stored PDF, one polyglot stored by an older version."""
     root = tmp_path_factory.mktemp("served")
     files = root / "files"
@@ -25,10 +36,17 @@ def served(tmp_path_factory):
         for page_no, path in ((1, "pdf/aa/good.pdf"), (2, "pdf/bb/polyglot.pdf")):
             archive.save_page(
                 {"paper": "xcrb", "date": "2023-06-16", "page_no": page_no, "status": "ok",
-                 "pdf_path": path, "pdf_url": f"https://example.org/{page_no}.pdf",
-                 "page_url": f"file:///home/importer/scans/p{page_no}.pdf"},
+                 "pdf_path": path, "pdf_url": f"https://example.org/{page_no}.pdf"},
                 [{"title": f"标题{page_no}", "body": "魏都区召开疫情防控工作会议。" * 3}],
             )
+    with sqlite3.connect(root / "archive.db") as conn:  # as `import` recorded them before
+        conn.execute("update pages set page_url = 'file:///home/importer/scans/p1.pdf', "
+                     "pdf_url = 'file:///home/importer/scans/p1.pdf' where page_no = 1")
+        conn.execute("insert into failures (paper, date, page_no, url, stage, reason) values "
+                     "('xcrb', '2023-06-17', 1, 'file:///home/importer/x.pdf', 'extract', 'x')")
+    result = CliRunner().invoke(cli, ["serve", "--db", str(root / "archive.db"), "--files",
+                                      str(files)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output  # serve_datasette is stubbed below
     return build_datasette(root / "archive.db", files_dir=files)
 
 
@@ -46,3 +64,24 @@ def test_a_stored_file_that_is_not_a_pdf_is_only_offered_as_a_download(served):
     assert response.headers["content-type"] == "application/octet-stream"
     assert response.headers["content-disposition"].startswith("attachment; ")
     assert response.headers["x-content-type-options"] == "nosniff"
+
+
+def test_metadata_names_no_path_of_the_servers_disk(served):
+    text = get(served, "/-/metadata.json").text
+    assert "files_dir" not in text and str(served_root(served)) not in text
+    assert get(served, "/-/newsarchive/pdf/archive/1").status_code == 200  # still served
+
+
+def test_imported_pages_publish_no_file_urls(served):
+    """An archive whose pages kept an importer's file:// URLs loses them when `serve` (or any
+    command) opens it; new imports record none (tests/test_cli.py)."""
+    rows = get(served, "/archive/pages.json", _shape="array").json()
+    assert rows and not [r for r in rows if "file:" in str(r)]
+    failures = get(served, "/archive/failures.json", _shape="array").json()
+    assert not [r for r in failures if "file:" in str(r)]
+
+
+def served_root(ds):
+    from publish.pages import files_dir
+
+    return files_dir(ds).parent

@@ -187,3 +187,15 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
     for name, sql in VIEWS.items():
         if name not in db.view_names() or sql.strip() not in db[name].schema:
             db.create_view(name, sql.strip(), replace=True)
+    forget_local_paths(db)
+
+
+# Columns where older versions recorded the importer's file:// URLs.
+LOCAL_URL_COLUMNS = [("pages", "page_url"), ("pages", "pdf_url"), ("failures", "url")]
+
+
+def forget_local_paths(db: sqlite_utils.Database) -> None:
+    """Drop file:// URLs that ``newsarchive import`` once recorded: they name the importer's
+    disk and the archive is published (the PDF itself stays, found by its sha256)."""
+    for table, column in LOCAL_URL_COLUMNS:
+        db.execute(f"update [{table}] set [{column}] = null where [{column}] like 'file:%'")
