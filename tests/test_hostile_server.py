@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 
 import pytest
@@ -9,6 +10,7 @@ from click.testing import CliRunner
 
 from crawler.cli import cli
 from pipelines.archive import Archive
+from publish import hits
 from publish.server import build_datasette
 from tests.test_publish import get
 
@@ -85,3 +87,49 @@ def served_root(ds):
     from publish.pages import files_dir
 
     return files_dir(ds).parent
+
+
+def _lists(path: str) -> dict[str, int]:
+    with sqlite3.connect(path) as conn:
+        names = [n for (n,) in conn.execute("select name from sqlite_master where type='table'")]
+        return {n: conn.execute(f"select count(*) from [{n}]").fetchone()[0] for n in names}
+
+
+@pytest.mark.parametrize(("statement", "error"), [
+    ("with recursive c(x) as (select 1 union all select x + 1 from c limit 1000) "
+     "insert into newsarchive_hits.{list} select x + 1000000 from c", "not authorized"),
+    ("with c(x) as (select 1) delete from newsarchive_hits.{list}", "not authorized"),
+    ("with c(x) as (select 1) update newsarchive_hits.{list} set key = -key", "not authorized"),
+    ("with c(x) as (select 1) insert into newsarchive_hits.list_999999 select x from c",
+     "no such table"),
+])
+def test_no_request_writes_the_hit_lists(served, statement, error):
+    assert get(served, "/archive/articles.json", _search="疫情").status_code == 200
+    before = _lists(hits.STORE.path)
+    latest = max(before, key=lambda name: int(name.split("_")[1]))
+    assert before[latest] == 2  # the two articles with 疫情
+    response = get(served, "/archive.json", sql=statement.format(list=latest))
+    assert response.status_code == 400, response.text[:300]
+    assert error in response.json()["error"]
+    assert _lists(hits.STORE.path) == before
+
+
+def test_the_scratch_store_has_a_size_bound(tmp_path):
+    conn = sqlite3.connect(":memory:")
+    store = hits.HitStore(max_bytes=1024 * 1024)
+    assert store.attach(conn)
+    many = "with recursive c(x) as (select 1 union all select x + 1 from c limit {n}) " \
+           "select x as key from c"
+    for _ in range(hits.IN_FLIGHT + 4):
+        store.fill(conn, many.format(n=5000), {})  # ~60 KB each: they fit
+    with pytest.raises(sqlite3.OperationalError, match="full"):
+        store.fill(conn, many.format(n=200_000), {})  # ~2.5 MB: it does not
+    size = sum(os.path.getsize(store.path + s) for s in ("", "-wal")
+               if os.path.exists(store.path + s))
+    assert size <= 1024 * 1024 + 64 * 1024
+    assert len(_lists(store.path)) == hits.IN_FLIGHT  # older lists dropped to make room
+    table = store.fill(conn, many.format(n=5000), {})
+    assert conn.execute(f"select count(*) from {table}").fetchone() == (5000,)
+    conn.close()
+    store.remove()
+    assert not os.path.exists(store.path or "") and store.path is None
