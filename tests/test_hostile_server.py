@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 
 import pytest
 from click.testing import CliRunner
@@ -133,3 +134,63 @@ def test_the_scratch_store_has_a_size_bound(tmp_path):
     conn.close()
     store.remove()
     assert not os.path.exists(store.path or "") and store.path is None
+
+
+LIMIT_MS = 1000
+BODY = "魏都区召开疫情防控工作会议，部署ＡＢＣ下一阶段重点任务。" * 90  # ~2,500 chars, not NFKC
+
+
+@pytest.fixture(scope="module")
+def big(tmp_path_factory):
+    """2,000 articles of 2,500 characters (5 million in all), served with a 1 s limit."""
+    import sqlite_utils
+
+    path = tmp_path_factory.mktemp("big") / "archive.db"
+    sqlite_utils.Database(path)["articles"].insert_all(
+        ({"id": i, "title": f"标题{i}", "body": BODY} for i in range(2000)), pk="id")
+    return build_datasette(path, settings={"sql_time_limit_ms": LIMIT_MS})
+
+
+def timed_sql(ds, sql: str):
+    started = time.perf_counter()
+    response = get(ds, "/archive.json", sql=sql, _shape="array")
+    return response, time.perf_counter() - started
+
+
+# A call refused raises in the function: sqlite3 reports it as unraisable.
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+@pytest.mark.parametrize(("sql", "error"), [
+    # the whole archive as the query: refused at once
+    ("select length(newsarchive_snippet(group_concat(body), body)) from articles",
+     "user-defined function raised exception"),
+    ("select newsarchive_query(group_concat(body)) from articles",
+     "user-defined function raised exception"),
+    # calls without end: stopped at the request's time limit
+    ("select count(newsarchive_highlight(a.body, '疫情')) from articles a, articles b",
+     "user-defined function raised exception"),
+    ("select count(newsarchive_snippet('疫情 会议', a.body, a.body, a.body)) "
+     "from articles a, articles b", "user-defined function raised exception"),
+    # a value of gigabytes is refused by SQLite before any function sees it
+    ("select length(group_concat(a.body)) from articles a, articles b limit 1",
+     "string or blob too big"),
+])
+def test_hostile_calls_of_the_sql_functions_end_within_the_time_limit(big, sql, error):
+    response, seconds = timed_sql(big, sql)
+    assert response.status_code == 400, response.text[:300]
+    assert error in response.json()["error"] or "too long" in response.json()["error"]
+    assert seconds < LIMIT_MS / 1000 + 1.0
+
+
+def test_a_whole_archive_as_text_gives_a_snippet_of_its_start(big):
+    response, seconds = timed_sql(
+        big, "select newsarchive_snippet('会议', group_concat(body)) as s from articles")
+    assert response.status_code == 200, response.text[:300]
+    (row,) = response.json()
+    assert row["s"].startswith("魏都区召开疫情防控工作⟦会议⟧") and row["s"].endswith("…")
+    assert seconds < 1.0
+
+
+def test_the_functions_still_serve_a_normal_ranked_search(served):
+    rows = get(served, "/archive/search.json", q="疫情", _shape="array").json()
+    assert len(rows) == 2 and all("⟦疫情⟧" in r["snippet"] for r in rows)
+
