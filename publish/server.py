@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import signal
 from pathlib import Path
 
 import uvicorn
@@ -11,7 +12,7 @@ from datasette.app import Datasette
 from datasette.database import Database
 
 from pipelines.archive.store import check_not_empty, reader_uri
-from publish import pages
+from publish import hits, pages
 from publish.metadata import build_metadata
 
 DATABASE = "archive"  # URL name of the archive, whatever its file is called
@@ -23,6 +24,8 @@ SETTINGS = {
     "facet_time_limit_ms": 500,
     "default_page_size": 50,
 }
+
+SHUTDOWN_GRACE_S = 10
 
 
 def default_files_dir(db_path: str | Path) -> Path:
@@ -63,7 +66,21 @@ def serve(
     *,
     files_dir: str | Path | None = None,
 ) -> None:
-    """Serve the archive until interrupted, as ``datasette serve`` does."""
+    """Serve the archive until interrupted (SIGINT or SIGTERM), as ``datasette serve`` does;
+    then remove the search hit lists' scratch file. Requests still running get
+    SHUTDOWN_GRACE_S to finish (their queries end at sql_time_limit_ms anyway)."""
     ds = build_datasette(db_path, files_dir=files_dir)
     asyncio.run(ds.invoke_startup())
-    uvicorn.run(ds.app(), host=host, port=port, log_level="info", lifespan="on", workers=1)
+    # uvicorn shuts down on SIGTERM, then sends it again to the handler it found: by default
+    # that kills the process at once, and nothing (finally, atexit) would clean up.
+    signal.signal(signal.SIGTERM, _exit_on_signal)
+    try:
+        uvicorn.run(ds.app(), host=host, port=port, log_level="info", lifespan="on", workers=1,
+                    timeout_graceful_shutdown=SHUTDOWN_GRACE_S)
+    finally:
+        hits.STORE.remove()
+
+
+def _exit_on_signal(signum: int, frame) -> None:
+    """SIGTERM after uvicorn's graceful shutdown: exit 143 (128 + 15) through ``finally``."""
+    raise SystemExit(128 + signum)

@@ -194,3 +194,62 @@ def test_the_functions_still_serve_a_normal_ranked_search(served):
     rows = get(served, "/archive/search.json", q="疫情", _shape="array").json()
     assert len(rows) == 2 and all("⟦疫情⟧" in r["snippet"] for r in rows)
 
+
+
+def test_sigterm_stops_the_server_mid_query_and_removes_the_scratch_file(tmp_path):
+    import json
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import threading
+    import urllib.parse
+    import urllib.request
+    from pathlib import Path
+
+    from tests.search_corpus import build_archive
+
+    db = build_archive(tmp_path / "archive.db", pages=16)
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = subprocess.Popen(
+        [str(Path(sys.executable).parent / "newsarchive"), "serve", "--db", str(db),
+         "--port", str(port)],
+        env={**os.environ, "TMPDIR": str(scratch)},
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"{base}/-/versions.json", timeout=1).read()
+                break
+            except OSError:
+                time.sleep(0.1)
+        found = json.load(urllib.request.urlopen(
+            f"{base}/archive/articles.json?_search=%E7%96%AB&_shape=array", timeout=10))
+        assert found and len(list(scratch.glob("newsarchive-hits-*"))) >= 1
+        slow = urllib.parse.quote("select count(*) from articles a, articles b, articles c, "
+                                  "articles d, articles e")
+        threading.Thread(target=lambda: _ignore(
+            lambda: urllib.request.urlopen(f"{base}/archive.json?sql={slow}", timeout=30).read()
+        ), daemon=True).start()
+        time.sleep(0.5)  # the query runs
+        stopped = time.perf_counter()
+        server.send_signal(signal.SIGTERM)
+        assert server.wait(timeout=20) == 128 + signal.SIGTERM
+        assert time.perf_counter() - stopped < 10
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait()
+    assert list(scratch.iterdir()) == []
+
+
+def _ignore(call):
+    try:
+        call()
+    except OSError:
+        pass
