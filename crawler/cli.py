@@ -40,6 +40,18 @@ SOURCE_OPTION = click.option(
 EXIT_PAGES_FAILED = 1  # pages failed to download or extract, or were given up
 EXIT_ARCHIVE_UNUSABLE = 66  # EX_NOINPUT: archive missing, empty, read-only for a writer, damaged
 EXIT_ALREADY_RUNNING = 75  # EX_TEMPFAIL: try again later
+def limit_options(command):
+    """--timeout and --memory-limit: the limits of the worker that opens each PDF."""
+    from pipelines.sandbox import MEMORY_LIMIT_MB, TIMEOUT_S
+
+    command = click.option(
+        "--memory-limit", "memory_mb", default=MEMORY_LIMIT_MB, show_default=True,
+        type=click.IntRange(min=64), help="MB of memory a PDF may take (its worker's).")(command)
+    return click.option(
+        "--timeout", default=TIMEOUT_S, show_default=True, type=click.FloatRange(min=0.1),
+        help="Seconds a PDF may take.")(command)
+
+
 INIT_OPTION = click.option(
     "--init", is_flag=True, help="Start a new archive even where an empty (0-byte) file is."
 )
@@ -143,19 +155,25 @@ def crawl(
 @FILES_OPTION
 @SOURCE_OPTION
 @INIT_OPTION
-def import_(pdfs, paper, day, first_page, page_name, db, files, source, init) -> None:
-    """Archive PDFs already on disk as pages --page, --page+1, … of PAPER on --date."""
+@limit_options
+def import_(pdfs, paper, day, first_page, page_name, db, files, source, init, timeout,
+            memory_mb) -> None:
+    """Archive PDFs already on disk as pages --page, --page+1, … of PAPER on --date.
+
+    Each PDF is read in a worker limited to --timeout and --memory-limit: one over a limit
+    is archived with status error and the reason, and the next one is imported."""
     from scrapy.pipelines.media import FileException
 
     from pipelines.archive import Archive
     from pipelines.ingest import ingest_pdf
+    from pipelines.sandbox import Sandbox
 
     try:
         entry = get_paper(paper)
     except RegistryError as exc:
         raise click.UsageError(str(exc)) from exc
     failed = 0
-    with Archive(db, init=init) as archive:
+    with Archive(db, init=init) as archive, Sandbox(timeout, memory_mb) as sandbox:
         archive.upsert_paper(entry.as_row())
         for page_no, pdf in enumerate(pdfs, start=first_page):
             try:
@@ -168,6 +186,7 @@ def import_(pdfs, paper, day, first_page, page_name, db, files, source, init) ->
                     page_no=page_no,
                     page_name=page_name,
                     source=source,
+                    sandbox=sandbox,
                 )
             except FileException as exc:
                 click.echo(f"{pdf}: {exc}", err=True)
@@ -184,22 +203,28 @@ def import_(pdfs, paper, day, first_page, page_name, db, files, source, init) ->
 @click.argument("pdfs", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
 @click.option("--format", "fmt", type=click.Choice(["json", "text"]), default="text")
 @SOURCE_OPTION
-def extract(pdfs, fmt, source) -> None:
-    """Print the articles of page PDFs (JSON: the engine's document, one per file)."""
+@limit_options
+def extract(pdfs, fmt, source, timeout, memory_mb) -> None:
+    """Print the articles of page PDFs (JSON: the engine's document, one per file).
+
+    Each PDF is read in a worker limited to --timeout and --memory-limit; one over a limit
+    gets its reason on stderr (and exit status 1), and the next one is read."""
     from pipelines.extract import ExtractError, extract_pdf
+    from pipelines.sandbox import LimitExceeded, Sandbox
 
     failed = False
-    for pdf in pdfs:
-        try:
-            doc = extract_pdf(pdf, source=source)
-        except ExtractError as exc:
-            click.echo(f"{pdf}: {exc}", err=True)
-            failed = True
-            continue
-        if fmt == "json":
-            click.echo(json.dumps(doc, ensure_ascii=False, indent=2))
-        else:
-            click.echo(_as_text(doc))
+    with Sandbox(timeout, memory_mb) as sandbox:
+        docs = ((pdf, _sandboxed(sandbox, extract_pdf, pdf, source, ExtractError))
+                for pdf in pdfs)
+        for pdf, doc in docs:
+            if isinstance(doc, ExtractError | LimitExceeded):
+                click.echo(f"{pdf}: {doc}", err=True)
+                failed = True
+                continue
+            if fmt == "json":
+                click.echo(json.dumps(doc, ensure_ascii=False, indent=2))
+            else:
+                click.echo(_as_text(doc))
     if failed:
         sys.exit(EXIT_PAGES_FAILED)
 
@@ -277,7 +302,9 @@ def demo(db, files, serve, port, init) -> None:
 @DB_OPTION
 @FILES_OPTION
 @SOURCE_OPTION
-def reextract(paper, since, failed_only, older_than, workers, db, files, source) -> None:
+@limit_options
+def reextract(paper, since, failed_only, older_than, workers, db, files, source, timeout,
+              memory_mb) -> None:
     """Extract stored PDFs again and replace their pages' articles (no crawling)."""
     from rich.progress import Progress
 
@@ -301,6 +328,8 @@ def reextract(paper, since, failed_only, older_than, workers, db, files, source)
                 pages,
                 source=source,
                 workers=workers,
+                timeout=timeout,
+                memory_mb=memory_mb,
                 advance=lambda page, status: progress.advance(task),
             )
     summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "nothing to do"
@@ -388,6 +417,16 @@ def _print_given_up(console, archive) -> None:
                       row["last_reason"])
     console.print(table)
     console.print("A crawl tries them again with a higher limit: -s PAGE_MAX_ATTEMPTS=N.")
+
+
+def _sandboxed(sandbox, fn, pdf: str, source: str, expected: type[Exception]):
+    """``fn(pdf, source=…)`` computed in the sandbox, or the exception that says why not."""
+    from pipelines.sandbox import LimitExceeded
+
+    try:
+        return sandbox.run(fn, pdf, source)
+    except (LimitExceeded, expected) as exc:
+        return exc
 
 
 def _existing(db: str) -> str:
