@@ -39,6 +39,7 @@ SOURCE_OPTION = click.option(
 # Exit statuses (README "Exit status"): 2 is click's for a usage error.
 EXIT_PAGES_FAILED = 1  # pages failed to download or extract, or were given up
 EXIT_ARCHIVE_UNUSABLE = 66  # EX_NOINPUT: archive missing, empty, read-only for a writer, damaged
+EXIT_HOST_FAULT = 74  # EX_IOERR: files store, log or lock directory cannot be written
 EXIT_ALREADY_RUNNING = 75  # EX_TEMPFAIL: try again later
 def limit_options(command):
     """--timeout and --memory-limit: the limits of the worker that opens each PDF."""
@@ -60,7 +61,8 @@ DEMO_DATES = [date(2023, 6, 14), date(2023, 6, 15), date(2023, 6, 16)]
 
 class ArchiveGroup(click.Group):
     """The command group: an archive that cannot be opened, read or written ends a command
-    with one line on stderr and EXIT_ARCHIVE_UNUSABLE, never a traceback."""
+    with one line on stderr and EXIT_ARCHIVE_UNUSABLE, a directory of ours that cannot be
+    written (files store, logs, locks) with EXIT_HOST_FAULT; never a traceback."""
 
     def invoke(self, ctx: click.Context):
         from pipelines.archive import ArchiveError
@@ -68,9 +70,16 @@ class ArchiveGroup(click.Group):
         try:
             return super().invoke(ctx)
         except (ArchiveError, sqlite3.Error) as exc:
-            command = ctx.invoked_subcommand or "newsarchive"
-            click.echo(f"newsarchive {command}: archive unusable: {exc}", err=True)
+            click.echo(f"{_command(ctx)}: archive unusable: {exc}", err=True)
             ctx.exit(EXIT_ARCHIVE_UNUSABLE)
+        except OSError as exc:
+            where = f": {exc.filename}" if exc.filename else ""
+            click.echo(f"{_command(ctx)}: {exc.strerror or exc}{where}", err=True)
+            ctx.exit(EXIT_HOST_FAULT)
+
+
+def _command(ctx: click.Context) -> str:
+    return f"newsarchive {ctx.invoked_subcommand or ''}".strip()
 
 
 @click.group(cls=ArchiveGroup)

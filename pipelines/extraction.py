@@ -19,6 +19,7 @@ from pipelines.sandbox import (
     MEMORY_LIMIT_MB,
     TIMEOUT_S,
     failure_reason,
+    is_host_fault,
     new_pool,
     start_pool,
 )
@@ -101,9 +102,9 @@ class ExtractPipeline:
 
     async def extract(self, path: str) -> dict:
         """The engine's document for ``path``; a timeout or crash becomes a status."""
-        future = self.pool.schedule(extract_file, (path, self.source, self.reread),
-                                    timeout=self.timeout)
         try:
+            future = self.pool.schedule(extract_file, (path, self.source, self.reread),
+                                        timeout=self.timeout)
             return await asyncio.wrap_future(future)
         except Exception as exc:  # a worker over a limit or dead, a bug: not the crawl's end
             return failed_extraction(exc, self.timeout, self.memory_mb)
@@ -111,8 +112,10 @@ class ExtractPipeline:
 
 def failed_extraction(exc: BaseException, timeout: float,
                       memory_mb: int = MEMORY_LIMIT_MB) -> dict:
-    """The document recorded when a pool task did not return one."""
-    return {"status": "error", "reason": failure_reason(exc, timeout, memory_mb)}
+    """The document recorded when a pool task did not return one (``host_fault``: no
+    worker could run it, which does not count as one of the page's attempts)."""
+    doc = {"status": "error", "reason": failure_reason(exc, timeout, memory_mb)}
+    return {**doc, "host_fault": True} if is_host_fault(exc) else doc
 
 
 def page_status(doc: dict) -> str:

@@ -25,11 +25,14 @@ import resource
 import signal
 from collections.abc import Callable
 from concurrent.futures import TimeoutError as FutureTimeout
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from pebble import ProcessExpired, ProcessPool
 
-MEMORY_LIMIT_MB = 2048  # address space of one worker (a page PDF needs 100-300 MB)
+# Address space of one worker: a page PDF needs 100-300 MB; with the crawler and the fork
+# server the whole process tree stays under 2 GB.
+MEMORY_LIMIT_MB = 1536
 TIMEOUT_S = 120.0  # wall-clock seconds for one PDF
 MAX_TASKS = 200  # tasks before a worker is replaced
 
@@ -79,6 +82,12 @@ def start_pool(workers: int, max_tasks: int = MAX_TASKS, nice: int = 0,
     for future in [pool.schedule(os.getpid) for _ in range(workers)]:
         future.result()
     return pool
+
+
+def is_host_fault(exc: BaseException) -> bool:
+    """Whether a task failed for want of a worker (fork refused, too many files, a pool
+    that broke), a fault of our host rather than of the PDF."""
+    return isinstance(exc, OSError | BrokenProcessPool)
 
 
 def failure_reason(exc: BaseException, timeout_s: float, memory_mb: int) -> str:

@@ -7,7 +7,7 @@ from typing import Any
 
 from crawler.items import PageFailure, PageItem
 from pipelines.archive import Archive, search
-from pipelines.archive.schema import STORE_STAGE
+from pipelines.archive.schema import HOST_STAGE
 from pipelines.extraction import articles_of, extraction_fields
 
 
@@ -81,7 +81,8 @@ class ArchivePipeline:
             return item
         if isinstance(item, PageItem):
             row = page_row(item, self.extractor)
-            stage = STORE_STAGE if item.store_error else None
+            host_fault = item.store_error or (item.extraction or {}).get("host_fault")
+            stage = HOST_STAGE if host_fault else None
             self.archive.save_page(row, articles_of(item.extraction), run_id=run_id, stage=stage)
             if row["status"] in ("ok", "pending"):
                 stats.inc_value("newsarchive/pages_ok")

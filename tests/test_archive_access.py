@@ -122,3 +122,22 @@ def page_pdf_bytes(tmp_path_factory) -> bytes:
     path = tmp_path_factory.mktemp("pdf") / "page.pdf"
     typeset_page(edition_specs("许昌日报", datetime.date(2023, 6, 16), pages=1, seed=7)[0], path)
     return path.read_bytes()
+
+
+def test_a_files_store_that_cannot_be_written_gives_a_message(tmp_path, page_pdf_bytes):
+    from crawler.cli import EXIT_HOST_FAULT
+
+    files = tmp_path / "files"
+    files.mkdir()
+    pdf = tmp_path / "p1.pdf"
+    pdf.write_bytes(page_pdf_bytes)
+    chattr("+i", files)
+    try:
+        result = subprocess.run([NEWSARCHIVE, "import", "--paper", "xcrb", "--date",
+                                 "2023-06-16", "--db", str(tmp_path / "archive.db"),
+                                 "--files", str(files), str(pdf)],
+                                capture_output=True, text=True, timeout=120)
+    finally:
+        chattr("-i", files)
+    assert result.returncode == EXIT_HOST_FAULT
+    assert result.stderr == f"newsarchive import: Operation not permitted: {files / 'pdf'}\n"

@@ -56,7 +56,7 @@ async def test_a_full_disk_never_uses_up_a_pages_attempts(site_root, tmp_path, m
             for _ in range(3):
                 await run_spider(tmp_path, settings, **args)
         stored = rows(db, "select stage, reason from failures where page_no is not null")
-        assert stored and {s for s, _ in stored} == {"store"}
+        assert stored and {s for s, _ in stored} == {"host"}
         assert all("cannot store the PDF: [Errno 28] No space left" in r for _, r in stored)
         stats = await run_spider(tmp_path, settings, **args)
     assert stats.get("newsarchive/pages_given_up", 0) == 0
@@ -88,3 +88,27 @@ def test_given_up_pages_fail_the_run_and_are_listed_by_status(site_root, tmp_pat
     assert result.exit_code == 0, result.output
     assert "Given up (1 pages, 1+ failed attempts)" in result.output
     assert "2023-06-15" in result.output and "PDF download failed: HTTP 404" in result.output
+
+
+def test_an_extraction_without_a_worker_is_our_hosts_fault(tmp_path):
+    """No worker could be started (fork refused): recorded at stage host, no attempt used."""
+    from scrapy.utils.test import get_crawler
+
+    from crawler.items import PageItem
+    from pipelines.archive import Archive
+    from pipelines.extraction import failed_extraction
+    from pipelines.storage import ArchivePipeline
+
+    doc = failed_extraction(OSError(errno.EAGAIN, "Resource temporarily unavailable"), 120)
+    assert doc == {"status": "error", "host_fault": True, "reason":
+                   "extraction failed: BlockingIOError(11, 'Resource temporarily unavailable')"}
+    pipeline = ArchivePipeline(str(tmp_path / "archive.db"), "pypdfium2")
+    pipeline.crawler = get_crawler(settings_dict={})
+    pipeline.archive = Archive(tmp_path / "archive.db")
+    pipeline.process_item(PageItem(
+        paper="xcrb", date=DAY.isoformat(), page_no=1, page_label="01", page_name=None,
+        page_url="https://example.org/1.html", pdf_url="https://example.org/1.pdf",
+        files=[{"path": "pdf/aa/a.pdf", "checksum": "a" * 64, "size": 10}], extraction=doc))
+    assert rows(tmp_path / "archive.db", "select stage from failures") == [("host",)]
+    assert pipeline.archive.failed_attempts("xcrb", DAY.isoformat(), DAY.isoformat()) == {}
+    pipeline.archive.close()

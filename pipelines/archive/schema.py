@@ -10,9 +10,10 @@ from __future__ import annotations
 import sqlite_utils
 
 # Stages of a failure that count as one of the page's attempts (up to PAGE_MAX_ATTEMPTS);
-# STORE_STAGE, a fault of our own host (full disk, read-only files store), never does.
+# HOST_STAGE, a fault of our own host (full disk, read-only files store, no worker process
+# could be started), never does.
 ATTEMPT_STAGES = ("download", "extract")
-STORE_STAGE = "store"
+HOST_STAGE = "host"
 
 TABLES: dict[str, dict] = {
     "papers": {
