@@ -25,12 +25,16 @@ from pipelines.archive.search import fts_query, fts_query_raw
 from publish.highlight import highlight, snippet
 
 QUERY_CHARS = 1_000
-TEXT_CHARS = 20_000
+TEXT_CHARS = 10_000
 SNIPPET_TEXTS = 8
 MAX_VALUE_BYTES = 32 * 1024 * 1024  # SQLITE_LIMIT_LENGTH of the archive's connections
 # Calls further apart than this belong to different statements (within one statement SQLite
 # calls again after microseconds).
 PAUSE_S = 0.05
+# Python time the functions may take in one statement, at most: unlike SQLite's own work
+# they hold the GIL, which every other request's thread then waits for (a ranked search's
+# 100 snippets take 20-600 ms).
+STATEMENT_BUDGET_MS = 1_000
 
 
 class FunctionLimit(Exception):
@@ -77,7 +81,7 @@ def bounded_highlight(text: str | None, query: str) -> str | None:
 
 def register(conn: sqlite3.Connection, time_limit_ms: float) -> None:
     """Register newsarchive_query, _query_raw, _snippet and _highlight on ``conn``."""
-    clock = StatementClock(time_limit_ms / 1000)
+    clock = StatementClock(min(time_limit_ms, STATEMENT_BUDGET_MS) / 1000)
 
     def timed(fn):
         def call(*args):

@@ -123,3 +123,4 @@ def extra_template_vars(template, view_name, database, table, request, datasette
 def register_routes():
     """The page PDF route."""
     return [(r"^/-/newsarchive/pdf/(?P<database>[^/]+)/(?P<page_id>\d+)$", pages.page_pdf)]
+

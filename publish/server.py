@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import traceback
 from pathlib import Path
 
 import uvicorn
@@ -29,6 +30,24 @@ SETTINGS = {
 }
 
 SHUTDOWN_GRACE_S = 10
+
+
+class ArchiveDatabase(Database):
+    """Datasette's Database, whose failed queries leave their cursors in the thread that ran
+    them. A failed statement stays open in its cursor, which the exception's frames carry to
+    the event loop; finalising it there waits for the connection, by then busy with the
+    thread's next query, and holds the GIL meanwhile: every request stalled until that query
+    ended (bench/adversarial.py). So the frames are cleared where the query ran."""
+
+    async def execute_fn(self, fn):
+        def in_this_thread(conn):
+            try:
+                return fn(conn)
+            except BaseException as exc:
+                traceback.clear_frames(exc.__traceback__)
+                raise
+
+        return await super().execute_fn(in_this_thread)
 
 
 def default_files_dir(db_path: str | Path) -> Path:
@@ -58,7 +77,7 @@ def build_datasette(
     )
     pages.set_files_dir(ds, files_dir.resolve())
     ds.remove_database("_memory")
-    ds.add_database(Database(ds, path=str(db_path), is_mutable=mutable), name=DATABASE)
+    ds.add_database(ArchiveDatabase(ds, path=str(db_path), is_mutable=mutable), name=DATABASE)
     return ds
 
 
