@@ -13,7 +13,8 @@ the calls of one statement together get the request's time limit too.
   archive fails instead of growing to gigabytes).
 * Work: with those bounds one call takes a few ms at most (bench/adversarial.py).
 * Time: calls of one statement follow each other with no pause; once they have run longer
-  than the request's time limit the next call raises, which ends the statement.
+  than the request's time limit, or STATEMENT_BUDGET_MS (their Python holds the GIL, which
+  every other request waits for), the next call raises, which ends the statement.
 """
 
 from __future__ import annotations
