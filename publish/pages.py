@@ -74,19 +74,25 @@ def search_vars(datasette, database: str):
     return inner
 
 
-# Where each server's PDFs are: kept here, not in the plugin's metadata, which anyone can
-# read at /-/metadata.json.
-_FILES_DIRS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+# Each server's directories (PDFs, page-image cache): kept here, not in the plugin's
+# metadata, which anyone can read at /-/metadata.json.
+_DIRS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
-def set_files_dir(datasette, path: Path) -> None:
-    """Serve the PDFs of ``datasette``'s archive from ``path``."""
-    _FILES_DIRS[datasette] = Path(path)
+def set_dirs(datasette, *, files: Path, image_cache: Path) -> None:
+    """Serve the PDFs of ``datasette``'s archive from ``files``, page images from
+    ``image_cache``."""
+    _DIRS[datasette] = {"files": Path(files), "image_cache": Path(image_cache)}
 
 
 def files_dir(datasette) -> Path | None:
     """Where the crawler stored the PDFs (``pages.pdf_path`` is relative to it)."""
-    return _FILES_DIRS.get(datasette)
+    return _DIRS.get(datasette, {}).get("files")
+
+
+def image_cache_dir(datasette) -> Path | None:
+    """Where this server keeps the page images it renders."""
+    return _DIRS.get(datasette, {}).get("image_cache")
 
 
 def pdf_filename(row) -> str:

@@ -56,8 +56,16 @@ def default_files_dir(db_path: str | Path) -> Path:
     return Path(os.environ.get("NEWSARCHIVE_FILES") or Path(db_path).parent / "files")
 
 
+def default_cache_dir(db_path: str | Path) -> Path:
+    """Where rendered page images are kept: $NEWSARCHIVE_CACHE, else cache/page-images next
+    to the database (derived files only: deleting it costs renders, never data)."""
+    return Path(os.environ.get("NEWSARCHIVE_CACHE") or Path(db_path).parent / "cache"
+                / "page-images")
+
+
 def build_datasette(
-    db_path: str | Path, *, files_dir: str | Path | None = None, settings: dict | None = None
+    db_path: str | Path, *, files_dir: str | Path | None = None, settings: dict | None = None,
+    cache_dir: str | Path | None = None,
 ) -> Datasette:
     """A Datasette serving ``db_path`` as /archive with the project's metadata, plugin
     (loaded through its entry point) and templates. The database is read with mode=ro, so
@@ -69,13 +77,14 @@ def build_datasette(
     check_not_empty(db_path)
     mutable = reader_uri(db_path).endswith("mode=ro")
     files_dir = Path(files_dir) if files_dir else default_files_dir(db_path)
+    cache_dir = Path(cache_dir) if cache_dir else default_cache_dir(db_path)
     ds = Datasette(
         [],
         metadata=build_metadata(db_path, DATABASE),
         template_dir=str(TEMPLATES),
         settings={**SETTINGS, **(settings or {})},
     )
-    pages.set_files_dir(ds, files_dir.resolve())
+    pages.set_dirs(ds, files=files_dir.resolve(), image_cache=cache_dir.resolve())
     ds.remove_database("_memory")
     ds.add_database(ArchiveDatabase(ds, path=str(db_path), is_mutable=mutable), name=DATABASE)
     return ds

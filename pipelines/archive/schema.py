@@ -63,6 +63,7 @@ TABLES: dict[str, dict] = {
             "paper": str,
             "date": str,
             "page_no": int,
+            "section": str,  # the section head an article stands under (【一周要闻】)
             "kicker": str,
             "title": str,
             "subtitle": str,
@@ -71,6 +72,7 @@ TABLES: dict[str, dict] = {
             "captions": str,
             "bbox": str,
             "date_key": int,  # the search index's key: pipelines.archive.search.date_key
+            "key": str,  # the permalink: pipelines.archive.permalinks.article_key
         },
         "pk": "id",
         "foreign_keys": [("page_id", "pages", "id"), ("paper", "papers", "id")],
@@ -106,6 +108,20 @@ TABLES: dict[str, dict] = {
             "status": str,
             "log_file": str,
             "stats": str,
+        },
+        "pk": "id",
+    },
+    # One row per job of a distributed run that was stored (pipelines/distributed): which
+    # worker extracted the page, and the guard that stores a result delivered twice once.
+    "distributed_jobs": {
+        "columns": {
+            "id": str,  # run/paper/date/page_no
+            "run": str,
+            "kind": str,  # fetch | reextract
+            "page_id": int,
+            "worker": str,
+            "seconds": float,
+            "applied_at": str,
         },
         "pk": "id",
     },

@@ -17,10 +17,10 @@ from pathlib import Path
 
 import sqlite_utils
 
-from pipelines.archive import search
+from pipelines.archive import permalinks, search
 from pipelines.archive.schema import ATTEMPT_STAGES, ensure_schema
 
-ARTICLE_FIELDS = ("kicker", "title", "subtitle", "byline", "body")
+ARTICLE_FIELDS = ("section", "kicker", "title", "subtitle", "byline", "body")
 
 
 class ArchiveError(Exception):
@@ -103,6 +103,7 @@ class Archive:
             with self.db.atomic():
                 ensure_schema(self.db)
                 search.ensure_search_index(self.db)
+                permalinks.ensure_keys(self.db)
         except Exception as exc:  # sqlite3 errors, unreadable path, not a database
             raise ArchiveError(f"cannot open archive {self.path}: {exc}") from exc
 
@@ -206,6 +207,24 @@ class Archive:
             self._replace_articles(page_id, page, articles)
             return page_id
 
+    def save_job_result(
+        self, job: dict, page: dict, articles: Iterable[dict] = ()
+    ) -> int | None:
+        """Store a distributed job's page (as ``save_page``) and the job's row in one
+        transaction; None, storing nothing, when a job of that id was stored before."""
+        with self.db.atomic():
+            seen = self.db.execute("select 1 from distributed_jobs where id = ?", [job["id"]])
+            if seen.fetchone():
+                return None
+            page_id = self.save_page(page, articles)
+            row = {**job, "page_id": page_id, "applied_at": now()}
+            self.db.execute(
+                f"insert into distributed_jobs ({', '.join(row)}) "
+                f"values ({', '.join('?' * len(row))})",
+                list(row.values()),
+            )
+            return page_id
+
     def _keep_version(self, page: dict) -> None:
         """Remember the PDF a page had before a changed one replaced it (its file stays)."""
         self.db["page_versions"].insert(
@@ -226,6 +245,8 @@ class Archive:
         table = self.db["articles"]
         old = list(table.rows_where("page_id = ?", [page_id], order_by="seq"))
         rows = [self._article_row(page_id, page, seq, a) for seq, a in enumerate(articles, 1)]
+        permalinks.assign_keys(rows)
+        permalinks.record_aliases(self.db, permalinks.successors(old, rows))
         by_text: dict[tuple, list[dict]] = {}
         for r in old:
             by_text.setdefault(_text_key(r), []).append(r)
