@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 
 from .chars import PageContent
+from .mojibake import mojibake_reason
 
 MIN_CHARS = 10
 UNMAPPED_SHARE = 0.05
@@ -50,4 +51,6 @@ def check_page(content: PageContent) -> Health:
     if private / n > PRIVATE_SHARE:
         return Health("garbled", f"{private} of {n} glyphs are private-use or control "
                                  "codes (font without a usable Unicode map)")
+    if reason := mojibake_reason(text):
+        return Health("garbled", reason)
     return Health("ok")

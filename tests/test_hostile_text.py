@@ -1,0 +1,85 @@
+"""Hostile text layers (issue #14, item 5): text that must come out right, or with an honest
+status, never as wrong text filed ``ok``. Every PDF is written by the test
+(tests/hostile_pdfs.py: raw bytes, so /Rotate, CMaps, ToUnicode maps, render modes, colours
+and clipping are exactly as stated)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pipelines.extract import extract_pdf
+from tests.hostile_pdfs import (
+    Page,
+    build_pdf,
+    cjk_font,
+    codes,
+    text_lines,
+    to_unicode_cmap,
+    ucs2,
+)
+
+BODY = ["The council met on Tuesday to discuss the new bridge over the river.",
+        "Residents asked for a footpath and better lighting at night.",
+        "The mayor said work would begin in the spring of next year."]
+BODY_TEXT = " ".join(BODY)
+ZH = ["本报讯今年以来我市坚持稳中求进工作总基调全力推动经济高质量发展",
+      "各项主要经济指标保持平稳增长全市地区生产总值同比增长百分之六点五",
+      "规模以上工业增加值增长百分之八固定资产投资增长百分之十社会消费品"]
+
+
+def extract(tmp_path: Path, pages: list[Page], streams: tuple[bytes, ...] = ()) -> list[dict]:
+    path = tmp_path / "hostile.pdf"
+    path.write_bytes(build_pdf(pages, streams))
+    return extract_pdf(path)["pages"]
+
+
+def text_of(page: dict) -> str:
+    return "\n".join(filter(None, (f"{a['title'] or ''}|{a['body']}" for a in page["articles"])))
+
+
+# ----------------------------------------------------------------- wrong Unicode maps
+
+
+def identity_page(mapping: dict[int, str]) -> tuple[list[Page], tuple[bytes, ...]]:
+    """ZH set in an Identity-H font whose glyph i+1 is the i-th distinct character, with the
+    ToUnicode map ``mapping`` (code -> text)."""
+    alphabet = sorted(set("".join(ZH)))
+    cid = {ch: i + 1 for i, ch in enumerate(alphabet)}
+    lines = [codes([cid[ch] for ch in line]) for line in ZH * 3]
+    content = "BT /F2 10 Tf 72 760 Td 14 TL\n" + "\n".join(f"{c} Tj T*" for c in lines) + "\nET"
+    return [Page(content, fonts={"F2": cjk_font("Identity-H", to_unicode=3)})], (
+        to_unicode_cmap({cid[ch]: mapping.get(cid[ch], ch) for ch in alphabet}),)
+
+
+def test_a_right_tounicode_map_reads_as_text(tmp_path):
+    pages, streams = identity_page({})
+    (page,) = extract(tmp_path, pages, streams)
+    assert page["status"] == "ok"
+    assert page["articles"][0]["body"].replace("\n", "") == "".join(ZH * 3)
+
+
+def test_tounicode_into_latin_extended_a_is_garbled(tmp_path):
+    pages, streams = identity_page({code: chr(0x100 + code) for code in range(1, 200)})
+    (page,) = extract(tmp_path, pages, streams)
+    assert page["status"] == "garbled"
+    assert page["articles"] == []
+    assert "Latin Extended" in page["reason"] and "mojibake" in page["reason"]
+
+
+def test_tounicode_into_wrong_chinese_characters_is_garbled(tmp_path):
+    # a map off by a fixed offset: real ideographs, mostly rare ones
+    alphabet = sorted(set("".join(ZH)))
+    shifted = {i + 1: chr(ord(ch) + 0x1000) for i, ch in enumerate(alphabet)}
+    pages, streams = identity_page(shifted)
+    (page,) = extract(tmp_path, pages, streams)
+    assert page["status"] == "garbled"
+    assert "rare" in page["reason"] and "mojibake" in page["reason"]
+
+
+def test_polish_text_in_latin_extended_is_not_garbled(tmp_path):
+    polish = ["Rada miasta zebrała się we wtorek, żeby omówić nowy most na rzece.",
+              "Mieszkańcy prosili o chodnik i lepsze oświetlenie w nocy."]
+    content = text_lines(polish * 4, 72, 760, show=lambda s: ucs2(s))
+    (page,) = extract(tmp_path, [Page(content, fonts={"F1": cjk_font("UniGB-UCS2-H")})])
+    assert page["status"] == "ok"
+    assert "zebrała się we wtorek, żeby" in page["articles"][0]["body"]
