@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from pipelines.extract import extract_pdf
 from tests.hostile_pdfs import (
     Page,
@@ -83,3 +85,54 @@ def test_polish_text_in_latin_extended_is_not_garbled(tmp_path):
     (page,) = extract(tmp_path, [Page(content, fonts={"F1": cjk_font("UniGB-UCS2-H")})])
     assert page["status"] == "ok"
     assert "zebrała się we wtorek, żeby" in page["articles"][0]["body"]
+
+
+# ----------------------------------------------------------------- turned pages
+
+LANDSCAPE = (0.0, 0.0, 842.0, 595.0)
+
+
+def story(x: float, y: float, matrix=(1, 0, 0, 1)) -> str:
+    """A title and BODY twice from origin (x, y), in the text space of ``matrix``."""
+    a, b, c, d = matrix
+    return (text_lines(["Bridge plan approved"], x, y, 20, matrix=matrix)
+            + text_lines(BODY * 2, x - 30 * c, y - 30 * d, matrix=matrix))
+
+
+def articles_of(page: dict) -> list[tuple]:
+    return [(a["title"], a["body"], a["bbox"]) for a in page["articles"]]
+
+
+@pytest.fixture
+def landscape(tmp_path) -> list[tuple]:
+    """The story on an upright landscape page: what a turned page must read as."""
+    (page,) = extract(tmp_path, [Page(story(100, 520), media=LANDSCAPE)])
+    assert page["status"] == "ok"
+    assert page["articles"][0]["title"] == "Bridge plan approved"
+    assert page["articles"][0]["body"] == f"{BODY_TEXT} {BODY_TEXT}"
+    return articles_of(page)
+
+
+@pytest.mark.parametrize("rotate, origin, matrix", [
+    (90, (595 - 520, 100), (0, 1, -1, 0)),   # drawn running up the portrait page
+    (270, (520, 842 - 100), (0, -1, 1, 0)),  # drawn running down it
+])
+def test_text_drawn_turned_on_a_rotated_page_reads_as_shown(tmp_path, landscape, rotate,
+                                                            origin, matrix):
+    (page,) = extract(tmp_path, [Page(story(*origin, matrix), rotate=rotate)])
+    assert page["status"] == "ok"
+    assert articles_of(page) == landscape  # text, and boxes in the page as shown
+
+
+@pytest.mark.parametrize("rotate", [90, 270])
+def test_upright_text_on_a_rotated_page_reads_whole_with_boxes_as_shown(tmp_path, rotate):
+    (upright,) = extract(tmp_path, [Page(story(72, 760))])
+    (page,) = extract(tmp_path, [Page(story(72, 760), rotate=rotate)])
+    assert page["status"] == "ok" and page["header"] is None
+    assert [a[:2] for a in articles_of(page)] == [a[:2] for a in articles_of(upright)]
+    (x0, top, x1, bottom), (shown,) = upright["articles"][0]["bbox"], page["articles"]
+    # shown a quarter turn clockwise (90) or counter-clockwise (270): 842 wide, 595 high
+    expected = ([842 - bottom, x0, 842 - top, x1] if rotate == 90
+                else [top, 595 - x1, bottom, 595 - x0])
+    assert shown["bbox"] == pytest.approx(expected, abs=0.11)
+    assert 0 <= shown["bbox"][1] < shown["bbox"][3] <= 595

@@ -7,7 +7,7 @@ bottom = base + 0.2 em), because real glyph boxes vary by glyph and by library.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -50,6 +50,8 @@ class PageContent:
     full_images: int = 0  # images covering most of the page (scans): not layout items
     unmapped: int = 0  # glyphs the source could not map to Unicode
     raw_chars: int = 0  # glyphs before cleaning (spaces, controls, rotated text)
+    # a page read turned from how it is shown (orientation.py): its boxes as shown
+    to_display: Callable[[Box], Box] | None = None
 
 
 class PageTooLarge(Exception):

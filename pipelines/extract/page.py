@@ -93,4 +93,8 @@ def extract_page(content: PageContent, budget: float, reader: ScanReader | None 
         blocks.extend(leaf_blocks(caption, "caption"))
     blocks.extend(Block([], box, "image") for box in content.images)
     articles = [a.to_dict() for a in assemble(blocks, body, ocr)]
+    if content.to_display is not None:
+        for article in articles:
+            if article["bbox"]:
+                article["bbox"] = [round(v, 1) for v in content.to_display(article["bbox"])]
     return page_result(content.number, "ok", None, heads_text(header), articles)

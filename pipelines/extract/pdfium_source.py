@@ -15,7 +15,7 @@ from collections.abc import Iterator
 import pypdfium2 as pdfium
 import pypdfium2.raw as raw
 
-from . import fonts
+from . import fonts, orientation
 from .chars import Box, Char, PageContent, PageTooLarge, rules_from_box
 
 try:  # built by setup.py where a C compiler is; the same loop in Python otherwise
@@ -65,11 +65,18 @@ class PdfiumSource:
             width, height = page.get_size()
             content = PageContent(number=index + 1, width=width, height=height)
             textpage = page.get_textpage()
+            rotation = raw.FPDFPage_GetRotation(page.raw)
+            turned = None
             try:
                 _read_chars(textpage.raw, content, self.max_chars)
+                if orientation.needs_reading(content, rotation):
+                    turned = orientation.read_glyphs(textpage.raw, _SPECIAL, _SKIP_GENERATED,
+                                                     _HYPHEN_MARKERS, decode_font_name)
             finally:
                 textpage.close()
             _read_objects(page.raw, content)
+            if turned is not None:
+                orientation.reorient(content, turned, rotation)
             return content
         finally:
             page.close()
