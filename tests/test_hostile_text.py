@@ -136,3 +136,52 @@ def test_upright_text_on_a_rotated_page_reads_whole_with_boxes_as_shown(tmp_path
                 else [top, 595 - x1, bottom, 595 - x0])
     assert shown["bbox"] == pytest.approx(expected, abs=0.11)
     assert 0 <= shown["bbox"][1] < shown["bbox"][3] <= 595
+
+
+# ----------------------------------------------------------------- text nobody sees
+
+SPAM = ["casino bonus cheap pills casino bonus cheap pills casino bonus"] * 3
+SEEN = text_lines(["Bridge plan approved"], 72, 760, 20) + text_lines(BODY * 2, 72, 730)
+PANEL = "q 0 0 0 rg 60 460 420 60 re f Q\n"  # a black panel under the spam's lines
+PHOTO = "q 420 0 0 60 60 460 cm /Im1 Do Q\n"  # an image under them
+
+
+def spam(prefix: str = "", y: float = 500) -> str:
+    """SPAM (159 glyphs) from (72, y), after ``prefix`` (colour, clip) in its own q/Q."""
+    return "q " + prefix + "\n" + text_lines(SPAM, 72, y) + "Q\n"
+
+
+@pytest.mark.parametrize("hidden", [
+    pytest.param(spam("1 1 1 rg"), id="white-on-paper"),
+    pytest.param(spam("0 0 0 0 k"), id="white-cmyk-on-paper"),
+    pytest.param(spam().replace("BT", "BT 3 Tr"), id="render-mode-3-over-nothing"),
+    pytest.param(spam().replace("BT", "BT 7 Tr"), id="render-mode-7-over-nothing"),
+    pytest.param(text_lines(SPAM, 72, 1000) + text_lines(SPAM, -700, 300), id="off-the-page"),
+    pytest.param(spam("0 0 10 10 re W n"), id="clipped-away"),
+])
+def test_text_nobody_sees_is_not_archived(tmp_path, hidden):
+    (page,) = extract(tmp_path, [Page(SEEN + hidden)])
+    assert page["status"] == "ok"
+    assert [(a["title"], a["body"]) for a in page["articles"]] == [
+        ("Bridge plan approved", f"{BODY_TEXT} {BODY_TEXT}")]
+
+
+@pytest.mark.parametrize("under, hidden", [
+    pytest.param(PANEL, spam("1 1 1 rg"), id="white-on-a-black-panel"),
+    pytest.param(PHOTO, spam("1 1 1 rg"), id="white-on-a-photo"),
+    pytest.param(PHOTO, spam().replace("BT", "BT 3 Tr"), id="ocr-layer-over-its-scan"),
+])
+def test_text_seen_against_what_is_under_it_is_kept(tmp_path, under, hidden):
+    (page,) = extract(tmp_path, [Page(SEEN + under + hidden, images=("Im1",))])
+    assert page["status"] == "ok"
+    assert "casino bonus cheap pills" in text_of(page)
+
+
+def test_a_page_of_only_unseen_text_says_so(tmp_path):
+    content = (spam("1 1 1 rg", 700) + spam(y=500).replace("BT", "BT 3 Tr")
+               + spam("0 0 1 1 re W n", 300))
+    (page,) = extract(tmp_path, [Page(content)])
+    assert page["status"] == "no_text" and page["articles"] == []
+    assert page["reason"] == ("no visible text: 0 glyphs seen, 477 drawn unseen (159 white "
+                              "over no drawn background, 159 invisible (render mode 3) over "
+                              "no image, 159 clipped away)")

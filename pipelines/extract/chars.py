@@ -7,6 +7,7 @@ bottom = base + 0.2 em), because real glyph boxes vary by glyph and by library.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -52,6 +53,7 @@ class PageContent:
     raw_chars: int = 0  # glyphs before cleaning (spaces, controls, rotated text)
     # a page read turned from how it is shown (orientation.py): its boxes as shown
     to_display: Callable[[Box], Box] | None = None
+    hidden: Counter[str] = field(default_factory=Counter)  # glyphs not seen, by why (visibility.py)
 
 
 class PageTooLarge(Exception):

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from .chars import PageContent
 from .mojibake import mojibake_reason
+from .visibility import describe
 
 MIN_CHARS = 10
 UNMAPPED_SHARE = 0.05
@@ -31,6 +32,10 @@ def check_page(content: PageContent) -> Health:
     visible = [c.text for c in content.chars]
     n = len(visible)
     if n + content.unmapped < MIN_CHARS:
+        if content.hidden:
+            return Health("no_text", f"no visible text: {n} glyphs seen, "
+                                     f"{sum(content.hidden.values())} drawn unseen "
+                                     f"({describe(content.hidden)})")
         images = len(content.images) + content.full_images
         if images:
             return Health("no_text", f"no text layer: {n} glyphs, {images} image(s); "

@@ -85,22 +85,24 @@ def convert(box: Box, source: Frame, target: Frame) -> Box:
     return target.box(*source.user(box))
 
 
-class _Glyph:
-    __slots__ = ("text", "rect", "turn", "size", "font", "sp", "origin", "first")
+class Glyph:
+    """A glyph as pdfium's text page has it: user-space box, direction, its text object."""
 
-    def __init__(self, text, rect, turn, size, font, sp, origin, first):
+    __slots__ = ("text", "rect", "turn", "size", "font", "sp", "origin", "first", "obj")
+
+    def __init__(self, text, rect, turn, size, font, sp, origin, first, obj):
         self.text, self.rect, self.turn, self.size = text, rect, turn, size
-        self.font, self.sp, self.origin, self.first = font, sp, origin, first
+        self.font, self.sp, self.origin, self.first, self.obj = font, sp, origin, first, obj
 
 
 def read_glyphs(tp: ctypes.c_void_p, special: frozenset[str], generated: frozenset[str],
-                hyphens: frozenset[str], font_name: Callable[[bytes], str]) -> list[_Glyph]:
+                hyphens: frozenset[str], font_name: Callable[[bytes], str]) -> list[Glyph]:
     """Every glyph of a text page with its user-space box and direction: pdfium_source's
     reading (``special`` chars are no glyph, except ``hyphens``; ``generated`` ones are
     spaces), without leaving out turned text."""
     count = raw.FPDFText_CountChars(tp)
     text = "".join(chr(raw.FPDFText_GetUnicode(tp, i)) for i in range(max(count, 0)))
-    out: list[_Glyph] = []
+    out: list[Glyph] = []
     rect = raw.FS_RECTF()
     matrix = raw.FS_MATRIX()
     buf = ctypes.create_string_buffer(256)
@@ -117,7 +119,7 @@ def read_glyphs(tp: ctypes.c_void_p, special: frozenset[str], generated: frozens
             if ch not in hyphens:
                 continue
             glyph = "-"
-        obj = raw.FPDFText_GetTextObject(tp, i)
+        obj = ctypes.cast(raw.FPDFText_GetTextObject(tp, i), ctypes.c_void_p).value
         raw.FPDFText_GetLooseCharBox(tp, i, rect)
         box = (rect.left, rect.bottom, rect.right, rect.top)
         if obj != last_obj:
@@ -130,12 +132,12 @@ def read_glyphs(tp: ctypes.c_void_p, special: frozenset[str], generated: frozens
             font = font_name(buf.value)
         if turn is None or size <= 0:
             continue
-        out.append(_Glyph(glyph, box, turn, size, font, pending_space, origin, first))
+        out.append(Glyph(glyph, box, turn, size, font, pending_space, origin, first, obj))
         pending_space = 0
     return out
 
 
-def _char(g: _Glyph, frame: Frame) -> Char:
+def _char(g: Glyph, frame: Frame) -> Char:
     x0, _top, x1, bottom = frame.box(*g.rect)
     if frame.turn == 0:  # pdfium_source's own expression, to the last bit
         descent = g.origin[1] - g.first[1]
@@ -151,13 +153,15 @@ def needs_reading(content: PageContent, rotation: int) -> bool:
     return rotation != 0 or len(content.chars) < TURNED_SHARE * content.raw_chars
 
 
-def reorient(content: PageContent, glyphs: list[_Glyph], rotation: int) -> None:
+def reorient(content: PageContent, glyphs: list[Glyph], rotation: int) -> None:
     """Read a page in the frame most of its glyphs run in, replacing the upright reading:
     glyphs, page size, rules and image boxes; article boxes go back to the displayed frame."""
     turns = Counter(g.turn for g in glyphs)
     display_turn = rotation % 4
     turn = max(turns, key=lambda t: (turns[t], t == display_turn)) if turns else display_turn
-    if turn == 0 and display_turn == 0:
+    if turn == 0 and display_turn == 0:  # upright after all: the glyphs, nothing to move
+        frame = Frame(0, content.width, content.height)
+        content.chars = [_char(g, frame) for g in glyphs if g.turn == 0]
         return
     # the upright reading measured the page in its displayed size: undo that
     shown_w, shown_h = content.width, content.height

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 import pypdfium2 as pdfium
 import pypdfium2.raw as raw
 
-from . import fonts, orientation
+from . import fonts, orientation, visibility
 from .chars import Box, Char, PageContent, PageTooLarge, rules_from_box
 
 try:  # built by setup.py where a C compiler is; the same loop in Python otherwise
@@ -66,20 +66,45 @@ class PdfiumSource:
             content = PageContent(number=index + 1, width=width, height=height)
             textpage = page.get_textpage()
             rotation = raw.FPDFPage_GetRotation(page.raw)
-            turned = None
+            hidden = _hidden_text(page.raw)
+            glyphs = None
             try:
                 _read_chars(textpage.raw, content, self.max_chars)
-                if orientation.needs_reading(content, rotation):
-                    turned = orientation.read_glyphs(textpage.raw, _SPECIAL, _SKIP_GENERATED,
+                if hidden or orientation.needs_reading(content, rotation):
+                    glyphs = orientation.read_glyphs(textpage.raw, _SPECIAL, _SKIP_GENERATED,
                                                      _HYPHEN_MARKERS, decode_font_name)
             finally:
                 textpage.close()
             _read_objects(page.raw, content)
-            if turned is not None:
-                orientation.reorient(content, turned, rotation)
+            if glyphs is not None:
+                if hidden:
+                    glyphs = _seen(glyphs, hidden, content)
+                orientation.reorient(content, glyphs, rotation)
             return content
         finally:
             page.close()
+
+
+def _hidden_text(page: ctypes.c_void_p) -> dict[int, visibility.Verdict]:
+    """The page's text objects that hide some or all of their glyphs (visibility.py)."""
+    rect = raw.FS_RECTF()
+    raw.FPDF_GetPageBoundingBox(page, rect)
+    box = (rect.left, rect.bottom, rect.right, rect.top)
+    return visibility.verdicts(visibility.walk(page, box), box)
+
+
+def _seen(glyphs: list[orientation.Glyph], hidden: dict[int, visibility.Verdict],
+          content: PageContent) -> list[orientation.Glyph]:
+    """The glyphs a reader sees; those not seen are counted by why in ``content.hidden``."""
+    kept = []
+    for g in glyphs:
+        verdict = hidden.get(g.obj)
+        why = verdict and visibility.hidden_reason(verdict, g.rect)
+        if why:
+            content.hidden[why] += 1
+        else:
+            kept.append(g)
+    return kept
 
 
 def _address(func: object) -> int:
