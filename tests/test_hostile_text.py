@@ -9,8 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.extract import extract_pdf
+from pipelines.extract import extract_pdf, visibility
+from pipelines.extract.visibility import CLIPPED, MODE, OUTSIDE, WHITE_FILL
 from tests.hostile_pdfs import (
+    A4,
     Page,
     build_pdf,
     cjk_font,
@@ -185,3 +187,56 @@ def test_a_page_of_only_unseen_text_says_so(tmp_path):
     assert page["reason"] == ("no visible text: 0 glyphs seen, 477 drawn unseen (159 white "
                               "over no drawn background, 159 invisible (render mode 3) over "
                               "no image, 159 clipped away)")
+
+
+def hostile_pages() -> list[Page]:
+    return [Page(SEEN + hidden) for hidden in (
+        spam("1 1 1 rg"), spam().replace("BT", "BT 3 Tr"), spam("0 0 10 10 re W n"),
+        text_lines(SPAM, -700, 300), "q 0.5 0 0 0.5 0 0 cm\n" + spam("0 0 10 10 re W n") + "Q\n",
+    )] + [Page(SEEN + PANEL + PHOTO + spam("1 1 1 rg"), images=("Im1",))]
+
+
+def test_compiled_walk_matches_python(tmp_path):
+    import pypdfium2 as pdfium
+
+    if visibility._glyphs is None:
+        pytest.skip("no C compiler where this was installed")  # pragma: no cover
+    path = tmp_path / "hostile.pdf"
+    path.write_bytes(build_pdf(hostile_pages()))
+
+    def key(drawn: visibility.Drawn) -> tuple:
+        return (sorted((f.handle, f.flags, f.bounds, f.clip) for f in drawn.flagged),
+                sorted(drawn.images), sorted(drawn.fills))
+
+    doc = pdfium.PdfDocument(path)
+    try:
+        walks = [(key(visibility.walk(p.raw, A4)), key(visibility.walk_python(p.raw, A4)))
+                 for p in doc]
+    finally:
+        doc.close()
+    assert [c == py for c, py in walks] == [True] * 6
+    assert [[f[1] for f in c[0]] for c, _ in walks][:4] == [
+        [WHITE_FILL] * 3, [MODE] * 3, [CLIPPED] * 3, [OUTSIDE] * 3]
+
+
+def test_reading_again_gives_the_upright_glyphs(tmp_path, monkeypatch):
+    """A page read again (hidden text on it) keeps every seen glyph as the first reading had
+    it: the text of a correct page never changes."""
+    from pipelines.extract import pdfium_source
+    from pipelines.extract.pdfium_source import PdfiumSource
+
+    path = tmp_path / "seen.pdf"
+    path.write_bytes(build_pdf([Page(SEEN)]))
+
+    def glyphs() -> list[tuple]:
+        source = PdfiumSource(str(path), 10_000)
+        try:
+            (content,) = list(source.pages())
+        finally:
+            source.close()
+        return [(c.text, c.x0, c.x1, c.base, c.size, c.font, c.sp) for c in content.chars]
+
+    first = glyphs()
+    nothing_hidden = visibility.Verdict(None, (-1e9, -1e9, 1e9, 1e9), "off the page")
+    monkeypatch.setattr(pdfium_source, "_hidden_text", lambda page: {0: nothing_hidden})
+    assert glyphs() == first and len(first) == 18 + 2 * len(BODY_TEXT.replace(" ", ""))

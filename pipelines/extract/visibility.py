@@ -22,6 +22,11 @@ from dataclasses import dataclass
 
 import pypdfium2.raw as raw
 
+try:  # the walk compiled (setup.py), the same walk in Python otherwise
+    from . import _glyphs
+except ImportError:  # pragma: no cover - depends on the machine that installed us
+    _glyphs = None
+
 Rect = tuple[float, float, float, float]  # left, bottom, right, top: user space
 
 HIDDEN_MODES = (3, 7)  # FPDF_TEXTRENDERMODE_INVISIBLE, FPDF_TEXTRENDERMODE_CLIP
@@ -158,6 +163,15 @@ def _contains(outer: Rect, inner: Rect) -> bool:
 
 def walk(page: ctypes.c_void_p, page_box: Rect) -> Drawn:
     """The page's flagged text objects (and, when one needs them, images and fills)."""
+    if _glyphs is None:
+        return walk_python(page, page_box)
+    address = ctypes.cast(page, ctypes.c_void_p).value
+    flagged, images, fills = _glyphs.flagged_text_objects(address, page_box, ADDRESSES)
+    return Drawn([Flagged(*f) for f in flagged], images, fills)
+
+
+def walk_python(page: ctypes.c_void_p, page_box: Rect) -> Drawn:
+    """:func:`walk` in Python (``_glyphs.c`` has it compiled: change both)."""
     (count, get, kind_of, form_count, form_get, get_matrix, bounds_of, mode_of, fill_of,
      clip_of, clip_count, seg_count, seg_get, point_of, draw_mode) = (
         _fn(f, r) for f, r in zip(FUNCTIONS, (
@@ -226,6 +240,8 @@ def walk(page: ctypes.c_void_p, page_box: Rect) -> Drawn:
                 flags |= CLIPPED
         if flags:
             flagged.append(Flagged(handle, flags, rect, clip))
+    if not any(f.flags & (MODE | WHITE_FILL) for f in flagged):
+        return Drawn(flagged, [], [])
     images = [rect for kind, rect in under if kind == raw.FPDF_PAGEOBJ_IMAGE]
     fills = [rect for kind, rect in under if kind == raw.FPDF_PAGEOBJ_PATH]
     return Drawn(flagged, images, fills)
