@@ -240,3 +240,42 @@ def test_reading_again_gives_the_upright_glyphs(tmp_path, monkeypatch):
     nothing_hidden = visibility.Verdict(None, (-1e9, -1e9, 1e9, 1e9), "off the page")
     monkeypatch.setattr(pdfium_source, "_hidden_text", lambda page: {0: nothing_hidden})
     assert glyphs() == first and len(first) == 18 + 2 * len(BODY_TEXT.replace(" ", ""))
+
+
+# ----------------------------------------------------------------- vertical writing
+
+COLUMNS = ["许昌市召开全市经济工作会议", "会议总结了今年的工作成绩", "部署明年的重点任务和措施"]
+
+
+def vertical_page(encoding: str) -> tuple[list[Page], tuple[bytes, ...]]:
+    """COLUMNS set top to bottom, right to left, in a vertical CMap: UniGB-UCS2-V shows
+    UCS-2 codes, Identity-V glyph numbers mapped back by a ToUnicode map."""
+    alphabet = sorted(set("".join(COLUMNS)))
+    cid = {ch: i + 1 for i, ch in enumerate(alphabet)}
+    show = ucs2 if encoding == "UniGB-UCS2-V" else (lambda s: codes([cid[ch] for ch in s]))
+    content = "".join(f"BT /F2 14 Tf {500 - 30 * i} 780 Td {show(col)} Tj ET\n"
+                      for i, col in enumerate(COLUMNS))
+    streams = () if encoding == "UniGB-UCS2-V" else (to_unicode_cmap(
+        {n: ch for ch, n in cid.items()}),)
+    font = cjk_font(encoding, to_unicode=3 if streams else None)
+    return [Page(content, fonts={"F2": font})], streams
+
+
+@pytest.mark.parametrize("encoding", ["UniGB-UCS2-V", "Identity-V"])
+def test_vertical_columns_read_top_down_right_to_left(tmp_path, encoding):
+    (page,) = extract(tmp_path, *vertical_page(encoding))
+    assert page["status"] == "ok"
+    (article,) = page["articles"]
+    assert article["body"] == "".join(COLUMNS)  # every glyph, in reading order
+    # boxed as shown: three columns 14 pt wide centred on x 440-500, 13 glyphs from y 780
+    assert article["bbox"] == [433.0, 62.0, 507.0, 244.0]
+
+
+def test_a_vertical_headline_on_a_page_of_rows_is_kept(tmp_path):
+    body = text_lines(ZH * 4, 72, 700, 10, 14, font="F2", show=ucs2)
+    head = f"BT /F3 24 Tf 520 760 Td {ucs2('全市经济运行稳中向好')} Tj ET\n"
+    fonts = {"F2": cjk_font(), "F3": cjk_font("UniGB-UCS2-V")}
+    (page,) = extract(tmp_path, [Page(body + head, fonts=fonts)])
+    assert page["status"] == "ok"
+    assert [(a["title"], a["body"].replace("\n", "")) for a in page["articles"]] == [
+        (None, "".join(ZH * 4)), ("全市经济运行稳中向好", "")]

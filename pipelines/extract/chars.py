@@ -54,6 +54,7 @@ class PageContent:
     # a page read turned from how it is shown (orientation.py): its boxes as shown
     to_display: Callable[[Box], Box] | None = None
     hidden: Counter[str] = field(default_factory=Counter)  # glyphs not seen, by why (visibility.py)
+    vertical: PageContent | None = None  # its columns of vertical writing, read apart
 
 
 class PageTooLarge(Exception):

@@ -153,16 +153,17 @@ def needs_reading(content: PageContent, rotation: int) -> bool:
     return rotation != 0 or len(content.chars) < TURNED_SHARE * content.raw_chars
 
 
-def reorient(content: PageContent, glyphs: list[Glyph], rotation: int) -> None:
+def reorient(content: PageContent, glyphs: list[Glyph], rotation: int) -> Frame:
     """Read a page in the frame most of its glyphs run in, replacing the upright reading:
-    glyphs, page size, rules and image boxes; article boxes go back to the displayed frame."""
+    glyphs, page size, rules and image boxes; article boxes go back to the displayed frame.
+    Returns the frame."""
     turns = Counter(g.turn for g in glyphs)
     display_turn = rotation % 4
     turn = max(turns, key=lambda t: (turns[t], t == display_turn)) if turns else display_turn
     if turn == 0 and display_turn == 0:  # upright after all: the glyphs, nothing to move
         frame = Frame(0, content.width, content.height)
         content.chars = [_char(g, frame) for g in glyphs if g.turn == 0]
-        return
+        return frame
     # the upright reading measured the page in its displayed size: undo that
     shown_w, shown_h = content.width, content.height
     width, height = (shown_h, shown_w) if rotation % 2 else (shown_w, shown_h)
@@ -181,3 +182,94 @@ def reorient(content: PageContent, glyphs: list[Glyph], rotation: int) -> None:
     content.images = [move(b) for b in content.images]
     if turn != display_turn:
         content.to_display = lambda box: convert(box, frame, shown)
+    return frame
+
+
+# ------------------------------------------------------------ vertical writing
+
+VERTICAL_SHARE = 0.5  # a page whose glyphs mostly stand in columns is read down its columns
+MIN_VERTICAL = 20
+SAMPLE = 4  # one pair of glyphs in this many tells a page of columns
+ADOPT_EM = 2.5  # glyphs drawn apart (」を「) belong to the column they end, this far below it
+
+
+def _below(a: Char, b: Char) -> bool:
+    """Is ``b`` the next glyph down a column from ``a`` (vertical writing)?"""
+    size = a.size
+    return (abs(b.x0 - a.x0) < 0.25 * size and 0.6 * size <= b.base - a.base <= 1.6 * size
+            and abs(b.size - size) < 0.1 * size)
+
+
+def _within(a: Char, b: Char) -> bool:
+    """Does ``b`` (a comma, a bracket) follow ``a`` down the same column?"""
+    return b.x0 < a.x1 and b.x1 > a.x0 and 0 < b.base - a.base <= 1.6 * a.size
+
+
+def split_vertical(content: PageContent, frame: Frame) -> None:
+    """On a page set mostly in vertical writing (CJK columns read top to bottom, right to
+    left), move the glyphs that stand in columns into ``content.vertical``: the same page
+    read in the frame turned a quarter clockwise, where columns are lines in reading order
+    (the glyphs in rows, a running head or a horizontal headline, stay in ``content``).
+    ``frame``: the one ``content`` is in."""
+    chars = content.chars
+    pairs = range(0, len(chars) - 1, SAMPLE)
+    if len(pairs) * SAMPLE < MIN_VERTICAL:
+        return
+    if sum(_below(chars[i], chars[i + 1]) for i in pairs) <= VERTICAL_SHARE * len(pairs):
+        return
+    column = [False] * len(chars)
+    for i in range(len(chars) - 1):
+        if _below(chars[i], chars[i + 1]):
+            column[i] = column[i + 1] = True
+    for i in range(1, len(chars)):  # punctuation sits off the column's axis, but in it
+        if column[i - 1] and not column[i] and _within(chars[i - 1], chars[i]):
+            column[i] = True
+    for i in range(len(chars) - 2, -1, -1):  # and may open a column
+        if column[i + 1] and not column[i] and _within(chars[i], chars[i + 1]):
+            column[i] = True
+    chains: list[list[int]] = []  # runs of a column, in stream order
+    for i, standing in enumerate(column):
+        if not standing:
+            continue
+        if chains and chains[-1][-1] == i - 1 and (_below(chars[i - 1], chars[i])
+                                                   or _within(chars[i - 1], chars[i])):
+            chains[-1].append(i)
+        else:
+            chains.append([i])
+    boxes = [(min(chars[i].x0 for i in ch), min(chars[i].top for i in ch),
+              max(chars[i].x1 for i in ch), max(chars[i].bottom for i in ch)) for ch in chains]
+    for j, standing in enumerate(column):  # glyphs drawn apart from their column ("を「)
+        if standing:
+            continue
+        c = chars[j]
+        x, y = (c.x0 + c.x1) / 2, (c.top + c.bottom) / 2
+        for ch, (x0, top, x1, bottom) in zip(chains, boxes, strict=True):
+            if len(ch) > 1 and x0 <= x <= x1 and top <= y <= bottom + ADOPT_EM * c.size:
+                ch.append(j)
+                column[j] = True
+                break
+    down = Frame((frame.turn + 3) % 4, frame.width, frame.height)
+    turned = PageContent(number=content.number, width=down.size()[0], height=down.size()[1],
+                         full_images=content.full_images, raw_chars=content.raw_chars)
+    for ch in chains:
+        last = None
+        for i in sorted(ch, key=lambda i: chars[i].base):
+            c = chars[i]
+            # a vertical glyph's origin is the top of its cell, one em high
+            x0, top, x1, bottom = convert((c.x0, c.base, c.x1, c.base + c.size), frame, down)
+            base = bottom - 0.2 * c.size
+            # a glyph's place down its column comes from its origin, which pdfium puts a
+            # cell too high for vertical punctuation (、。「): glyphs of a column never overlap
+            if last is not None and last.x0 < x0 < last.x1 - 0.25 * c.size:
+                x0, x1 = last.x1, last.x1 + (x1 - x0)
+            last = Char(c.text, x0, x1, base, c.size, c.font, c.sp)
+            turned.chars.append(last)
+    content.chars = [c for c, standing in zip(chars, column, strict=True) if not standing]
+    rules = [convert(b, frame, down) for b in content.hrules + content.vrules]
+    turned.hrules = [b for b in rules if b[2] - b[0] >= b[3] - b[1]]
+    turned.vrules = [b for b in rules if b[2] - b[0] < b[3] - b[1]]
+    turned.images = [convert(b, frame, down) for b in content.images]
+    to_display = content.to_display
+    turned.to_display = (lambda box: to_display(convert(box, down, frame))) if to_display \
+        else (lambda box: convert(box, down, frame))
+    content.vertical = turned

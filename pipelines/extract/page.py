@@ -58,9 +58,25 @@ def _byline_items(items: list, body: float) -> frozenset[int]:
                      and it.size >= DISPLAY_RATIO * body and is_byline(join_line(it.chars)))
 
 
+def _both_ways(content: PageContent, budget: float, reader: ScanReader | None) -> dict:
+    """A page of vertical writing: its columns read as lines of their own frame
+    (orientation.split_vertical), then the glyphs in rows; the articles of both."""
+    columns, content.vertical = content.vertical, None
+    down = extract_page(columns, budget, reader)
+    rows = extract_page(content, budget, reader)
+    if rows["status"] != "ok":
+        return down
+    if down["status"] != "ok":
+        return rows
+    return page_result(content.number, "ok", None, rows["header"] or down["header"],
+                       rows["articles"] + down["articles"])
+
+
 def extract_page(content: PageContent, budget: float, reader: ScanReader | None = None) -> dict:
     """Articles of one page; raises LayoutTimeout when over ``budget`` seconds. With a
     ``reader``, the headings of a scanned page (an OCR layer) are re-read from the scan."""
+    if content.vertical is not None:
+        return _both_ways(content, budget, reader)
     deadline = time.monotonic() + budget
     health = check_page(content)
     if health.status != "ok":

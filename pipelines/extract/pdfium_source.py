@@ -76,10 +76,12 @@ class PdfiumSource:
             finally:
                 textpage.close()
             _read_objects(page.raw, content)
+            frame = orientation.Frame(0, content.width, content.height)
             if glyphs is not None:
                 if hidden:
                     glyphs = _seen(glyphs, hidden, content)
-                orientation.reorient(content, glyphs, rotation)
+                frame = orientation.reorient(content, glyphs, rotation)
+            orientation.split_vertical(content, frame)
             return content
         finally:
             page.close()
