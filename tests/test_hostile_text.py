@@ -279,3 +279,11 @@ def test_a_vertical_headline_on_a_page_of_rows_is_kept(tmp_path):
     assert page["status"] == "ok"
     assert [(a["title"], a["body"].replace("\n", "")) for a in page["articles"]] == [
         (None, "".join(ZH * 4)), ("全市经济运行稳中向好", "")]
+
+
+def test_a_real_page_of_vertical_japanese_reads_down_its_columns(real_corpus):
+    (page,) = extract_pdf(real_corpus / "kanpo-4817-2008-04-25-p4.pdf")["pages"]
+    text = text_of(page)
+    assert ("|道路交通法施行令の一部を改正する政令\n内閣は、道路交通法の一部を改正する"
+            "法律（平成十九年法律第九十号）の一部の施行に伴い、") in text
+    assert "第一条の二第四項第三号中「一・五メートル」を「一メートル」に改め、" in text
