@@ -13,6 +13,7 @@ from pipelines.extract import extract_pdf, visibility
 from pipelines.extract.visibility import CLIPPED, MODE, OUTSIDE, WHITE_FILL
 from tests.hostile_pdfs import (
     A4,
+    HELVETICA,
     Page,
     build_pdf,
     cjk_font,
@@ -287,3 +288,15 @@ def test_a_real_page_of_vertical_japanese_reads_down_its_columns(real_corpus):
     assert ("|道路交通法施行令の一部を改正する政令\n内閣は、道路交通法の一部を改正する"
             "法律（平成十九年法律第九十号）の一部の施行に伴い、") in text
     assert "第一条の二第四項第三号中「一・五メートル」を「一メートル」に改め、" in text
+
+
+def test_one_font_of_mojibake_among_right_text_is_garbled(tmp_path):
+    alphabet = sorted(set("".join(ZH)))
+    cid = {ch: i + 1 for i, ch in enumerate(alphabet)}
+    wrong = text_lines(ZH[:2], 72, 400, font="F2", show=lambda s: codes([cid[ch] for ch in s]))
+    content = text_lines(BODY * 6, 72, 760) + wrong
+    fonts = {"F1": HELVETICA, "F2": cjk_font("Identity-H", to_unicode=3)}
+    cmap = to_unicode_cmap({n: chr(0x100 + n) for n in cid.values()})
+    (page,) = extract(tmp_path, [Page(content, fonts=fonts)], (cmap,))
+    assert page["status"] == "garbled" and page["articles"] == []
+    assert page["reason"].startswith("font STSong-Light: 63 of 63 glyphs are Latin Extended")

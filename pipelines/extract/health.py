@@ -56,6 +56,6 @@ def check_page(content: PageContent) -> Health:
     if private / n > PRIVATE_SHARE:
         return Health("garbled", f"{private} of {n} glyphs are private-use or control "
                                  "codes (font without a usable Unicode map)")
-    if reason := mojibake_reason(text):
+    if reason := mojibake_reason(text, content.chars):
         return Health("garbled", reason)
     return Health("ok")

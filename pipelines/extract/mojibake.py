@@ -13,7 +13,11 @@ from __future__ import annotations
 
 import codecs
 import re
+from collections import defaultdict
+from collections.abc import Sequence
 from functools import cache
+
+from .chars import Char
 
 # Latin Extended-A and -B: a few in a hundred letters of Polish, Czech or Turkish text
 EXTENDED_SHARE = 0.4
@@ -48,8 +52,8 @@ def common_ideographs() -> frozenset[str]:
     return frozenset(ch for ch in gb | big5 | jis if _IDEOGRAPH.fullmatch(ch))
 
 
-def mojibake_reason(text: str) -> str | None:
-    """Why ``text`` (a page's glyphs) reads as a wrong Unicode map's output, or None."""
+def _reason(text: str) -> str | None:
+    """Why ``text`` reads as a wrong Unicode map's output, or None."""
     n = len(text)
     extended = len(_EXTENDED.findall(text))
     if n and extended / n > EXTENDED_SHARE:
@@ -62,4 +66,29 @@ def mojibake_reason(text: str) -> str | None:
         if rare / len(ideographs) > RARE_SHARE:
             return (f"{rare} of {len(ideographs)} Chinese characters are rare ones (a wrong "
                     "Unicode map); text would be mojibake")
+    return None
+
+
+def _suspect(text: str) -> bool:
+    """Enough Latin Extended letters or rare ideographs that one font may be all wrong."""
+    if len(_EXTENDED.findall(text)) >= MIN_IDEOGRAPHS:
+        return True
+    common = common_ideographs()
+    return sum(ch not in common for ch in _IDEOGRAPH.findall(text)) >= MIN_IDEOGRAPHS
+
+
+def mojibake_reason(text: str, glyphs: Sequence[Char] = ()) -> str | None:
+    """Why a page's text (its glyphs joined) reads as a wrong Unicode map's output, or None.
+    ``glyphs`` (with their font names) let one wrong font among right ones be told: a page
+    whose articles are partly mojibake is no more ``ok`` than one that is all mojibake."""
+    if reason := _reason(text):
+        return reason
+    if not glyphs or not _suspect(text):
+        return None
+    by_font: dict[str, list[str]] = defaultdict(list)
+    for glyph in glyphs:
+        by_font[glyph.font].append(glyph.text)
+    for font, texts in by_font.items():
+        if len(texts) >= MIN_IDEOGRAPHS and (reason := _reason("".join(texts))):
+            return f"font {font}: {reason}"
     return None
