@@ -248,14 +248,20 @@ def test_reading_again_gives_the_upright_glyphs(tmp_path, monkeypatch):
 COLUMNS = ["许昌市召开全市经济工作会议", "会议总结了今年的工作成绩", "部署明年的重点任务和措施"]
 
 
-def vertical_page(encoding: str) -> tuple[list[Page], tuple[bytes, ...]]:
+def vertical_page(encoding: str, per_glyph: bool = False
+                  ) -> tuple[list[Page], tuple[bytes, ...]]:
     """COLUMNS set top to bottom, right to left, in a vertical CMap: UniGB-UCS2-V shows
-    UCS-2 codes, Identity-V glyph numbers mapped back by a ToUnicode map."""
+    UCS-2 codes, Identity-V glyph numbers mapped back by a ToUnicode map; ``per_glyph``:
+    each glyph in a text object of its own (pdfium once dropped such glyphs, issue #12)."""
     alphabet = sorted(set("".join(COLUMNS)))
     cid = {ch: i + 1 for i, ch in enumerate(alphabet)}
     show = ucs2 if encoding == "UniGB-UCS2-V" else (lambda s: codes([cid[ch] for ch in s]))
-    content = "".join(f"BT /F2 14 Tf {500 - 30 * i} 780 Td {show(col)} Tj ET\n"
-                      for i, col in enumerate(COLUMNS))
+    if per_glyph:
+        content = "".join(f"BT /F2 14 Tf {500 - 30 * i} {780 - 14 * k} Td {show(ch)} Tj ET\n"
+                          for i, col in enumerate(COLUMNS) for k, ch in enumerate(col))
+    else:
+        content = "".join(f"BT /F2 14 Tf {500 - 30 * i} 780 Td {show(col)} Tj ET\n"
+                          for i, col in enumerate(COLUMNS))
     streams = () if encoding == "UniGB-UCS2-V" else (to_unicode_cmap(
         {n: ch for ch, n in cid.items()}),)
     font = cjk_font(encoding, to_unicode=3 if streams else None)
@@ -263,8 +269,9 @@ def vertical_page(encoding: str) -> tuple[list[Page], tuple[bytes, ...]]:
 
 
 @pytest.mark.parametrize("encoding", ["UniGB-UCS2-V", "Identity-V"])
-def test_vertical_columns_read_top_down_right_to_left(tmp_path, encoding):
-    (page,) = extract(tmp_path, *vertical_page(encoding))
+@pytest.mark.parametrize("per_glyph", [False, True], ids=["one-object", "object-per-glyph"])
+def test_vertical_columns_read_top_down_right_to_left(tmp_path, encoding, per_glyph):
+    (page,) = extract(tmp_path, *vertical_page(encoding, per_glyph))
     assert page["status"] == "ok"
     (article,) = page["articles"]
     assert article["body"] == "".join(COLUMNS)  # every glyph, in reading order
