@@ -65,6 +65,7 @@ TABLES: dict[str, dict] = {
             "captions": str,
             "bbox": str,
             "date_key": int,  # the search index's key: pipelines.archive.search.date_key
+            "key": str,  # the permalink: pipelines.archive.permalinks.article_key
         },
         "pk": "id",
         "foreign_keys": [("page_id", "pages", "id"), ("paper", "papers", "id")],

@@ -51,6 +51,11 @@ class PageContent:
     full_images: int = 0  # images covering most of the page (scans): not layout items
     unmapped: int = 0  # glyphs the source could not map to Unicode
     raw_chars: int = 0  # glyphs before cleaning (spaces, controls, rotated text)
+    # text objects (text-showing operators) on the page, and how many of them the reader
+    # returned no glyph of: the measure of text a reader lost (health.check_reading)
+    text_objects: int = 0
+    unread_objects: int = 0
+    reader: str = "pypdfium2"  # the char source that read the page
     # a page read turned from how it is shown (orientation.py): its boxes as shown
     to_display: Callable[[Box], Box] | None = None
     hidden: Counter[str] = field(default_factory=Counter)  # glyphs not seen, by why (visibility.py)
