@@ -307,3 +307,10 @@ def test_one_font_of_mojibake_among_right_text_is_garbled(tmp_path):
     (page,) = extract(tmp_path, [Page(content, fonts=fonts)], (cmap,))
     assert page["status"] == "garbled" and page["articles"] == []
     assert page["reason"].startswith("font STSong-Light: 63 of 63 glyphs are Latin Extended")
+
+
+def test_text_drawn_upside_down_on_a_page_rotated_half_a_turn_reads_as_shown(tmp_path):
+    (upright,) = extract(tmp_path, [Page(story(72, 760))])
+    (page,) = extract(tmp_path, [Page(story(595 - 72, 842 - 760, (-1, 0, 0, -1)), rotate=180)])
+    assert page["status"] == "ok"
+    assert articles_of(page) == articles_of(upright)
