@@ -61,8 +61,11 @@ class Page:
     media: tuple[float, float, float, float] = A4
     rotate: int = 0
     images: tuple[str, ...] = ()  # resource names of a small grey image each
+    shadings: tuple[str, ...] = ()  # resource names of a dark blue-to-green gradient each
 
 
+GRADIENT = ("<< /ShadingType 2 /ColorSpace /DeviceRGB /Coords [0 0 600 0] /Function "
+            "<< /FunctionType 2 /Domain [0 1] /C0 [0 0 0.5] /C1 [0 0.4 0] /N 1 >> >>")
 GREY_IMAGE = (b"<< /Type /XObject /Subtype /Image /Width 2 /Height 2 /ColorSpace /DeviceGray "
               b"/BitsPerComponent 8 /Length 4 >>\nstream\n\x80\x60\x40\x20\nendstream")
 
@@ -85,10 +88,11 @@ def build_pdf(pages: list[Page], streams: tuple[bytes, ...] = ()) -> bytes:
         fonts = " ".join(f"/{name} {font}" for name, font in page.fonts.items())
         images = " ".join(f"/{name} {ref} 0 R" for name, ref in zip(page.images, image_refs,
                                                                    strict=True))
+        shadings = " ".join(f"/{name} {GRADIENT}" for name in page.shadings)
         media = " ".join(f"{v:g}" for v in page.media)
         objects.append((f"<< /Type /Page /Parent 2 0 R /MediaBox [{media}] /Rotate {page.rotate}"
                         f" /Contents {content_ref} 0 R /Resources << /Font << {fonts} >> "
-                        f"/XObject << {images} >> >> >>").encode())
+                        f"/XObject << {images} >> /Shading << {shadings} >> >> >>").encode())
         kids.append(f"{len(objects)} 0 R")
     objects[0] = b"<< /Type /Catalog /Pages 2 0 R >>"
     objects[1] = f"<< /Type /Pages /Kids [{' '.join(kids)}] /Count {len(kids)} >>".encode()

@@ -147,6 +147,7 @@ SPAM = ["casino bonus cheap pills casino bonus cheap pills casino bonus"] * 3
 SEEN = text_lines(["Bridge plan approved"], 72, 760, 20) + text_lines(BODY * 2, 72, 730)
 PANEL = "q 0 0 0 rg 60 460 420 60 re f Q\n"  # a black panel under the spam's lines
 PHOTO = "q 420 0 0 60 60 460 cm /Im1 Do Q\n"  # an image under them
+GRADIENT = "q 60 460 420 60 re W n /Sh1 sh Q\n"  # a dark gradient under them
 
 
 def spam(prefix: str = "", y: float = 500) -> str:
@@ -172,10 +173,11 @@ def test_text_nobody_sees_is_not_archived(tmp_path, hidden):
 @pytest.mark.parametrize("under, hidden", [
     pytest.param(PANEL, spam("1 1 1 rg"), id="white-on-a-black-panel"),
     pytest.param(PHOTO, spam("1 1 1 rg"), id="white-on-a-photo"),
+    pytest.param(GRADIENT, spam("1 1 1 rg"), id="white-on-a-gradient"),
     pytest.param(PHOTO, spam().replace("BT", "BT 3 Tr"), id="ocr-layer-over-its-scan"),
 ])
 def test_text_seen_against_what_is_under_it_is_kept(tmp_path, under, hidden):
-    (page,) = extract(tmp_path, [Page(SEEN + under + hidden, images=("Im1",))])
+    (page,) = extract(tmp_path, [Page(SEEN + under + hidden, images=("Im1",), shadings=("Sh1",))])
     assert page["status"] == "ok"
     assert "casino bonus cheap pills" in text_of(page)
 

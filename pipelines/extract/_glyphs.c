@@ -228,7 +228,7 @@ static PyObject *text_objects(PyObject *module, PyObject *const *args, Py_ssize_
 /* visibility.walk in C: the page's text objects that may not be seen (flags MODE 1,
  * WHITE_FILL 2, OUTSIDE 4, CLIPPED 8, as visibility.py), and only when one of them is
  * flagged MODE or WHITE_FILL the boxes of what lies under text (images, filled shapes that
- * are not white). Boxes are user space (left, bottom, right, top), through form matrices. */
+ * are not white, shadings). Boxes are user space (left, bottom, right, top), through form matrices. */
 
 typedef struct { double a, b, c, d, e, f; } Affine;
 typedef struct { void *obj; Affine m; int has_m; } Pending;
@@ -381,10 +381,14 @@ static PyObject *flagged_text_objects(PyObject *module, PyObject *const *args,
                 stack[depth++] = (Pending){form_get(p.obj, (unsigned long)j), m, 1};
             continue;
         }
-        if (kind != 1 && kind != 2 && kind != 3) continue;  /* text, path, image */
+        if (kind < 1 || kind > 4) continue;  /* text, path, image, shading */
         float l, b, r, t;
         if (!bounds_of(p.obj, &l, &b, &r, &t)) continue;
         Box4 box = apply(&p, l, b, r, t);
+        if (kind == 4) {  /* a gradient lies under text as a filled shape does */
+            if (push_box(&fills, box) < 0) goto nomem;
+            continue;
+        }
         unsigned int rgba[4] = {0, 0, 0, 0};
         if (kind == 2) {
             int fill = 0, stroke = 0;

@@ -4,9 +4,9 @@ pdfium's text page holds every glyph a content stream shows, seen or not. Left o
 
 * render mode 3 (invisible) or 7 (clip only) over no image: an OCR layer lies over its
   scan and is kept, the same text over nothing is hidden text (keyword stuffing, a stamp);
-* white fill (or a fully transparent one) over no image and no filled shape that is not
-  white: white on paper; white on a dark panel, a photo or a scan (OCR layers are often
-  white) stays;
+* white fill (or a fully transparent one) over no image, no filled shape that is not
+  white and no shading: white on paper; white on a dark panel, a gradient, a photo or a
+  scan (OCR layers are often white) stays;
 * glyphs off the page, or outside the clip paths of their text object (clipped away).
 
 The walk over the page's objects (``_glyphs.flagged_text_objects``, compiled; the same walk
@@ -199,11 +199,15 @@ def walk_python(page: ctypes.c_void_p, page_box: Rect) -> Drawn:
             inner = _compose(matrix, (m.a, m.b, m.c, m.d, m.e, m.f))
             stack.extend((form_get(obj, j), inner) for j in range(form_count(obj)))
             continue
-        if kind not in (raw.FPDF_PAGEOBJ_TEXT, raw.FPDF_PAGEOBJ_IMAGE, raw.FPDF_PAGEOBJ_PATH):
+        if kind not in (raw.FPDF_PAGEOBJ_TEXT, raw.FPDF_PAGEOBJ_IMAGE, raw.FPDF_PAGEOBJ_PATH,
+                        raw.FPDF_PAGEOBJ_SHADING):
             continue
         if not bounds_of(obj, *box_refs):
             continue
         rect = _apply(matrix, (left.value, bottom.value, right.value, top.value))
+        if kind == raw.FPDF_PAGEOBJ_SHADING:  # a gradient lies under text as a fill does
+            under.append((raw.FPDF_PAGEOBJ_PATH, rect))
+            continue
         if kind == raw.FPDF_PAGEOBJ_PATH:
             fill_of(obj, *rgba_refs)
             if (draw_mode(obj, ctypes.byref(fill), ctypes.byref(stroke)) and fill.value
