@@ -103,6 +103,20 @@ TABLES: dict[str, dict] = {
         },
         "pk": "id",
     },
+    # One row per job of a distributed run that was stored (pipelines/distributed): which
+    # worker extracted the page, and the guard that stores a result delivered twice once.
+    "distributed_jobs": {
+        "columns": {
+            "id": str,  # run/paper/date/page_no
+            "run": str,
+            "kind": str,  # fetch | reextract
+            "page_id": int,
+            "worker": str,
+            "seconds": float,
+            "applied_at": str,
+        },
+        "pk": "id",
+    },
     "failures": {
         "columns": {
             "id": int,

@@ -131,6 +131,24 @@ class Archive:
             self._replace_articles(page_id, page, articles)
             return page_id
 
+    def save_job_result(
+        self, job: dict, page: dict, articles: Iterable[dict] = ()
+    ) -> int | None:
+        """Store a distributed job's page (as ``save_page``) and the job's row in one
+        transaction; None, storing nothing, when a job of that id was stored before."""
+        with self.db.atomic():
+            seen = self.db.execute("select 1 from distributed_jobs where id = ?", [job["id"]])
+            if seen.fetchone():
+                return None
+            page_id = self.save_page(page, articles)
+            row = {**job, "page_id": page_id, "applied_at": now()}
+            self.db.execute(
+                f"insert into distributed_jobs ({', '.join(row)}) "
+                f"values ({', '.join('?' * len(row))})",
+                list(row.values()),
+            )
+            return page_id
+
     def _keep_version(self, page: dict) -> None:
         """Remember the PDF a page had before a changed one replaced it (its file stays)."""
         self.db["page_versions"].insert(

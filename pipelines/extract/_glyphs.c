@@ -225,18 +225,150 @@ static PyObject *text_objects(PyObject *module, PyObject *const *args, Py_ssize_
     return seen;
 }
 
+typedef int (*CountObjects)(void *holder);
+typedef void *(*GetObject)(void *holder, int index);
+typedef int (*GetType)(void *obj);
+typedef int (*GetObjMatrix)(void *obj, Matrix *matrix);
+typedef int (*GetBounds)(void *obj, float *left, float *bottom, float *right, float *top);
+typedef int (*CountSegments)(void *obj);
+
+#define OBJECT_FUNCTIONS 8
+#define PAGEOBJ_TEXT 1
+#define PAGEOBJ_PATH 2
+#define PAGEOBJ_IMAGE 3
+#define PAGEOBJ_FORM 5
+
+typedef struct { double a, b, c, d, e, f; int identity; } Affine;
+typedef struct { void *obj; Affine m; } Pending;
+
+PyDoc_STRVAR(walk_objects_doc,
+"walk_objects(page, read, functions) -> (text_objects, unread, drawn)\n\n"
+"pdfium_source.walk_objects: every object of a page, forms opened, in the Python walk's\n"
+"order; text objects counted (and those whose address is not in read), paths and images\n"
+"returned as (kind, x0, y0, x1, y1, segments) in page space. functions: the addresses of\n"
+"FPDFPage_CountObjects, FPDFPage_GetObject, FPDFPageObj_GetType, FPDFFormObj_CountObjects,\n"
+"FPDFFormObj_GetObject, FPDFPageObj_GetMatrix, FPDFPageObj_GetBounds, FPDFPath_CountSegments.");
+
+static PyObject *walk_objects(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 3 || !PyAnySet_Check(args[1]) || !PyTuple_Check(args[2]) ||
+        PyTuple_GET_SIZE(args[2]) != OBJECT_FUNCTIONS) {
+        PyErr_SetString(PyExc_TypeError, "walk_objects(page, read, functions): bad arguments");
+        return NULL;
+    }
+    void *page = PyLong_AsVoidPtr(args[0]);
+    if (!page) {
+        if (!PyErr_Occurred()) PyErr_SetString(PyExc_ValueError, "null page");
+        return NULL;
+    }
+    void *f[OBJECT_FUNCTIONS];
+    for (int k = 0; k < OBJECT_FUNCTIONS; k++) {
+        f[k] = PyLong_AsVoidPtr(PyTuple_GET_ITEM(args[2], k));
+        if (!f[k]) {
+            if (!PyErr_Occurred()) PyErr_SetString(PyExc_ValueError, "null function");
+            return NULL;
+        }
+    }
+    CountObjects count_objects = (CountObjects)f[0];
+    GetObject get_object = (GetObject)f[1];
+    GetType get_type = (GetType)f[2];
+    CountObjects form_count = (CountObjects)f[3];
+    GetObject form_object = (GetObject)f[4];
+    GetObjMatrix get_matrix = (GetObjMatrix)f[5];
+    GetBounds get_bounds = (GetBounds)f[6];
+    CountSegments count_segments = (CountSegments)f[7];
+    PyObject *read = args[1];
+
+    int n = count_objects(page);
+    Py_ssize_t cap = n > 16 ? n : 16, top = 0;
+    Pending *stack = PyMem_Malloc(cap * sizeof(Pending));
+    PyObject *drawn = PyList_New(0);
+    if (!stack || !drawn) goto error;
+    Affine identity = {1, 0, 0, 1, 0, 0, 1};
+    for (int i = 0; i < n; i++) stack[top++] = (Pending){get_object(page, i), identity};
+    long text_objects = 0, unread = 0;
+    while (top > 0) {
+        Pending item = stack[--top];
+        int kind = get_type(item.obj);
+        if (kind == PAGEOBJ_TEXT) {
+            text_objects++;
+            PyObject *key = PyLong_FromVoidPtr(item.obj);
+            if (!key) goto error;
+            int found = PySet_Contains(read, key);
+            Py_DECREF(key);
+            if (found < 0) goto error;
+            unread += !found;
+            continue;
+        }
+        if (kind == PAGEOBJ_FORM) {
+            Matrix fm = {0, 0, 0, 0, 0, 0};
+            get_matrix(item.obj, &fm);
+            double a = fm.a, b = fm.b, c = fm.c, d = fm.d, e = fm.e, ff = fm.f;
+            Affine inner = {a, b, c, d, e, ff, 0};
+            if (!item.m.identity) {  /* pdfium_source._compose(outer, inner) */
+                double A = item.m.a, B = item.m.b, C = item.m.c, D = item.m.d;
+                double E = item.m.e, F = item.m.f;
+                inner = (Affine){a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D,
+                                 e * A + ff * C + E, e * B + ff * D + F, 0};
+            }
+            int children = form_count(item.obj);
+            if (top + children > cap) {
+                cap = (top + children) * 2;
+                Pending *grown = PyMem_Realloc(stack, cap * sizeof(Pending));
+                if (!grown) goto error;
+                stack = grown;
+            }
+            for (int j = 0; j < children; j++)
+                stack[top++] = (Pending){form_object(item.obj, j), inner};
+            continue;
+        }
+        if (kind != PAGEOBJ_PATH && kind != PAGEOBJ_IMAGE) continue;
+        float l = 0, bo = 0, r = 0, t = 0;
+        if (!get_bounds(item.obj, &l, &bo, &r, &t)) continue;
+        double x0 = l, y0 = bo, x1 = r, y1 = t;
+        if (!item.m.identity) {  /* pdfium_source._transform */
+            double xs[4], ys[4], px[4] = {x0, x0, x1, x1}, py[4] = {y0, y1, y0, y1};
+            for (int k = 0; k < 4; k++) {
+                xs[k] = item.m.a * px[k] + item.m.c * py[k] + item.m.e;
+                ys[k] = item.m.b * px[k] + item.m.d * py[k] + item.m.f;
+            }
+            x0 = x1 = xs[0];
+            y0 = y1 = ys[0];
+            for (int k = 1; k < 4; k++) {
+                if (xs[k] < x0) x0 = xs[k];
+                if (xs[k] > x1) x1 = xs[k];
+                if (ys[k] < y0) y0 = ys[k];
+                if (ys[k] > y1) y1 = ys[k];
+            }
+        }
+        int segments = kind == PAGEOBJ_PATH ? count_segments(item.obj) : 0;
+        PyObject *row = Py_BuildValue("(iddddi)", kind, x0, y0, x1, y1, segments);
+        if (!row || PyList_Append(drawn, row) < 0) {
+            Py_XDECREF(row);
+            goto error;
+        }
+        Py_DECREF(row);
+    }
+    PyMem_Free(stack);
+    PyObject *result = Py_BuildValue("(llN)", text_objects, unread, drawn);
+    return result;
+error:
+    PyMem_Free(stack);
+    Py_XDECREF(drawn);
+    return NULL;
+}
+
 /* visibility.walk in C: the page's text objects that may not be seen (flags MODE 1,
  * WHITE_FILL 2, OUTSIDE 4, CLIPPED 8, as visibility.py), and only when one of them is
  * flagged MODE or WHITE_FILL the boxes of what lies under text (images, filled shapes that
  * are not white, shadings). Boxes are user space (left, bottom, right, top), through form matrices. */
 
-typedef struct { double a, b, c, d, e, f; } Affine;
-typedef struct { void *obj; Affine m; int has_m; } Pending;
+typedef struct { double a, b, c, d, e, f; } WalkAffine;
+typedef struct { void *obj; WalkAffine m; int has_m; } WalkPending;
 typedef struct { double l, b, r, t; } Box4;
 typedef struct { Box4 *items; Py_ssize_t n, cap; } Boxes;
 
-typedef int (*CountObjects)(void *page);
-typedef void *(*GetObject)(void *page, int index);
+typedef int (*WalkCount)(void *page);
+typedef void *(*WalkGet)(void *page, int index);
 typedef int (*ObjType)(void *obj);
 typedef int (*FormCount)(void *obj);
 typedef void *(*FormGet)(void *obj, unsigned long index);
@@ -255,9 +387,9 @@ typedef int (*DrawMode)(void *obj, int *fill, int *stroke);
 #define WALK_FUNCTIONS 15
 #define WHITE 250
 
-static Box4 apply(const Pending *p, double l, double b, double r, double t) {
+static Box4 apply(const WalkPending *p, double l, double b, double r, double t) {
     if (!p->has_m) return (Box4){l, b, r, t};
-    const Affine *m = &p->m;
+    const WalkAffine *m = &p->m;
     double xs[4] = {l, l, r, r}, ys[4] = {b, t, b, t};
     Box4 out = {0, 0, 0, 0};
     for (int k = 0; k < 4; k++) {
@@ -330,8 +462,8 @@ static PyObject *flagged_text_objects(PyObject *module, PyObject *const *args,
             return NULL;
         }
     }
-    CountObjects count = (CountObjects)f[0];
-    GetObject get = (GetObject)f[1];
+    WalkCount count = (WalkCount)f[0];
+    WalkGet get = (WalkGet)f[1];
     ObjType kind_of = (ObjType)f[2];
     FormCount form_count = (FormCount)f[3];
     FormGet form_get = (FormGet)f[4];
@@ -347,38 +479,38 @@ static PyObject *flagged_text_objects(PyObject *module, PyObject *const *args,
     DrawMode draw_mode = (DrawMode)f[14];
 
     Boxes images = {NULL, 0, 0}, fills = {NULL, 0, 0};
-    Pending *stack = NULL;
+    WalkPending *stack = NULL;
     Py_ssize_t depth = 0, cap = 0;
     int needs_under = 0;
     PyObject *flagged = PyList_New(0), *result = NULL;
     if (!flagged) return NULL;
     int n = count(page);
     cap = n > 16 ? n : 16;
-    if (!(stack = PyMem_Malloc(cap * sizeof(Pending)))) goto nomem;
-    for (int i = 0; i < n; i++) stack[depth++] = (Pending){get(page, i), {0, 0, 0, 0, 0, 0}, 0};
+    if (!(stack = PyMem_Malloc(cap * sizeof(WalkPending)))) goto nomem;
+    for (int i = 0; i < n; i++) stack[depth++] = (WalkPending){get(page, i), {0, 0, 0, 0, 0, 0}, 0};
     while (depth > 0) {
-        Pending p = stack[--depth];
+        WalkPending p = stack[--depth];
         int kind = kind_of(p.obj);
         if (kind == 5) {  /* FPDF_PAGEOBJ_FORM */
             Matrix fm = {0, 0, 0, 0, 0, 0};
             get_matrix(p.obj, &fm);
-            Affine in = {fm.a, fm.b, fm.c, fm.d, fm.e, fm.f}, m = in;
+            WalkAffine in = {fm.a, fm.b, fm.c, fm.d, fm.e, fm.f}, m = in;
             if (p.has_m) {
-                const Affine *o = &p.m;
-                m = (Affine){in.a * o->a + in.b * o->c, in.a * o->b + in.b * o->d,
+                const WalkAffine *o = &p.m;
+                m = (WalkAffine){in.a * o->a + in.b * o->c, in.a * o->b + in.b * o->d,
                              in.c * o->a + in.d * o->c, in.c * o->b + in.d * o->d,
                              in.e * o->a + in.f * o->c + o->e, in.e * o->b + in.f * o->d + o->f};
             }
             int inner = form_count(p.obj);
             if (inner > 0 && depth + inner > cap) {
                 Py_ssize_t grown = 2 * (depth + inner);
-                Pending *bigger = PyMem_Realloc(stack, grown * sizeof(Pending));
+                WalkPending *bigger = PyMem_Realloc(stack, grown * sizeof(WalkPending));
                 if (!bigger) goto nomem;
                 stack = bigger;
                 cap = grown;
             }
             for (int j = 0; j < inner; j++)
-                stack[depth++] = (Pending){form_get(p.obj, (unsigned long)j), m, 1};
+                stack[depth++] = (WalkPending){form_get(p.obj, (unsigned long)j), m, 1};
             continue;
         }
         if (kind < 1 || kind > 4) continue;  /* text, path, image, shading */
@@ -485,6 +617,7 @@ done:
 static PyMethodDef methods[] = {
     {"read_glyphs", (PyCFunction)(void (*)(void))read_glyphs, METH_FASTCALL, read_glyphs_doc},
     {"text_objects", (PyCFunction)(void (*)(void))text_objects, METH_FASTCALL, text_objects_doc},
+    {"walk_objects", (PyCFunction)(void (*)(void))walk_objects, METH_FASTCALL, walk_objects_doc},
     {"flagged_text_objects", (PyCFunction)(void (*)(void))flagged_text_objects, METH_FASTCALL,
      flagged_text_objects_doc},
     {NULL, NULL, 0, NULL},
