@@ -182,6 +182,14 @@ def test_text_seen_against_what_is_under_it_is_kept(tmp_path, under, hidden):
     assert "casino bonus cheap pills" in text_of(page)
 
 
+@pytest.mark.parametrize("rotate", [0, 90])
+def test_text_nobody_sees_on_a_turned_page_is_not_archived_either(tmp_path, rotate):
+    (page,) = extract(tmp_path, [Page(SEEN + spam("1 1 1 rg") + spam("0 0 1 1 re W n", 300),
+                                      rotate=rotate)])
+    assert [(a["title"], a["body"]) for a in page["articles"]] == [
+        ("Bridge plan approved", f"{BODY_TEXT} {BODY_TEXT}")]
+
+
 def test_a_page_of_only_unseen_text_says_so(tmp_path):
     content = (spam("1 1 1 rg", 700) + spam(y=500).replace("BT", "BT 3 Tr")
                + spam("0 0 1 1 re W n", 300))
@@ -223,9 +231,9 @@ def test_compiled_walk_matches_python(tmp_path):
 
 
 def test_reading_again_gives_the_upright_glyphs(tmp_path, monkeypatch):
-    """A page read again (hidden text on it) keeps every seen glyph as the first reading had
-    it: the text of a correct page never changes."""
-    from pipelines.extract import pdfium_source
+    """A page read again glyph by glyph (as turned pages are) keeps every glyph as the
+    compiled reading had it: the text of a correct page never changes."""
+    from pipelines.extract import orientation
     from pipelines.extract.pdfium_source import PdfiumSource
 
     path = tmp_path / "seen.pdf"
@@ -240,8 +248,7 @@ def test_reading_again_gives_the_upright_glyphs(tmp_path, monkeypatch):
         return [(c.text, c.x0, c.x1, c.base, c.size, c.font, c.sp) for c in content.chars]
 
     first = glyphs()
-    nothing_hidden = visibility.Verdict(None, (-1e9, -1e9, 1e9, 1e9), "off the page")
-    monkeypatch.setattr(pdfium_source, "_hidden_text", lambda page: {0: nothing_hidden})
+    monkeypatch.setattr(orientation, "needs_reading", lambda content, rotation: True)
     assert glyphs() == first and len(first) == 18 + 2 * len(BODY_TEXT.replace(" ", ""))
 
 

@@ -69,9 +69,9 @@ class PdfiumSource:
             hidden = _hidden_text(page.raw)
             glyphs = None
             try:
-                _read_chars(textpage.raw, content, self.max_chars)
+                _read_chars(textpage.raw, content, self.max_chars, hidden)
                 read = text_objects(textpage.raw, content.raw_chars)
-                if hidden or orientation.needs_reading(content, rotation):
+                if orientation.needs_reading(content, rotation):
                     glyphs = orientation.read_glyphs(textpage.raw, _SPECIAL, _SKIP_GENERATED,
                                                      _HYPHEN_MARKERS, decode_font_name)
             finally:
@@ -80,6 +80,7 @@ class PdfiumSource:
             frame = orientation.Frame(0, content.width, content.height)
             if glyphs is not None:
                 if hidden:
+                    content.hidden.clear()  # counted again, glyph by glyph
                     glyphs = _seen(glyphs, hidden, content)
                 frame = orientation.reorient(content, glyphs, rotation)
             orientation.split_vertical(content, frame)
@@ -138,8 +139,10 @@ _FUNCTIONS = tuple(map(_address, (
 )))
 
 
-def _read_chars(tp: ctypes.c_void_p, content: PageContent, max_chars: int) -> None:
-    """Glyphs of a text page, with the page's count of glyphs without a Unicode map."""
+def _read_chars(tp: ctypes.c_void_p, content: PageContent, max_chars: int,
+                hidden: dict[int, visibility.Verdict] | None = None) -> None:
+    """Glyphs of a text page, with the page's count of glyphs without a Unicode map;
+    without the glyphs nobody sees (``hidden``: visibility.verdicts)."""
     count = raw.FPDFText_CountChars(tp)
     content.raw_chars = max(count, 0)
     if count <= 0:
@@ -152,6 +155,8 @@ def _read_chars(tp: ctypes.c_void_p, content: PageContent, max_chars: int) -> No
     if len(text) != count:  # surrogate pairs: fall back to one call per glyph
         text = "".join(chr(raw.FPDFText_GetUnicode(tp, i)) for i in range(count))
     vtp = ctypes.cast(tp, ctypes.c_void_p)
+    if hidden:
+        text = visibility.blank_hidden(vtp, text, hidden, content.hidden)
     if _glyphs is not None:
         content.unmapped += _glyphs.read_glyphs(vtp.value, text, content.height, content.chars,
                                                 Char, decode_font_name, _FUNCTIONS)

@@ -11,7 +11,8 @@ pdfium's text page holds every glyph a content stream shows, seen or not. Left o
 
 The walk over the page's objects (``_glyphs.flagged_text_objects``, compiled; the same walk
 in Python otherwise) returns only the text objects that are not plainly visible, so an
-ordinary page costs one pass of C and nothing else.
+ordinary page costs one pass of C and nothing else. Glyphs found hidden are blanked in the
+text the glyph loop reads (:func:`blank_hidden`), so the rest of the reading is the same.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from __future__ import annotations
 import ctypes
 from collections import Counter
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import pypdfium2.raw as raw
 
@@ -40,9 +42,9 @@ REASONS = {MODE: "invisible (render mode 3) over no image",
            OUTSIDE: "off the page", CLIPPED: "clipped away"}
 
 
-@dataclass(frozen=True)
-class Flagged:
-    """A text object that may not be seen: why (flags), its box and its clip box."""
+class Flagged(NamedTuple):
+    """A text object that may not be seen: why (flags), its box and its clip box (a scan's
+    OCR layer, white, has thousands: a tuple each, as the compiled walk makes them)."""
 
     handle: int
     flags: int
@@ -86,11 +88,12 @@ class Verdict:
 def verdicts(drawn: Drawn, page_box: Rect) -> dict[int, Verdict]:
     """The flagged objects that hide something, by handle."""
     out: dict[int, Verdict] = {}
+    images, under = drawn.images, drawn.images + drawn.fills
     for obj in drawn.flagged:
         reason = None
-        if obj.flags & MODE and not _over(obj.bounds, drawn.images):
+        if obj.flags & MODE and not _over(obj.bounds, images):
             reason = REASONS[MODE]
-        elif obj.flags & WHITE_FILL and not _over(obj.bounds, drawn.images + drawn.fills):
+        elif obj.flags & WHITE_FILL and not _over(obj.bounds, under):
             reason = REASONS[WHITE_FILL]
         region, why = page_box, REASONS[OUTSIDE]
         if obj.flags & CLIPPED and obj.clip is not None:
@@ -111,16 +114,45 @@ def hidden_reason(verdict: Verdict, rect: Rect) -> str | None:
     return None if verdict.region and _inside(x, y, verdict.region) else verdict.region_reason
 
 
+def _fn(func: object, restype: type | None) -> ctypes._CFuncPtr:
+    return ctypes.PYFUNCTYPE(restype)(ctypes.cast(func, ctypes.c_void_p).value)
+
+
+_TEXT_OBJECT = _fn(raw.FPDFText_GetTextObject, ctypes.c_void_p)
+_LOOSE_BOX = _fn(raw.FPDFText_GetLooseCharBox, None)
+UNSEEN = "\x01"  # a control code: the glyph loop skips it, as it skips every control code
+
+
+def blank_hidden(tp: ctypes.c_void_p, text: str, verdicts: dict[int, Verdict],
+                 hidden: Counter[str]) -> str:
+    """``text`` (a text page's chars) with each glyph nobody sees replaced by UNSEEN, so
+    that the glyph loop leaves it out and nothing else of the reading changes; ``hidden``
+    counts them by why."""
+    get_object, loose_box = _TEXT_OBJECT, _LOOSE_BOX
+    rect = raw.FS_RECTF()
+    rect_ref = ctypes.byref(rect)
+    out = list(text)
+    for i in range(len(text)):
+        verdict = verdicts.get(get_object(tp, i))
+        if verdict is None:
+            continue
+        if verdict.reason:
+            why = verdict.reason
+        else:
+            loose_box(tp, i, rect_ref)
+            why = hidden_reason(verdict, (rect.left, rect.bottom, rect.right, rect.top))
+        if why:
+            out[i] = UNSEEN
+            hidden[why] += 1
+    return "".join(out)
+
+
 def describe(hidden: Counter[str]) -> str:
     """``hidden`` (reason -> glyphs) in words, most first."""
     return ", ".join(f"{n} {why}" for why, n in hidden.most_common())
 
 
 # ------------------------------------------------------------------ the walk, in Python
-
-
-def _fn(func: object, restype: type | None) -> ctypes._CFuncPtr:
-    return ctypes.PYFUNCTYPE(restype)(ctypes.cast(func, ctypes.c_void_p).value)
 
 
 # in the order the compiled walk takes them
@@ -167,7 +199,7 @@ def walk(page: ctypes.c_void_p, page_box: Rect) -> Drawn:
         return walk_python(page, page_box)
     address = ctypes.cast(page, ctypes.c_void_p).value
     flagged, images, fills = _glyphs.flagged_text_objects(address, page_box, ADDRESSES)
-    return Drawn([Flagged(*f) for f in flagged], images, fills)
+    return Drawn(list(map(Flagged._make, flagged)), images, fills)
 
 
 def walk_python(page: ctypes.c_void_p, page_box: Rect) -> Drawn:
