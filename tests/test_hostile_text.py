@@ -207,13 +207,12 @@ def hostile_pages() -> list[Page]:
     )] + [Page(SEEN + PANEL + PHOTO + spam("1 1 1 rg"), images=("Im1",))]
 
 
-def test_compiled_walk_matches_python(tmp_path):
+def both_walks(path: Path, box=A4) -> list[tuple]:
+    """Each page's walk, compiled and in Python, in a comparable form."""
     import pypdfium2 as pdfium
 
     if visibility._glyphs is None:
         pytest.skip("no C compiler where this was installed")  # pragma: no cover
-    path = tmp_path / "hostile.pdf"
-    path.write_bytes(build_pdf(hostile_pages()))
 
     def key(drawn: visibility.Drawn) -> tuple:
         return (sorted((f.handle, f.flags, f.bounds, f.clip) for f in drawn.flagged),
@@ -221,13 +220,26 @@ def test_compiled_walk_matches_python(tmp_path):
 
     doc = pdfium.PdfDocument(path)
     try:
-        walks = [(key(visibility.walk(p.raw, A4)), key(visibility.walk_python(p.raw, A4)))
-                 for p in doc]
+        return [(key(visibility.walk(p.raw, box)), key(visibility.walk_python(p.raw, box)))
+                for p in doc]
     finally:
         doc.close()
+
+
+def test_compiled_walk_matches_python(tmp_path):
+    path = tmp_path / "hostile.pdf"
+    path.write_bytes(build_pdf(hostile_pages()))
+    walks = both_walks(path)
     assert [c == py for c, py in walks] == [True] * 6
     assert [[f[1] for f in c[0]] for c, _ in walks][:4] == [
         [WHITE_FILL] * 3, [MODE] * 3, [CLIPPED] * 3, [OUTSIDE] * 3]
+
+
+def test_compiled_walk_matches_python_on_the_real_corpus(real_corpus):
+    for pdf in sorted(real_corpus.glob("*.pdf")):
+        walks = both_walks(pdf, (0.0, 0.0, 300.0, 400.0))  # objects off it: flagged
+        assert all(c == py for c, py in walks), pdf.name
+        assert any(c[0] for c, _ in walks) or pdf.name.startswith("weekly"), pdf.name
 
 
 def test_reading_again_gives_the_upright_glyphs(tmp_path, monkeypatch):
