@@ -2,7 +2,7 @@
 
 Run: ``.venv/bin/python bench/adversarial.py [--memory-limit MB] [--timeout S] [--skip-server]``
 
-Part 1, PDFs: each case of ``tests/hostile_pdfs.py`` at the issue's sizes (and an HTML/PDF
+Part 1, PDFs: each case of ``tests/pdf_bombs.py`` at the issue's sizes (and an HTML/PDF
 polyglot) is imported with ``newsarchive import`` into a fresh archive, after an ordinary
 typeset page as the same-run baseline. Printed per case: the page status and reason, wall
 time against the time limit, and peak memory against the memory limit, the peak being
@@ -39,7 +39,7 @@ sys.path.insert(0, str(ROOT))
 from crawler.demo.editions import edition_specs  # noqa: E402
 from crawler.demo.typesetter import typeset_page  # noqa: E402
 from pipelines.sandbox import MEMORY_LIMIT_MB, TIMEOUT_S  # noqa: E402
-from tests import hostile_pdfs  # noqa: E402
+from tests import pdf_bombs  # noqa: E402
 from tests.procfs import children  # noqa: E402
 
 NEWSARCHIVE = str(Path(sys.executable).parent / "newsarchive")
@@ -47,13 +47,13 @@ SAMPLE_S = 0.02
 wrong_text: dict[str, bool] = {}  # hostile cases archived ok: whether their text is wrong
 
 CASES = {  # name: (what the issue saw, the PDF's bytes)
-    "fanned-out forms (10^8 draws)": ("12 GB, rc 134", lambda: hostile_pdfs.form_fan(8, 10)),
-    "100k text objects, 1 glyph each": ("92 s, ok", lambda: hostile_pdfs.text_objects(100_000)),
-    "10 million tiny paths": ("84 s, 5.5 GB", lambda: hostile_pdfs.tiny_paths(10_000_000)),
-    "content-stream bomb (1 GB)": ("3.2 GB", lambda: hostile_pdfs.stream_bomb(1 << 30)),
-    "/Count 1,000,000, one page": ("999,999 error rows", hostile_pdfs.page_count_lie),
+    "fanned-out forms (10^8 draws)": ("12 GB, rc 134", lambda: pdf_bombs.form_fan(8, 10)),
+    "100k text objects, 1 glyph each": ("92 s, ok", lambda: pdf_bombs.text_objects(100_000)),
+    "10 million tiny paths": ("84 s, 5.5 GB", lambda: pdf_bombs.tiny_paths(10_000_000)),
+    "content-stream bomb (1 GB)": ("3.2 GB", lambda: pdf_bombs.stream_bomb(1 << 30)),
+    "/Count 1,000,000, one page": ("999,999 error rows", pdf_bombs.page_count_lie),
     "HTML/PDF polyglot": ("served as application/pdf", lambda: (
-        b"<html><script>alert(1)</script><!--\n" + hostile_pdfs.text_page() + b"-->")),
+        b"<html><script>alert(1)</script><!--\n" + pdf_bombs.text_page() + b"-->")),
 }
 
 

@@ -15,7 +15,7 @@ from scrapy.utils.defer import deferred_f_from_coro_f
 from crawler.cli import EXIT_PAGES_FAILED, cli
 from pipelines.extract import ExtractError, extract_pdf
 from pipelines.extraction import ExtractPipeline
-from tests import hostile_pdfs
+from tests import pdf_bombs
 
 NEWSARCHIVE = str(Path(sys.executable).parent / "newsarchive")
 MEMORY_MB = 300  # a page PDF needs 100-200 MB; the bomb below over 500 MB
@@ -27,10 +27,10 @@ MEMORY_REASON = f"the PDF took it over its {MEMORY_MB} MB memory limit"
 def pdfs(tmp_path_factory) -> dict[str, Path]:
     root = tmp_path_factory.mktemp("hostile")
     return {
-        "good": hostile_pdfs.write(root / "good.pdf", hostile_pdfs.text_page()),
-        "bomb": hostile_pdfs.write(root / "bomb.pdf", hostile_pdfs.stream_bomb(1 << 28)),
-        "slow": hostile_pdfs.write(root / "slow.pdf", hostile_pdfs.tiny_paths(1_000_000)),
-        "count": hostile_pdfs.write(root / "count.pdf", hostile_pdfs.page_count_lie()),
+        "good": pdf_bombs.write(root / "good.pdf", pdf_bombs.text_page()),
+        "bomb": pdf_bombs.write(root / "bomb.pdf", pdf_bombs.stream_bomb(1 << 28)),
+        "slow": pdf_bombs.write(root / "slow.pdf", pdf_bombs.tiny_paths(1_000_000)),
+        "count": pdf_bombs.write(root / "count.pdf", pdf_bombs.page_count_lie()),
     }
 
 
