@@ -100,23 +100,36 @@ class PageWorker:
         queues.retrying(self._job, job)  # a Redis restart is waited out, not a job's failure
 
     def _job(self, job: dict) -> None:
-        if not self.client.hexists(queues.inflight_key(job["run"]), job["key"]):
-            return  # stored already (a duplicate delivery): nothing to do twice
-        deliveries = self.client.incr(queues.deliveries_key(job["id"]))
-        self.client.expire(queues.deliveries_key(job["id"]), queues.STATS_TTL_S)
+        in_flight, deliveries = self._start(job)
+        if not in_flight:  # stored already (a duplicate delivery): nothing to do twice
+            queues.retrying(self._count, None, 0.0)
+            return
         if deliveries > queues.MAX_DELIVERIES:
             reason = f"its worker process died in each of {deliveries - 1} attempts"
             self._send(result_message(job, self.name, failure_page(job, reason), []))
+            queues.retrying(self._count, None, 0.0)
             return
         started = time.monotonic()
-        self._note(current=job["key"])
         try:
             page, articles, pdf = self._run(job)
-        finally:
+        except BaseException:
             queues.retrying(self.client.hdel, queues.worker_key(self.name), "current")
+            raise
         seconds = time.monotonic() - started
         queues.retrying(self._send, result_message(job, self.name, page, articles, pdf, seconds))
         queues.retrying(self._count, page["status"], seconds)
+
+    def _start(self, job: dict) -> tuple[bool, int]:
+        """One round trip: is the job still in flight; count its delivery; note it as this
+        worker's current job. Whether it is in flight, and how often it was started."""
+        deliveries = queues.deliveries_key(job["id"])
+        with self.client.pipeline(transaction=False) as pipe:
+            pipe.hexists(queues.inflight_key(job["run"]), job["key"])
+            pipe.incr(deliveries)
+            pipe.expire(deliveries, queues.STATS_TTL_S)
+            self._note_in(pipe, current=job["key"])
+            answers = pipe.execute()
+        return bool(answers[0]), int(answers[1])
 
     def _run(self, job: dict) -> tuple[dict, list[dict], str | None]:
         page, pdf = dict(job["page"]), None
@@ -167,21 +180,28 @@ class PageWorker:
         queues.send(self.broker, queues.RESULTS_QUEUE, queues.RESULT_ACTOR, result)
 
     def _note(self, **fields) -> None:
-        stamp = time.time()
-        key = queues.worker_key(self.name)
-        with self.client.pipeline() as pipe:
-            pipe.sadd(queues.WORKERS, self.name)
-            pipe.hsetnx(key, "first_at", stamp)
-            pipe.hset(key, mapping={**fields, "seen_at": stamp})
-            pipe.expire(key, queues.STATS_TTL_S)
+        with self.client.pipeline(transaction=False) as pipe:
+            self._note_in(pipe, **fields)
             pipe.execute()
 
-    def _count(self, status: str, seconds: float) -> None:
+    def _note_in(self, pipe, **fields) -> None:
+        """This worker is alive (and ``fields``: its start, its current job)."""
+        stamp = time.time()
         key = queues.worker_key(self.name)
-        with self.client.pipeline() as pipe:
-            pipe.hincrby(key, "done" if status in ("ok", "pending") else "failed", 1)
-            pipe.hincrbyfloat(key, "busy_s", seconds)
-            pipe.hset(key, "last_at", time.time())
+        pipe.sadd(queues.WORKERS, self.name)
+        pipe.hsetnx(key, "first_at", stamp)
+        pipe.hset(key, mapping={**fields, "seen_at": stamp})
+        pipe.expire(key, queues.STATS_TTL_S)
+
+    def _count(self, status: str | None, seconds: float) -> None:
+        """The job is done (no longer current); its page counted by ``status``."""
+        key = queues.worker_key(self.name)
+        with self.client.pipeline(transaction=False) as pipe:
+            pipe.hdel(key, "current")
+            if status is not None:
+                pipe.hincrby(key, "done" if status in ("ok", "pending") else "failed", 1)
+                pipe.hincrbyfloat(key, "busy_s", seconds)
+                pipe.hset(key, "last_at", time.time())
             pipe.execute()
 
 

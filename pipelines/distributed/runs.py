@@ -75,28 +75,53 @@ def start_reextract(client, pages: list[dict], options: dict) -> str:
 
 
 def feed_reextract(broker: RedisBroker, run: str, files_store: str | Path) -> int:
-    """Send the jobs of ``run``'s to-do list, each with its stored PDF; return how many."""
+    """Send the jobs of ``run``'s to-do list, each with its stored PDF; return how many.
+
+    ``FEED_CHUNK`` entries at a time: marked in flight in one round trip, sent, then taken
+    off the list in one (a kill in between sends them again; the writer stores a job once)."""
     client = broker.client
-    todo = queues.todo_key(run)
+    todo, inflight = queues.todo_key(run), queues.inflight_key(run)
     options = json.loads(client.hget(queues.run_key(run), "args") or b"{}")
     sent = 0
-    while (head := queues.retrying(client.lindex, todo, 0)) is not None:
-        page = json.loads(head)
-        path = Path(files_store) / page["pdf_path"]
-        enqueue(broker, {
-            "id": f"{run}/{page_key(page)}",
-            "run": run,
-            "key": page_key(page),
-            "kind": "reextract",
-            "page": page,
-            "pdf": encode_pdf(path.read_bytes()) if path.is_file() else None,
-            "fetch": None,
-            **options,
-        })
-        queues.retrying(client.lpop, todo)
-        sent += 1
+    while True:
+        room = queues.QUEUE_BOUND - queues.retrying(client.hlen, inflight)
+        if room <= 0:
+            time.sleep(POLL_S)
+            continue
+        heads = queues.retrying(client.lrange, todo, 0, min(room, FEED_CHUNK) - 1)
+        if not heads:
+            break
+        jobs = [_reextract_job(run, json.loads(head), files_store, options) for head in heads]
+        queues.retrying(client.hset, inflight, None, None, {job["key"]: 1 for job in jobs})
+        for job in jobs:
+            queues.retrying(queues.send, broker, queues.JOBS_QUEUE, queues.PAGE_ACTOR, job)
+        # Taken off only if still at the head: a retried call after a lost answer takes none.
+        queues.retrying(client.eval, _TRIM_IF_HEAD, 1, todo, len(heads), heads[-1])
+        sent += len(heads)
     mark_fed(client, run)
     return sent
+
+
+FEED_CHUNK = 20  # to-do entries (and their PDFs) the feeder holds at once
+_TRIM_IF_HEAD = """
+if redis.call('lindex', KEYS[1], ARGV[1] - 1) == ARGV[2] then
+  redis.call('ltrim', KEYS[1], ARGV[1], -1)
+end
+"""
+
+
+def _reextract_job(run: str, page: dict, files_store: str | Path, options: dict) -> dict:
+    path = Path(files_store) / page["pdf_path"]
+    return {
+        "id": f"{run}/{page_key(page)}",
+        "run": run,
+        "key": page_key(page),
+        "kind": "reextract",
+        "page": page,
+        "pdf": encode_pdf(path.read_bytes()) if path.is_file() else None,
+        "fetch": None,
+        **options,
+    }
 
 
 def unfinished_runs(client) -> list[str]:
