@@ -48,6 +48,10 @@ REDIS_OPTION = click.option(
     help="Redis of the distributed queue, e.g. redis://HOST:6379/0.",
 )
 EXIT_ALREADY_RUNNING = 75  # EX_TEMPFAIL: try again later
+SHARED_FILES_OPTION = click.option(
+    "--shared-files", is_flag=True,
+    help="With --distributed: the files store is mounted on every worker's host (`newsarchive "
+         "worker --shared-files DIR`); PDFs go through it, not in the messages.")
 def limit_options(command):
     """--timeout and --memory-limit: the limits of the worker that opens each PDF."""
     from pipelines.sandbox import MEMORY_LIMIT_MB, TIMEOUT_S
@@ -128,6 +132,7 @@ def crawl(
 @click.option("--to", "end", required=True, type=click.DateTime(["%Y-%m-%d"]), help="Last date.")
 @click.option("--distributed", is_flag=True,
               help="Page PDFs downloaded and extracted by `newsarchive worker`s on Redis.")
+@SHARED_FILES_OPTION
 @REDIS_OPTION
 @DB_OPTION
 @FILES_OPTION
@@ -137,8 +142,8 @@ def crawl(
 @click.option("-s", "--set", "overrides", multiple=True, help="Scrapy setting KEY=VALUE.")
 @INIT_OPTION
 def backfill(
-    papers, start, end, distributed, redis_url, db, files, base_url, papers_file, log_dir,
-    overrides, init
+    papers, start, end, distributed, shared_files, redis_url, db, files, base_url, papers_file,
+    log_dir, overrides, init
 ) -> None:
     """Archive PAPERS from --from to --to (a crawl of that span).
 
@@ -148,6 +153,8 @@ def backfill(
     """
     if distributed:
         _require_redis(redis_url)
+        if shared_files:
+            overrides = (*overrides, "DISTRIBUTED_SHARED_FILES=1")
     _crawl(papers, start.date(), end.date(), db, files, base_url, papers_file, False, log_dir,
            overrides, redis_url=redis_url if distributed else None, init=init)
 
@@ -384,14 +391,15 @@ def demo(db, files, serve, port, init) -> None:
 @click.option("--older-than", metavar="VERSION", help="Only pages extracted by an older version.")
 @click.option("--workers", default=0, help="Worker processes (default: one per core).")
 @click.option("--distributed", is_flag=True, help="Send the pages to `newsarchive worker`s.")
+@SHARED_FILES_OPTION
 @REDIS_OPTION
 @DB_OPTION
 @FILES_OPTION
 @SOURCE_OPTION
 @limit_options
 def reextract(
-    paper, since, failed_only, older_than, workers, distributed, redis_url, db, files, source,
-    timeout, memory_mb,
+    paper, since, failed_only, older_than, workers, distributed, shared_files, redis_url, db,
+    files, source, timeout, memory_mb,
 ) -> None:
     """Extract stored PDFs again and replace their pages' articles (no crawling).
 
@@ -415,7 +423,8 @@ def reextract(
         if distributed:
             _require_redis(redis_url)
             with Progress(disable=not pages) as progress:
-                counts = _reextract_distributed(redis_url, db, files, pages, source, progress)
+                counts = _reextract_distributed(redis_url, db, files, pages, source, progress,
+                                                shared_files)
             summary = ", ".join(f"{n} {status}" for status, n in counts.items())
             click.echo(f"{len(pages)} pages re-extracted by workers: {summary}")
             return
@@ -440,7 +449,10 @@ def reextract(
 @click.option("--processes", default=0, help="Worker processes (default: one per core).")
 @click.option("--heartbeat-timeout", default=60.0, show_default=True,
               help="Seconds without a heartbeat after which a worker's jobs are redone.")
-def worker(redis_url, processes, heartbeat_timeout) -> None:
+@click.option("--shared-files", metavar="DIR", type=click.Path(file_okay=False, exists=True),
+              help="The archive's files store as mounted on this host, for runs started "
+                   "with --shared-files.")
+def worker(redis_url, processes, heartbeat_timeout, shared_files) -> None:
     """Extract (and download) pages of distributed runs, until stopped (SIGTERM, Ctrl-C)."""
     import os
 
@@ -450,7 +462,8 @@ def worker(redis_url, processes, heartbeat_timeout) -> None:
         raise click.UsageError("worker needs --redis URL (or NEWSARCHIVE_REDIS)")
     count = processes or os.cpu_count() or 1
     click.echo(f"{count} worker processes on {redis_url}")
-    run_workers(redis_url, count, heartbeat_timeout_ms=int(heartbeat_timeout * 1000))
+    run_workers(redis_url, count, heartbeat_timeout_ms=int(heartbeat_timeout * 1000),
+                shared_files=shared_files)
 
 
 @cli.command()
@@ -577,14 +590,16 @@ def _require_redis(redis_url: str | None) -> None:
         raise click.UsageError("--distributed needs --redis URL (or NEWSARCHIVE_REDIS)")
 
 
-def _reextract_distributed(redis_url, db, files, pages, source, progress) -> dict[str, int]:
+def _reextract_distributed(redis_url, db, files, pages, source, progress,
+                           shared_files: bool = False) -> dict[str, int]:
     """Enqueue ``pages`` as one run, store its results here; the run's figures."""
     from pipelines.distributed.queues import make_broker
     from pipelines.distributed.runs import reextract_options, start_reextract
     from pipelines.distributed.writer import drain, run_counts, writing
 
     broker = make_broker(redis_url)
-    run = start_reextract(broker.client, pages, reextract_options(source))
+    options = reextract_options(source, shared_files=shared_files)
+    run = start_reextract(broker.client, pages, options)
     click.echo(f"run {run}: {len(pages)} pages queued on {redis_url}")
     task = progress.add_task("re-extracting (distributed)", total=len(pages))
 

@@ -59,6 +59,9 @@ ITEM_PIPELINES = {
 DISTRIBUTED_REDIS = os.environ.get("NEWSARCHIVE_REDIS")  # redis://HOST:6379/0
 DISTRIBUTED_PIPELINES = {"pipelines.distributed.enqueue.EnqueuePipeline": 100}
 DISTRIBUTED_HOST_RATE = 1  # page PDFs a second per host, over all workers (0: no limit)
+# Workers write downloaded PDFs to the files store mounted on their host (newsarchive worker
+# --shared-files) instead of sending them with their result.
+DISTRIBUTED_SHARED_FILES = False
 FILES_STORE = os.environ.get("NEWSARCHIVE_FILES", "files")
 FILES_EXPIRES = 3650
 MEDIA_ALLOW_REDIRECTS = True

@@ -3,7 +3,8 @@ slowed down (to kill a worker mid-job) and that dies on a poison PDF, as a PDF t
 pdfium would kill it.
 
 Run: ``python -m tests.distributed_worker REDIS_URL INDEX`` (env ``TEST_EXTRACT_DELAY``:
-seconds each page takes first; ``TEST_HEARTBEAT_MS``: the broker's heartbeat timeout).
+seconds each page takes first; ``TEST_HEARTBEAT_MS``: the broker's heartbeat timeout;
+``TEST_SHARED_FILES``: the shared files store, as ``newsarchive worker --shared-files``).
 """
 
 from __future__ import annotations
@@ -33,4 +34,4 @@ if __name__ == "__main__":
 
     run_worker(sys.argv[1], int(sys.argv[2]),
                heartbeat_timeout_ms=int(os.environ.get("TEST_HEARTBEAT_MS", "2000")),
-               extract=extract)
+               extract=extract, shared_files=os.environ.get("TEST_SHARED_FILES") or None)

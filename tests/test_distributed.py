@@ -111,10 +111,11 @@ def redis_server(tmp_path):
 class Workers:
     """Worker processes (tests.distributed_worker) started and stopped by a test."""
 
-    def __init__(self, url: str, delay: float = 0.0):
+    def __init__(self, url: str, delay: float = 0.0, shared_files: Path | None = None):
         self.url = url
         self.env = {**os.environ, "TEST_EXTRACT_DELAY": str(delay),
-                    "TEST_HEARTBEAT_MS": str(HEARTBEAT_MS), "PYTHONPATH": str(REPO)}
+                    "TEST_HEARTBEAT_MS": str(HEARTBEAT_MS), "PYTHONPATH": str(REPO),
+                    "TEST_SHARED_FILES": str(shared_files or "")}
         self.processes: list[subprocess.Popen] = []
 
     def start(self, count: int) -> Workers:
@@ -148,8 +149,8 @@ class Workers:
 def workers(redis_server):
     started: list[Workers] = []
 
-    def start(count: int, delay: float = 0.0) -> Workers:
-        pool = Workers(redis_server.url, delay).start(count)
+    def start(count: int, delay: float = 0.0, shared_files: Path | None = None) -> Workers:
+        pool = Workers(redis_server.url, delay, shared_files).start(count)
         started.append(pool)
         return pool
 
@@ -158,9 +159,10 @@ def workers(redis_server):
         pool.stop()
 
 
-def _reextract(db: Path, files: Path, url: str) -> subprocess.Popen:
+def _reextract(db: Path, files: Path, url: str, *extra: str) -> subprocess.Popen:
     return subprocess.Popen(
-        _cli("reextract", "--distributed", "--redis", url, "--db", str(db), "--files", str(files)),
+        _cli("reextract", "--distributed", "--redis", url, "--db", str(db), "--files", str(files),
+             *extra),
         cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 
@@ -202,6 +204,24 @@ def test_distributed_reextract_equals_single_machine_run(stored, baseline, worke
     client = redis_server.client()
     assert client.smembers(queues.RUNS) == set()
     assert client.llen(f"dramatiq:{queues.JOBS_QUEUE}") == 0
+
+
+def test_shared_files_store_no_pdf_in_the_messages_same_archive(stored, baseline, workers,
+                                                                 redis_server, tmp_path):
+    import json
+
+    db, files = _copy(stored, tmp_path / "a")
+    command = _reextract(db, files, redis_server.url, "--shared-files")
+    client = redis_server.client()
+    messages = f"dramatiq:{queues.JOBS_QUEUE}.msgs"
+    _wait(lambda: client.hlen(messages) == PAGES, what="the jobs queued")  # no worker yet
+    jobs = [json.loads(m)["args"][0] for m in client.hvals(messages)]
+    assert [(job["pdf"], job["shared_files"]) for job in jobs] == [(None, True)] * PAGES
+    assert max(len(m) for m in client.hvals(messages)) < 2000  # the PDFs are ~20 KB each
+    workers(2, shared_files=files)
+    output = _finish(command)
+    assert f"{PAGES} pages re-extracted by workers: {PAGES} stored, 0 failed" in output
+    assert _contents(db) == baseline
 
 
 def test_worker_killed_mid_job_its_job_is_done_by_another(stored, baseline, workers,
@@ -334,18 +354,19 @@ def _archived(db: Path) -> dict:
     return {"pages": pages, "articles": articles, "failures": failures, "search": search}
 
 
+@pytest.mark.parametrize("shared", [False, True], ids=["pdfs-in-messages", "shared-files"])
 def test_distributed_backfill_archives_what_a_crawl_does_politely(col_site, workers,
-                                                                  redis_server, tmp_path):
+                                                                  redis_server, tmp_path, shared):
     single = tmp_path / "single"
     done = subprocess.run(_backfill(col_site, single), cwd=tmp_path, capture_output=True,
                           text=True, timeout=300)
     assert done.returncode == 1, done.stdout + done.stderr  # the site has broken pages
-    workers(2)
-    first = len(col_site.requests)
     root = tmp_path / "distributed"
+    workers(2, shared_files=root / "files" if shared else None)
+    first = len(col_site.requests)
     done = subprocess.run(
         _backfill(col_site, root, "--distributed", "--redis", redis_server.url,
-                  "-s", "DISTRIBUTED_HOST_RATE=2"),
+                  "-s", "DISTRIBUTED_HOST_RATE=2", *(["--shared-files"] if shared else [])),
         cwd=tmp_path, capture_output=True, text=True, timeout=300)
     assert done.returncode == 1, done.stdout + done.stderr
     expected = _archived(single / "archive.db")

@@ -50,6 +50,7 @@ class EnqueuePipeline:
             "source": settings.get("EXTRACT_SOURCE"),
             "reread": settings.getbool("EXTRACT_REREAD_SCANS"),
             "timeout": settings.getfloat("EXTRACT_TIMEOUT"),
+            "shared_files": settings.getbool("DISTRIBUTED_SHARED_FILES"),
         }
 
     @classmethod

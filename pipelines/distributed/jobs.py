@@ -4,9 +4,13 @@ A job is a dict: ``id`` (run/key, the same however often it is delivered), ``run
 (paper/date/page_no), ``kind`` (``fetch``: download and extract; ``reextract``: extract a
 stored PDF), ``page`` (the page row's identity and provenance), ``pdf`` (base64 of a stored
 PDF, for reextract), ``fetch`` (url, referer, user agent, per-host rate), ``source``,
-``reread`` and ``timeout`` (the extraction's). Its result is a dict: ``job`` (id, run, key,
-kind, worker, seconds), ``page`` (the row to store), ``articles`` and, for a download,
-``pdf`` (base64): PDFs travel with their result and are stored content-addressed by the writer.
+``reread`` and ``timeout`` (the extraction's), ``shared_files``. Its result is a dict: ``job``
+(id, run, key, kind, worker, seconds), ``page`` (the row to store), ``articles`` and, for a
+download, ``pdf`` (base64): PDFs travel with their result and are stored content-addressed by
+the writer. With ``shared_files`` (the files store mounted on every host, ``newsarchive worker
+--shared-files DIR``) no PDF is in a message: a worker reads a stored PDF from the store,
+checking its sha256, and writes a downloaded one there itself (content-addressed, never
+half-written); the writer checks that it is there before storing its page.
 
 Extraction runs in a child process (pebble, as in a crawl): a PDF that kills that process is
 retried by Dramatiq with backoff, and after ``MAX_RETRIES`` the page is stored as an error
@@ -41,7 +45,7 @@ from pipelines.extraction import (
     failed_extraction,
     start_pool,
 )
-from pipelines.files import check_pdf, content_path
+from pipelines.files import check_pdf, content_path, write_once
 
 logger = logging.getLogger(__name__)
 
@@ -50,6 +54,11 @@ MAX_TASKS_PER_CHILD = 200  # recycle the extraction process: PDF libraries keep 
 
 class PageCrash(Exception):
     """The extraction process died on this PDF: retried with backoff."""
+
+
+class SharedFileUnusable(Exception):
+    """This worker cannot read or write the shared files store (not mounted, no such PDF,
+    other bytes): retried with backoff, perhaps by a worker on another host."""
 
 
 def encode_pdf(body: bytes) -> str:
@@ -78,8 +87,10 @@ class PageWorker:
     """The actor body of one worker process (one job at a time, extraction in a child)."""
 
     def __init__(self, broker: RedisBroker, name: str, *,
-                 extract: Callable[[str, str, bool], dict] = extract_file):
+                 extract: Callable[[str, str, bool], dict] = extract_file,
+                 shared_files: str | Path | None = None):
         self.broker = broker
+        self.shared_files = Path(shared_files) if shared_files else None
         self.client = broker.client
         self.name = name
         self.extract = extract
@@ -149,7 +160,12 @@ class PageWorker:
             sha256 = hashlib.sha256(body).hexdigest()
             page.update(pdf_path=content_path(sha256), sha256=sha256, size=len(body),
                         http_status=http_status, fetched_at=now())
-            pdf = encode_pdf(body)
+            if job.get("shared_files"):
+                write_once(self._shared_store() / content_path(sha256), body)
+            else:
+                pdf = encode_pdf(body)
+        elif job.get("shared_files"):
+            body = self._shared_pdf(page)
         elif not job.get("pdf"):
             return failure_page(job, f"stored PDF missing: {page.get('pdf_path')}"), [], None
         else:
@@ -157,6 +173,22 @@ class PageWorker:
         doc = self._extract(job, body)
         page.update(extraction_fields(doc, job["source"]))
         return page, articles_of(doc), pdf
+
+    def _shared_store(self) -> Path:
+        if self.shared_files is None:
+            raise SharedFileUnusable(f"worker {self.name} was started without --shared-files")
+        return self.shared_files
+
+    def _shared_pdf(self, page: dict) -> bytes:
+        """A stored PDF read from the shared files store, its sha256 checked."""
+        path = self._shared_store() / page["pdf_path"]
+        try:
+            body = path.read_bytes()
+        except OSError as exc:
+            raise SharedFileUnusable(f"stored PDF unreadable on {self.name}: {exc}") from None
+        if page.get("sha256") and hashlib.sha256(body).hexdigest() != page["sha256"]:
+            raise SharedFileUnusable(f"{path} on {self.name} is not the stored PDF (sha256)")
+        return body
 
     def _extract(self, job: dict, body: bytes) -> dict:
         path = self.scratch / f"{job['page'].get('sha256') or 'page'}.pdf"

@@ -57,8 +57,12 @@ def mark_fed(client, run: str) -> None:
 # re-extraction ------------------------------------------------------------------------------
 
 
-def reextract_options(source: str, reread: bool = True, timeout: float = 120) -> dict:
-    return {"source": source, "reread": reread, "timeout": timeout}
+def reextract_options(source: str, reread: bool = True, timeout: float = 120,
+                      shared_files: bool = False) -> dict:
+    """A re-extraction's settings, carried by each job. ``shared_files``: the workers read
+    the stored PDFs from the files store mounted on their host, not from the message."""
+    return {"source": source, "reread": reread, "timeout": timeout,
+            "shared_files": shared_files}
 
 
 def start_reextract(client, pages: list[dict], options: dict) -> str:
@@ -112,13 +116,14 @@ end
 
 def _reextract_job(run: str, page: dict, files_store: str | Path, options: dict) -> dict:
     path = Path(files_store) / page["pdf_path"]
+    carried = not options.get("shared_files") and path.is_file()
     return {
         "id": f"{run}/{page_key(page)}",
         "run": run,
         "key": page_key(page),
         "kind": "reextract",
         "page": page,
-        "pdf": encode_pdf(path.read_bytes()) if path.is_file() else None,
+        "pdf": encode_pdf(path.read_bytes()) if carried else None,
         "fetch": None,
         **options,
     }

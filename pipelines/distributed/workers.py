@@ -29,11 +29,13 @@ def worker_name(index: int) -> str:
 
 
 def run_worker(url: str, index: int = 0, *, heartbeat_timeout_ms: int = queues.HEARTBEAT_TIMEOUT_MS,
-               extract: Callable[[str, str, bool], dict] = extract_file) -> None:
-    """One worker process: consume jobs until SIGTERM/SIGINT."""
+               extract: Callable[[str, str, bool], dict] = extract_file,
+               shared_files: str | None = None) -> None:
+    """One worker process: consume jobs until SIGTERM/SIGINT. ``shared_files``: the
+    archive's files store as mounted on this host, for runs that share it."""
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(message)s")
     broker = queues.make_broker(url, heartbeat_timeout_ms=heartbeat_timeout_ms)
-    handler = PageWorker(broker, worker_name(index), extract=extract)
+    handler = PageWorker(broker, worker_name(index), extract=extract, shared_files=shared_files)
     declare_actors(broker, page=handler)
     worker = queues.consumer(broker, queues.JOBS_QUEUE, queues.WORKER_PREFETCH)
     stop = threading.Event()
@@ -48,14 +50,16 @@ def run_worker(url: str, index: int = 0, *, heartbeat_timeout_ms: int = queues.H
 
 
 def run_workers(url: str, processes: int, *,
-                heartbeat_timeout_ms: int = queues.HEARTBEAT_TIMEOUT_MS) -> None:
+                heartbeat_timeout_ms: int = queues.HEARTBEAT_TIMEOUT_MS,
+                shared_files: str | None = None) -> None:
     """Start ``processes`` worker processes and keep them running until signalled."""
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(message)s")
     context = multiprocessing.get_context("spawn")  # no inherited Redis sockets or locks
 
     def start(index: int):
         process = context.Process(target=run_worker, args=(url, index),
-                                  kwargs={"heartbeat_timeout_ms": heartbeat_timeout_ms},
+                                  kwargs={"heartbeat_timeout_ms": heartbeat_timeout_ms,
+                                          "shared_files": shared_files},
                                   name=f"newsarchive-worker-{index}")
         process.start()
         return process

@@ -66,9 +66,20 @@ class Writer:
             sha256 = hashlib.sha256(body).hexdigest()
             if sha256 != result["page"].get("sha256"):  # never store a PDF under another's name
                 raise ValueError(f"PDF of {result['job']['key']} arrived damaged: sha256 {sha256}")
+        elif result["job"]["kind"] == "fetch" and result["page"].get("sha256"):
+            self._check_shared(result)
         stored = Future()
         self.waiting.put((result, body, stored))
         stored.result()
+
+    def _check_shared(self, result: dict) -> None:
+        """A download whose worker wrote its PDF to the shared files store: it must be
+        there, whole, before its page is stored (else the message is retried)."""
+        page = result["page"]
+        path = self.files_store / page["pdf_path"]
+        if not path.is_file() or path.stat().st_size != page.get("size"):
+            raise FileNotFoundError(f"PDF of {result['job']['key']} not in the files store "
+                                    f"({path}): is the store shared with the worker's host?")
 
     def _store_loop(self) -> None:
         try:
