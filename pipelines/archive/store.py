@@ -11,7 +11,8 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -102,7 +103,7 @@ class Archive:
             # a power cut may lose the last pages, never corrupt the file, and the next crawl
             # fetches them again.
             self.db.execute("PRAGMA synchronous = NORMAL")
-            with self.db.atomic():
+            with self._writing():
                 ensure_schema(self.db)
                 search.ensure_search_index(self.db)
                 permalinks.ensure_keys(self.db)
@@ -121,6 +122,21 @@ class Archive:
             raise ArchiveError(f"cannot read archive {self.path}: {exc}") from exc
         if missing:
             raise ArchiveError(f"{self.path} is not a newsarchive archive (no {min(missing)})")
+
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        """A transaction that takes the write lock first (BEGIN IMMEDIATE, waiting up to the
+        busy timeout): a plain BEGIN that reads, then writes after another connection has
+        committed, fails at once with "database is locked" (the distributed writer commits
+        while a crawl opens the archive)."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+            self.db.execute("COMMIT")
+        except BaseException:
+            if self.db.conn.in_transaction:
+                self.db.execute("ROLLBACK")
+            raise
 
     def close(self) -> None:
         self.db.close()
@@ -261,7 +277,7 @@ class Archive:
         stored or, if one fails, none. No savepoint a page: the search index (FTS5) writes
         its pending entries out at every savepoint, which costs more than the page itself;
         one commit writes them once for the batch."""
-        with self.db.atomic():
+        with self._writing():
             return [self._save_job_result(job, page, list(articles))
                     for job, page, articles in results]
 
