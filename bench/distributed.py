@@ -2,7 +2,7 @@
 in the same run, on the same stored pages; and the writer's ceiling.
 
 Run: ``.venv/bin/python bench/distributed.py [--pages 10000] [--workers 1,2,4]
-[--writer-pages 5000]``
+[--writer-pages 5000] [--shared-files 2]``
 
 Uses bench/reextract.py's fixtures (``--distinct`` typeset broadsheet PDFs, an archive of
 ``--pages`` pending pages over them, cached under bench/out/reextract/). Starts its own
@@ -15,6 +15,8 @@ redis-server (127.0.0.1, a free port, AOF with fsync every second, as an operato
    overhead per page is the machine's busy CPU time (all processes: CLI, writer, workers,
    redis-server) beyond the baseline's, divided by the pages: on 2 cores, CPU is what the
    queue takes from extraction.
+   ``--shared-files N`` adds a run with N worker processes and the files store shared
+   (``--shared-files``): no PDF in the messages.
 3. The writer alone: ``--writer-pages`` results (real extraction output) put on the results
    queue with no worker running, then stored by the writer as fast as it can: pages/s,
    against ``Archive.save_page`` of the same results with no queue (the ratio is the
@@ -84,21 +86,25 @@ def ready(url: str, processes: int, since: float, timeout: float = 120) -> None:
     raise SystemExit(f"{processes} workers did not start")
 
 
-def distributed(template: Path, url: str, processes: int, redis_pid: int) -> dict:
+def distributed(template: Path, url: str, processes: int, redis_pid: int,
+                shared: bool = False) -> dict:
     """``reextract --distributed`` with ``processes`` worker processes; its figures."""
-    workdir = BASE / "runs" / f"distributed-{processes}"
+    workdir = BASE / "runs" / f"distributed-{processes}{'-shared' if shared else ''}"
     shutil.rmtree(workdir, ignore_errors=True)
     workdir.mkdir(parents=True)
     db = workdir / "archive.db"
     shutil.copyfile(template, db)
+    files = BASE / "files"
     workers = subprocess.Popen(
-        [NEWSARCHIVE, "worker", "--redis", url, "--processes", str(processes)],
+        [NEWSARCHIVE, "worker", "--redis", url, "--processes", str(processes),
+         *(["--shared-files", str(files)] if shared else [])],
         stdout=subprocess.DEVNULL, stderr=(workdir / "workers.log").open("w"))
     ready(url, processes, time.time())  # workers started and idle before the clock starts
     before = tree_cpu(workers.pid) + tree_cpu(redis_pid)
     try:
         done = run([NEWSARCHIVE, "reextract", "--distributed", "--redis", url, "--db", str(db),
-                    "--files", str(BASE / "files")], workdir, sample=0.2)
+                    "--files", str(files), *(["--shared-files"] if shared else [])],
+                   workdir, sample=0.2)
         others = tree_cpu(workers.pid) + tree_cpu(redis_pid) - before
     finally:
         workers.send_signal(signal.SIGTERM)
@@ -164,8 +170,13 @@ def main() -> None:
     parser.add_argument("--distinct", type=int, default=300, help="distinct page PDFs")
     parser.add_argument("--workers", default="1,2,4", help="worker process counts")
     parser.add_argument("--writer-pages", type=int, default=5000)
+    parser.add_argument("--shared-files", type=int, default=0, metavar="N",
+                        help="also N worker processes with the files store shared")
     args = parser.parse_args()
     counts = [int(c) for c in args.workers.split(",")]
+    runs = [(count, False) for count in counts]
+    if args.shared_files:
+        runs.append((args.shared_files, True))
     pdfs = stored_pdfs(args.distinct)
     template = pending_archive(args.pages, pdfs)
     print(f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}; "
@@ -175,11 +186,13 @@ def main() -> None:
         print(f"  single-machine reextract: {base['seconds']:.1f} s, {base['rate']:.1f} pages/s; "
               f"{base['load']}", flush=True)
         results = {}
-        for count in counts:
+        for count, shared in runs:
             redis.client().flushall()
-            results[count] = r = distributed(template, redis.url, count, redis.process.pid)
+            label = f"{count}, shared files" if shared else count
+            results[label] = r = distributed(template, redis.url, count, redis.process.pid,
+                                             shared)
             r["overhead_ms"] = (r["cpu"] - base["cpu"]) / r["pages"] * 1000
-            print(f"  {count} worker processes: {r['seconds']:.1f} s, {r['rate']:.1f} pages/s, "
+            print(f"  {label} worker processes: {r['seconds']:.1f} s, {r['rate']:.1f} pages/s, "
                   f"{base['seconds'] / r['seconds']:.2f}x; CPU {r['cpu']:.1f} s (command "
                   f"{r['command_cpu']:.1f} s) vs {base['cpu']:.1f} s; {r['load']}", flush=True)
         writer = writer_ceiling(template, redis.url, min(args.writer_pages, args.pages), pdfs)
@@ -189,7 +202,7 @@ def main() -> None:
     print(f"{'single-machine reextract':34}{base['seconds']:9.1f}{base['rate']:9.1f}"
           f"{1.0:10.2f}x{'':>15}")
     for count, r in results.items():
-        print(f"{f'distributed, {count} worker processes':34}{r['seconds']:9.1f}{r['rate']:9.1f}"
+        print(f"{f'distributed, {count} worker proc.':34}{r['seconds']:9.1f}{r['rate']:9.1f}"
               f"{base['seconds'] / r['seconds']:10.2f}x{r['overhead_ms']:12.1f} ms")
     print()
     verdict = {True: "met", False: "MISSED"}

@@ -34,11 +34,14 @@ JOB_TIME_LIMIT_MS = 30 * 60_000  # Dramatiq's own limit; extraction has its own 
 # Dramatiq's consumer, its prefetch full, sleeps a backoff that doubles up to the worker
 # timeout: a small timeout and a prefetch that covers it keep the one thread busy.
 WORKER_TIMEOUT_MS = 100
+# The writer's: its prefetch holds more than it stores in this time, and its threads, which
+# wake this often while they wait, are many (each wake-up costs CPU the workers could use).
+WRITER_TIMEOUT_MS = 250
 WORKER_PREFETCH = 4  # jobs a worker process holds (redone by others if it dies)
 WRITER_PREFETCH = 100  # results the writer holds (stored once however often delivered)
 # Results the writer stores in one transaction at most (each page its own savepoint, each
 # acknowledged after the commit): the writer's threads, each holding one result meanwhile.
-WRITER_BATCH = 50
+WRITER_BATCH = 32
 QUEUE_BOUND = 200  # jobs of a run in flight at once (queued, running or awaiting the writer)
 STATS_TTL_S = 7 * 86_400  # how long a finished run's and a worker's figures are kept
 
@@ -83,10 +86,11 @@ def make_broker(url: str, *, heartbeat_timeout_ms: int = HEARTBEAT_TIMEOUT_MS) -
     return broker
 
 
-def consumer(broker: RedisBroker, queue: str, prefetch: int, threads: int = 1) -> dramatiq.Worker:
+def consumer(broker: RedisBroker, queue: str, prefetch: int, threads: int = 1,
+             timeout_ms: int = WORKER_TIMEOUT_MS) -> dramatiq.Worker:
     """A Dramatiq worker of ``threads`` threads consuming ``queue`` (not started)."""
     worker = dramatiq.Worker(broker, queues={queue}, worker_threads=threads,
-                             worker_timeout=WORKER_TIMEOUT_MS)
+                             worker_timeout=timeout_ms)
     worker.queue_prefetch = prefetch
     return worker
 

@@ -20,7 +20,8 @@ from dramatiq.brokers.redis import RedisBroker
 from pipelines.distributed import queues
 from pipelines.distributed.jobs import encode_pdf
 
-POLL_S = 0.05  # how often a feeder waiting for room in the queue looks again
+POLL_S = 0.25  # how often a feeder waiting for room in the queue looks again (200 jobs in
+# flight are seconds of work: no worker waits for it)
 
 
 def page_key(page: dict) -> str:

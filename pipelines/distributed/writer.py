@@ -183,7 +183,7 @@ def start_writer(broker: RedisBroker, db: str | Path, files_store: str | Path) -
     writer.opened.result()  # an archive that cannot be opened fails the command here
     declare_actors(broker, result=writer.apply, exhausted=writer.exhausted)
     worker = queues.consumer(broker, queues.RESULTS_QUEUE, queues.WRITER_PREFETCH,
-                             queues.WRITER_BATCH)
+                             queues.WRITER_BATCH, queues.WRITER_TIMEOUT_MS)
     worker.writer = writer
     worker.start()
     return worker
