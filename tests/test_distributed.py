@@ -224,6 +224,24 @@ def test_shared_files_store_no_pdf_in_the_messages_same_archive(stored, baseline
     assert _contents(db) == baseline
 
 
+def test_shared_files_job_on_a_worker_without_the_store_retried_then_failed_text_kept(
+        stored, workers, redis_server, tmp_path):
+    db, files = _copy(stored, tmp_path / "a")
+    before = _contents(db)
+    workers(2)  # started without --shared-files
+    output = _finish(_reextract(db, files, redis_server.url, "--shared-files"), timeout=180)
+    assert f"{PAGES} pages re-extracted by workers: 0 stored, {PAGES} failed" in output
+    conn = sqlite3.connect(db)
+    reasons = [r for (r,) in conn.execute("select reason from failures")]
+    conn.close()
+    attempts = queues.MAX_RETRIES + 1
+    assert len(reasons) == PAGES
+    assert all("was started without --shared-files" in r and f"each of {attempts} attempts" in r
+               for r in reasons), reasons
+    after = _contents(db)  # the archived text stays (status ok, the older engine's articles)
+    assert (after["pages"], after["articles"]) == (before["pages"], before["articles"])
+
+
 def test_worker_killed_mid_job_its_job_is_done_by_another(stored, baseline, workers,
                                                           redis_server, tmp_path):
     db, files = _copy(stored, tmp_path / "a")
