@@ -185,8 +185,12 @@ def extract(pdfs, fmt, source) -> None:
 @click.option("--port", default=8001, show_default=True)
 def serve(db, files, host, port) -> None:
     """Serve the archive with Datasette (search, facets, page PDFs, CSV/JSON)."""
-    _existing(db)
+    from pipelines.archive import Archive
     from publish.server import serve as serve_datasette
+
+    with Archive(_existing(db)) as archive:  # an index older than this code is rebuilt first
+        if archive.index_rebuilt is not None:
+            click.echo(f"search index rebuilt for this version: {archive.index_rebuilt} articles")
 
     click.echo(f"Serving {db} on http://{host}:{port}/")
     serve_datasette(db, host=host, port=port, files_dir=files)
@@ -276,7 +280,10 @@ def reindex(db) -> None:
     from pipelines.archive.search import rebuild_index
 
     with Archive(_existing(db)) as archive:
-        count = rebuild_index(archive.db)
+        # Opening an archive whose index is older than this code has just rebuilt it.
+        count = archive.index_rebuilt
+        if count is None:
+            count = rebuild_index(archive.db)
     click.echo(f"indexed {count} articles")
 
 

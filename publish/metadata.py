@@ -27,7 +27,7 @@ select
   a.date,
   a.page_no,
   pg.page_name,
-  newsarchive_snippet(:q, a.body, a.captions, a.byline) as snippet,
+  newsarchive_snippet(:q, a.body, a.captions, a.byline, a.subtitle, a.kicker) as snippet,
   round(-hits.rank, 3) as score,
   a.page_id,
   pg.pdf_url
@@ -48,7 +48,8 @@ left join papers pp on pp.id = a.paper
 order by hits.rank"""
 
 SEARCH_HELP = (
-    "<p>Search finds the exact characters you type, in titles, bylines, text and captions: "
+    "<p>Search finds the exact characters you type, in titles, kickers, subtitles, bylines, "
+    "text and captions: "
     "疫情, 魏都区, a single character such as 疫, or a long phrase. Several words separated "
     "by spaces must all occur. English words match whole words, case-insensitive; put a "
     'phrase in "double quotes". For OR, NOT and NEAR add <code>&amp;_searchmode=raw</code>, '

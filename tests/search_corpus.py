@@ -4,7 +4,8 @@ Articles are random mixes of news-style sentences that put the query words in di
 contexts (许昌市, 防疫情, 新冠疫情, 营商环境, 5G网络, ５Ｇ…), traps where a query word is
 split by punctuation or a space (发展中，国家; 许 昌), English sentences, and text that
 contains HTML. ``truth(db, query)`` is the ground truth: articles in which ``instr()`` finds
-every term (NFKC + lower-case folded) in the title, byline, body or captions.
+every term (NFKC + lower-case folded) in the kicker, title, subtitle, byline, body or
+captions. Words that stand only in kickers (喜迎) or subtitles (访魏都区负责人) are queries too.
 """
 
 from __future__ import annotations
@@ -57,6 +58,7 @@ TITLES = [
 ]
 KICKERS = [None, None, "聚焦高质量发展", "喜迎党的二十大"]
 SUBTITLES = [None, None, "——访魏都区负责人", "本报记者 许廷合"]
+INDEXED = ("kicker", "title", "subtitle", "byline", "body", "captions")  # what search covers
 BYLINES = [None, "□本报记者 许廷合 通讯员 谢纪元", "本报记者 张三", "Staff reporter"]
 CAPTIONS = [
     [],
@@ -93,6 +95,8 @@ QUERIES = [
     "5G",
     "许廷合 摄",
     "script",
+    "喜迎",  # only in kickers
+    "访魏都区负责人",  # only in subtitles
 ]
 
 
@@ -145,7 +149,7 @@ def fold(text: str | None) -> str:
     return unicodedata.normalize("NFKC", text or "").lower()
 
 
-def truth(db_path: Path, query: str, columns=("title", "byline", "body", "captions")) -> set:
+def truth(db_path: Path, query: str, columns=INDEXED) -> set:
     """Ids of articles where instr() finds every term of ``query`` in one of ``columns``."""
     terms = [fold(t) for t in query_terms(query)]
     if not terms:

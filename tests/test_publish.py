@@ -18,7 +18,7 @@ from markupsafe import escape
 
 from publish import hits
 from publish.server import build_datasette
-from tests.search_corpus import QUERIES, build_archive, truth
+from tests.search_corpus import INDEXED, QUERIES, build_archive, truth
 
 
 @pytest.fixture(scope="module")
@@ -75,9 +75,9 @@ def test_json_search_gives_exactly_the_instr_rows(ds, archive_path, query):
     assert search_ids(ds, _search=query) == truth(archive_path, query)
 
 
-@pytest.mark.parametrize("column", ["title", "byline", "body", "captions"])
+@pytest.mark.parametrize("column", INDEXED)
 def test_column_search(ds, archive_path, column):
-    for query in ("营商环境", "许廷合", "5G", "疫"):
+    for query in ("营商环境", "许廷合", "5G", "疫", "喜迎", "魏都区"):
         expected = truth(archive_path, query, columns=(column,))
         assert search_ids(ds, **{f"_search_{column}": query}) == expected
 

@@ -18,7 +18,7 @@ from pipelines.archive.search import (
     shadow_text,
     tokens,
 )
-from tests.search_corpus import QUERIES, build_archive, truth
+from tests.search_corpus import INDEXED, QUERIES, build_archive, truth
 
 
 @pytest.fixture(scope="module")
@@ -114,12 +114,22 @@ def test_index_finds_exactly_what_instr_finds(archive_path, query):
     assert matches(archive_path, query) == expected
 
 
-@pytest.mark.parametrize("column", ["title", "byline", "body", "captions"])
+@pytest.mark.parametrize("column", INDEXED)
 def test_column_search_finds_exactly_what_instr_finds(archive_path, column):
-    for query in ("许廷合", "营商环境", "5G", "疫"):
-        assert matches(archive_path, query, target=column) == truth(
-            archive_path, query, columns=(column,)
-        )
+    found_any = False
+    for query in ("许廷合", "营商环境", "5G", "疫", "喜迎", "魏都区"):
+        expected = truth(archive_path, query, columns=(column,))
+        assert matches(archive_path, query, target=column) == expected
+        found_any = found_any or bool(expected)
+    assert found_any, f"no query of the test finds anything in {column}"
+
+
+@pytest.mark.parametrize("query", ["喜迎", "访魏都区负责人", "党的二十大"])
+def test_words_in_kickers_and_subtitles_are_found(archive_path, query):
+    only_there = truth(archive_path, query) - truth(
+        archive_path, query, columns=("title", "byline", "body", "captions"))
+    assert only_there, f"the corpus should have {query!r} only in a kicker or subtitle"
+    assert only_there <= matches(archive_path, query)
 
 
 def test_raw_operators(archive_path):
@@ -178,3 +188,65 @@ def test_stock_sqlite_reads_every_table(archive_path):
         assert hits == truth(archive_path, "疫情")
     finally:
         conn.close()
+
+
+OLD_COLUMNS = ("title", "byline", "body", "captions")  # what the index covered before #15
+
+
+def as_an_older_version_left_it(path) -> None:
+    """Rewrite an archive's index the way newsarchive before index versions wrote it: four
+    columns (no kicker, no subtitle) and no version recorded."""
+    db = sqlite_utils.Database(path)
+    db.execute(f"drop table {FTS_TABLE}")
+    db.execute(f"drop table {search.VERSIONS_TABLE}")
+    db.execute(f"create virtual table {FTS_TABLE} using fts5({', '.join(OLD_COLUMNS)}, "
+               "content='', tokenize='unicode61 remove_diacritics 2')")
+    for row in db.query(f"select date_key, {', '.join(OLD_COLUMNS)} from articles"):
+        shadow = search.shadow_row(row)
+        db.execute(f"insert into {FTS_TABLE}(rowid, {', '.join(OLD_COLUMNS)}) "
+                   "values (?, ?, ?, ?, ?)", [row["date_key"], *(shadow[c] for c in OLD_COLUMNS)])
+    db.conn.commit()
+    db.close()
+
+
+def vocabulary(path) -> list[tuple]:
+    """Every (term, rowid, column, offset) the index holds."""
+    conn = sqlite3.connect(path)
+    try:
+        conn.execute("create virtual table temp.vocab using "
+                     f"fts5vocab(main, {FTS_TABLE}, instance)")
+        return sorted(conn.execute("select term, doc, col, offset from temp.vocab"))
+    finally:
+        conn.close()
+
+
+def rebuilt_vocabulary(path, tmp_path) -> list[tuple]:
+    """The vocabulary of an index built afresh from the same articles."""
+    copy = tmp_path / "rebuilt.db"
+    copy.unlink(missing_ok=True)
+    src = sqlite3.connect(path)
+    src.execute("vacuum into ?", [str(copy)])
+    src.close()
+    db = sqlite_utils.Database(copy)
+    rebuild_index(db, workers=0)
+    db.close()
+    return vocabulary(copy)
+
+
+def test_an_older_index_is_rebuilt_when_the_archive_is_opened(tmp_path):
+    path = build_archive(tmp_path / "archive.db", pages=16)
+    as_an_older_version_left_it(path)
+    assert not matches(path, "喜迎")  # the old index has no kicker
+    with Archive(path) as archive:
+        articles = archive.db["articles"].count
+        assert archive.index_rebuilt == articles
+        assert search.stored_version(archive.db) == search.index_version()
+    assert matches(path, "喜迎") == truth(path, "喜迎") != set()
+    assert vocabulary(path) == rebuilt_vocabulary(path, tmp_path)
+    with Archive(path) as archive:  # up to date now: opened again, nothing is rebuilt
+        assert archive.index_rebuilt is None
+        # Rewriting a page deletes its old entries with the text they were indexed with.
+        page = archive.page("xcrb", "2023-06-10", 1)
+        archive.save_page(page, [{"kicker": "喜迎新春", "title": "新标题", "body": "正文"}])
+    assert vocabulary(path) == rebuilt_vocabulary(path, tmp_path)
+    assert matches(path, "喜迎新春") == truth(path, "喜迎新春") != set()

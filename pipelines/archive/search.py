@@ -37,9 +37,15 @@ from functools import lru_cache
 import sqlite_utils
 
 FTS_TABLE = "articles_fts"
-COLUMNS = ("title", "byline", "body", "captions")
-# bm25 weights, in COLUMNS order: a hit in the title counts most.
-WEIGHTS = (10.0, 2.0, 1.0, 1.0)
+COLUMNS = ("kicker", "title", "subtitle", "byline", "body", "captions")
+# bm25 weights, in COLUMNS order: a hit in the title counts most, then kicker and subtitle.
+WEIGHTS = (5.0, 10.0, 5.0, 2.0, 1.0, 1.0)
+# The rules that make the shadow text: raise it with any change to ``shadow_text`` or
+# ``shadow_row``. The index is contentless, so an entry can only be deleted given the tokens it
+# was indexed with; an index made under other rules (or columns) is rebuilt when the archive
+# is opened (``ensure_search_index``), before anything is deleted from it.
+SHADOW_RULES = 2
+VERSIONS_TABLE = "index_versions"  # name of an index -> the version it was built with
 
 # Characters that are one token each: Han (with extensions), kana, Hangul, bopomofo, 々〆〇.
 # Only letters and numbers, which unicode61 also reads as token characters.
@@ -281,23 +287,49 @@ def ensure_support_indexes(db: sqlite_utils.Database) -> None:
         db["articles"].create_index(columns, index_name=name, if_not_exists=True, unique=unique)
 
 
-def ensure_search_index(db: sqlite_utils.Database) -> None:
-    """Create the index and its support indexes on first use (existing ones are kept). An
-    archive from before ``date_key`` gets its keys, and its index is rebuilt on them once."""
+def index_version() -> str:
+    """The version of the index this code writes: its shadow rules and columns."""
+    return f"{SHADOW_RULES}:{','.join(COLUMNS)}"
+
+
+def stored_version(db: sqlite_utils.Database) -> str | None:
+    """The version the archive's index was built with (None: from before versions)."""
+    if VERSIONS_TABLE not in db.table_names():
+        return None
+    row = db.execute(f"select version from [{VERSIONS_TABLE}] where name = ?",
+                     [FTS_TABLE]).fetchone()
+    return row[0] if row else None
+
+
+def _record_version(db: sqlite_utils.Database) -> None:
+    db[VERSIONS_TABLE].upsert(
+        {"name": FTS_TABLE, "version": index_version(),
+         "built_at": datetime.datetime.now(datetime.UTC).replace(microsecond=0).isoformat()},
+        pk="name",
+    )
+
+
+def ensure_search_index(db: sqlite_utils.Database) -> int | None:
+    """Create the index and its support indexes on first use (existing ones are kept).
+
+    An index built under other rules or columns (``stored_version`` is not
+    ``index_version``), or an archive from before ``date_key``, is rebuilt from the
+    articles: return how many articles were indexed then, else None."""
     if FTS_TABLE not in db.table_names():
         fill_date_keys(db)
         create_index(db)
-    elif fill_date_keys(db):
-        rebuild_index(db)
+        _record_version(db)
+    elif fill_date_keys(db) or stored_version(db) != index_version():
+        return rebuild_index(db)
     ensure_support_indexes(db)
+    return None
 
 
-_INSERT = (
-    f"insert into {FTS_TABLE}(rowid, {', '.join(COLUMNS)}) values (?, ?, ?, ?, ?)"
-)
+_SLOTS = ", ".join("?" * len(COLUMNS))
+_INSERT = f"insert into {FTS_TABLE}(rowid, {', '.join(COLUMNS)}) values (?, {_SLOTS})"
 _DELETE = (
     f"insert into {FTS_TABLE}({FTS_TABLE}, rowid, {', '.join(COLUMNS)}) "
-    "values ('delete', ?, ?, ?, ?, ?)"
+    f"values ('delete', ?, {_SLOTS})"
 )
 
 
@@ -316,7 +348,7 @@ def unindex_article(db: sqlite_utils.Database, key: int, old: dict) -> None:
 
 
 def _shadow_batch(rows: list[tuple]) -> list[list]:
-    """FTS rows ``[key, title, byline, body, captions]`` for ``(key, title, …)`` rows."""
+    """FTS rows ``[key, *COLUMNS]`` (shadow texts) for ``(key, *COLUMNS)`` rows."""
     out = []
     for key, *texts in rows:
         shadow = shadow_row(dict(zip(COLUMNS, texts, strict=True)))
@@ -379,5 +411,6 @@ def rebuild_index(
         db.execute(f"insert into {FTS_TABLE}({FTS_TABLE}) values ('optimize')")
         db.execute(f"insert into {FTS_TABLE}({FTS_TABLE}, rank) values ('automerge', 4)")
         ensure_support_indexes(db)
+        _record_version(db)
     db.execute(f"pragma cache_size = {int(cache_size)}")
     return done

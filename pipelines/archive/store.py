@@ -45,7 +45,8 @@ class Archive:
             self.db.execute("PRAGMA synchronous = NORMAL")
             with self.db.atomic():
                 ensure_schema(self.db)
-                search.ensure_search_index(self.db)
+                # Articles re-indexed because the index was older than this code (or None).
+                self.index_rebuilt = search.ensure_search_index(self.db)
                 permalinks.ensure_keys(self.db)
         except Exception as exc:  # sqlite3 errors, unreadable path, not a database
             raise ArchiveError(f"cannot open archive {self.path}: {exc}") from exc
