@@ -13,6 +13,7 @@ from pathlib import Path
 from markupsafe import escape
 
 from pipelines.archive.search import FTS_TABLE
+from publish.search_filter import exact_forms_sql
 
 TITLE = "newsarchive"
 FACETS = ["paper", "date", "page_no"]
@@ -39,6 +40,7 @@ from (
     and (:date_from = '' or articles.date >= :date_from)
     and (:date_to = '' or articles.date <= :date_to)
     and (:page_no = '' or articles.page_no = :page_no)
+    and {exact_forms_sql(":q", "articles.id")}
   order by {FTS_TABLE}.rank
   limit {SEARCH_LIMIT}
 ) hits

@@ -18,11 +18,22 @@ from datasette.filters import FilterArguments
 from datasette.utils import escape_sqlite
 from datasette.utils.asgi import BadRequest
 
-from pipelines.archive.search import COLUMNS, fts_query, fts_query_raw
+from pipelines.archive.search import COLUMNS, exact_terms, fts_query, fts_query_raw
 from publish import hits
 
 PLUGIN = "newsarchive"
 log = logging.getLogger(__name__)
+
+
+def exact_forms_sql(query: str, article_id: str, columns=COLUMNS) -> str:
+    """An SQL condition true for the article ``article_id`` (an SQL expression) when its
+    ``columns`` have the exact forms of the terms of ``query`` (an SQL expression) marked
+    exact (``=臺灣``). The article's text is read only for such a query: the condition is a
+    subquery, so a statement that otherwise reads only an index still does
+    (``newsarchive_has_exact`` is evaluated once per statement)."""
+    texts = ", ".join(f"x.[{c}]" for c in columns)
+    return (f"(case when newsarchive_has_exact({query}) then (select newsarchive_exact("
+            f"{query}, {texts}) from articles x where x.id = {article_id}) else 1 end)")
 
 
 def search_config(datasette, database: str, table: str) -> dict:
@@ -71,6 +82,12 @@ async def search_filter(request, database: str, table: str, datasette) -> Filter
         target = fts_table if column is None else escape_sqlite(column)
         query = {name: translate(text)}
         keys = f"select rowid as key from {fts_table} where {target} match :{name}"
+        if not raw and exact_terms(text):  # =臺灣: keep the hits that have that form
+            query[f"{name}_text"] = text
+            exact = exact_forms_sql(f":{name}_text", "a.id", COLUMNS if column is None
+                                    else (column,))
+            keys = (f"select a.{pk} as key from {escape_sqlite(table)} a "
+                    f"where a.{pk} in ({keys}) and {exact}")
         listed = await _hit_list(db, keys, query)
         if listed is None:
             wheres.append(f"{pk} in ({keys})")

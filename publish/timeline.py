@@ -18,6 +18,7 @@ from datasette.utils.asgi import NotFound, Response
 from markupsafe import escape
 
 from pipelines.archive.search import FTS_TABLE, fts_query
+from publish.search_filter import exact_forms_sql
 
 PER = 10_000  # normalised counts are hits per this many articles archived in the month
 WIDTH, HEIGHT = 760, 240  # the chart's size in pixels
@@ -30,6 +31,7 @@ select a.paper, substr(a.date, 1, 7) as month, count(*) as hits
 from articles a
 where a.date_key in (select rowid from {FTS_TABLE} where {FTS_TABLE} match :fts)
   and (:paper = '' or a.paper = :paper)
+  and {exact_forms_sql(":q", "a.id")}
 group by a.paper, month order by month, a.paper"""
 
 
@@ -38,7 +40,7 @@ async def hits_per_month(db, query: str, paper: str = "") -> dict[tuple[str, str
     fts = fts_query(query)
     if not fts:
         return {}
-    rows = await db.execute(HITS_SQL, {"fts": fts, "paper": paper})
+    rows = await db.execute(HITS_SQL, {"fts": fts, "q": query, "paper": paper})
     return {(r["paper"], r["month"]): r["hits"] for r in rows.rows}
 
 

@@ -12,7 +12,10 @@ unicode61 tokenizer (design D′ of shared/research/cjk-search.md; docs/search.m
 
 A query term becomes a phrase of the same tokens (``fts_query``, ``fts_query_raw``), which makes
 a Chinese term match exactly where ``instr()`` finds it, for any length from one character.
-Text is NFKC-normalised first, so ５Ｇ finds 5G.
+Text is NFKC-normalised first, so ５Ｇ finds 5G, and traditional and simplified forms are
+folded together (``han_forms``), so 臺灣 finds 台湾 and the reverse; a search-box term written
+``=臺灣`` (``EXACT_MARK``) finds that form only: the index gives the folded hits, and the
+plugin keeps those where the exact form occurs (``exact_terms``).
 
 The FTS table is contentless (``content=''``): the shadow is never stored, only the index.
 Its rowid is the article's ``date_key`` (its date and id in one number), not its id, so that
@@ -35,6 +38,8 @@ from concurrent.futures import ProcessPoolExecutor
 from functools import lru_cache
 
 import sqlite_utils
+
+from pipelines.archive import han_forms
 
 FTS_TABLE = "articles_fts"
 COLUMNS = ("kicker", "title", "subtitle", "byline", "body", "captions")
@@ -115,11 +120,14 @@ def gap_char(token: str) -> str | None:
     return None
 
 
-def shadow_text(text: str | None) -> str:
-    """Return ``text`` as the space-separated tokens that unicode61 indexes."""
+def shadow_text(text: str | None, *, fold: bool = True) -> str:
+    """Return ``text`` as the space-separated tokens that unicode61 indexes (with Han
+    characters in their folded form unless ``fold`` is false)."""
     if not text:
         return ""
     text = normalize(text)
+    if fold:
+        text = han_forms.fold(text)
     out: list[str] = []
     pieces = _PIECE.findall(text)
     last = len(pieces) - 1
@@ -137,9 +145,10 @@ def shadow_text(text: str | None) -> str:
     return " ".join(out)
 
 
-def tokens(text: str | None) -> list[str]:
-    """The tokens of ``text`` as the index sees them (before unicode61 folds case)."""
-    return shadow_text(text).split()
+def tokens(text: str | None, *, fold: bool = True) -> list[str]:
+    """The tokens of ``text`` as the index sees them (before unicode61 folds case); Han
+    characters as written when ``fold`` is false."""
+    return shadow_text(text, fold=fold).split()
 
 
 def _phrase(text: str) -> str:
@@ -162,13 +171,35 @@ def query_terms(query: str) -> list[str]:
     return [b[1:-1] if b.startswith('"') else b for b in bits]
 
 
+EXACT_MARK = "="  # a search-box term =臺灣 finds that form only, not 台湾
+
+
+def term_text(term: str) -> tuple[str, bool]:
+    """A search-box term without its exact mark, and whether it had one."""
+    if term.startswith(EXACT_MARK) and len(term) > len(EXACT_MARK):
+        return term[len(EXACT_MARK):], True
+    return term, False
+
+
+def exact_terms(query: str) -> list[str]:
+    """The terms of a search-box query marked exact (``=臺灣``) whose exact form finds less
+    than the folded one: the hits must be checked against the text for these."""
+    out = []
+    for term in query_terms(query):
+        text, exact = term_text(term)
+        if exact and han_forms.has_other_forms(text):
+            out.append(text)
+    return out
+
+
 def fts_query(query: str) -> str:
     """Translate a search-box query into FTS5: every term a phrase, terms ANDed.
 
     The result is left unchanged by Datasette's ``escape_fts``, so it can be passed where
-    Datasette applies it. A query without terms gives ``NOTHING``.
+    Datasette applies it. A query without terms gives ``NOTHING``. Terms marked exact are
+    searched folded like the others (see ``exact_terms``).
     """
-    phrases = [_phrase(term) for term in query_terms(query)]
+    phrases = [_phrase(term_text(term)[0]) for term in query_terms(query)]
     return " ".join(p for p in phrases if p != '""') or NOTHING
 
 
@@ -288,8 +319,9 @@ def ensure_support_indexes(db: sqlite_utils.Database) -> None:
 
 
 def index_version() -> str:
-    """The version of the index this code writes: its shadow rules and columns."""
-    return f"{SHADOW_RULES}:{','.join(COLUMNS)}"
+    """The version of the index this code writes: its shadow rules, columns and the table
+    that folds traditional and simplified forms."""
+    return f"{SHADOW_RULES}:{','.join(COLUMNS)}:{han_forms.fingerprint()}"
 
 
 def stored_version(db: sqlite_utils.Database) -> str | None:
