@@ -54,7 +54,9 @@ SEARCH_HELP = (
     "text and captions: "
     "疫情, 魏都区, a single character such as 疫, or a long phrase. Several words separated "
     "by spaces must all occur. English words match whole words, case-insensitive; put a "
-    'phrase in "double quotes". For OR, NOT and NEAR add <code>&amp;_searchmode=raw</code>, '
+    'phrase in "double quotes". Traditional and simplified are folded: 臺灣 finds 台湾 and the '
+    "reverse; <code>=臺灣</code> finds that form only. "
+    "For OR, NOT and NEAR add <code>&amp;_searchmode=raw</code>, "
     'e.g. <code>疫情 OR 气凝胶</code>. <a href="{search}">Ranked search with highlighted '
     "snippets</a>.</p>"
 )
@@ -132,7 +134,9 @@ def build_metadata(
                     "search": {
                         "title": "Ranked search · 全文检索",
                         "description": "Articles ordered by relevance (title counts most), "
-                        f"the best {SEARCH_LIMIT} hits with highlighted snippets.",
+                        f"the best {SEARCH_LIMIT} hits with highlighted snippets. "
+                        "Traditional and simplified are one: 臺灣 finds 台湾 too; =臺灣 finds "
+                        "that form only.",
                         "sql": SEARCH_SQL,
                         "params": ["q", "paper", "date_from", "date_to", "page_no"],
                         "hide_sql": True,
