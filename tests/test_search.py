@@ -102,6 +102,8 @@ def test_raw_query_translation_keeps_operators():
     assert fts_query_raw("NEAR(许昌 营商环境, 3)") == 'NEAR("许 昌" "营 商 环 境", 3)'
     assert fts_query_raw("title:疫情 NOT 许昌") == 'title:"疫 情" NOT "许 昌"'
     assert fts_query_raw("{title body}: 疫情*") == '{title body}: "疫 情"*'
+    assert fts_query_raw("=臺灣 OR 頭髮") == '"台 湾" OR "头 发"'  # folded, mark dropped
+    assert fts_query("=臺灣 頭髮") == fts_query("台湾 头发") == '"台 湾" "头 发"'
     assert fts_query_raw('(5G网络 OR "business environment") AND ^魏都区') == (
         '("5G 网 络" OR "business environment") AND ^"魏 都 区"'
     )

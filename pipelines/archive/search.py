@@ -213,7 +213,8 @@ def fts_query_raw(query: str) -> str:
 
     OR, NOT, AND, NEAR(… , n), column filters (``title:``, ``{title body}:``, ``-body:``),
     ``*``, ``^``, ``+`` and parentheses are kept; every other word or "string" becomes a
-    phrase of shadow tokens, exactly as in :func:`fts_query`.
+    phrase of shadow tokens, exactly as in :func:`fts_query` (an exact mark, ``=臺灣``, is
+    dropped: raw queries are always folded).
     """
     lexemes = [m.groups() for m in _RAW_LEXEME.finditer(query)]
     out: list[str] = []
@@ -239,7 +240,7 @@ def fts_query_raw(query: str) -> str:
         elif near_open and word.isdigit() and "".join(out).rstrip().endswith(","):
             out.append(word)  # the distance in NEAR(a b, 5)
         else:
-            out.append(_phrase(word))
+            out.append(_phrase(term_text(word)[0]))  # =臺灣: folded here, like any term
     return "".join(out).strip() or NOTHING
 
 
