@@ -48,6 +48,7 @@ from pipelines.archive.search import (  # noqa: E402
     normalize,
     query_terms,
     rebuild_index,
+    term_text,
 )
 
 PAPERS = ["xcrb", "hnrb", "zzrb", "lyrb", "kfrb"]
@@ -57,6 +58,8 @@ ENGLISH_RARE = ["business environment", "aerogel"]
 QUERIES_2 = ["疫情", "环保", "扶贫", "医保", "养老", "就业", "旅游", "高铁", "交通", "许昌"]
 # … and very common words, reported on their own (most articles contain them).
 QUERIES_COMMON = ["中国", "发展", "教育"]
+# Terms marked exact (=就业: that form only), against the same words folded.
+QUERIES_EXACT = ["=就业", "=医保", "=旅游"]
 QUERIES_OTHER = [
     "营商环境",
     "魏都区",
@@ -378,10 +381,12 @@ def save_page_cost(tmp: Path, seed: int) -> dict:
 
 
 def _matcher(term: str):
-    """instr() on folded text (NFKC, case, traditional/simplified); a term that starts or
-    ends with a Latin letter or digit must also start or end a word there (search is word
-    search for English)."""
-    term = han_forms.fold(normalize(term)).lower()
+    """instr() on folded text (NFKC, case, traditional/simplified; not the last for a term
+    marked exact, which is then matched against text not folded either: see truth_counts); a
+    term that starts or ends with a Latin letter or digit must also start or end a word there
+    (search is word search for English)."""
+    term, exact = term_text(term)
+    term = normalize(term).lower() if exact else han_forms.fold(normalize(term)).lower()
     if not _WORD_EDGE.search(term):
         return lambda text: term in text
     pattern = re.compile(rf"(?<![^\W_{CJK}]){re.escape(term)}(?![^\W_{CJK}])")
@@ -390,15 +395,16 @@ def _matcher(term: str):
 
 def truth_counts(path: Path, queries: list[str]) -> dict[str, int]:
     """Ground truth over NFKC + lower-cased text (see _matcher), one pass over all articles."""
-    matchers = {q: [_matcher(t) for t in query_terms(q)] for q in queries}
+    matchers = {q: [(term_text(t)[1], _matcher(t)) for t in query_terms(q)] for q in queries}
     counts = dict.fromkeys(queries, 0)
     conn = sqlite3.connect(path)
     cursor = conn.execute("select title, byline, body, captions from articles")
     while rows := cursor.fetchmany(5000):
         for row in rows:
-            fields = [han_forms.fold(normalize(f)).lower() for f in row if f]
+            plain = [normalize(f).lower() for f in row if f]
+            fields = {False: [han_forms.fold(f) for f in plain], True: plain}
             for q, ms in matchers.items():
-                if all(any(m(f) for f in fields) for m in ms):
+                if all(any(m(f) for f in fields[exact]) for exact, m in ms):
                     counts[q] += 1
     conn.close()
     return counts
@@ -513,11 +519,12 @@ def main() -> None:
 
     proc, base = start_server(path)
     try:
-        times, json_counts = latency(base, QUERIES + QUERIES_COMMON, args.repeats)
+        times, json_counts = latency(base, QUERIES + QUERIES_COMMON + QUERIES_EXACT,
+                                     args.repeats)
     finally:
         proc.terminate()
         proc.wait(10)
-    everything = QUERIES + QUERIES_COMMON
+    everything = QUERIES + QUERIES_COMMON + QUERIES_EXACT
     direct = fts_counts(path, everything)
     truth = None if args.no_verify else truth_counts(path, everything)
 
@@ -538,6 +545,9 @@ def main() -> None:
         "ranked JSON, all 20": [v for q in QUERIES for v in times[q]["ranked_json"]],
         "JSON API, very common words": [v for q in QUERIES_COMMON for v in times[q]["json"]],
         "ranked page, very common words": [v for q in QUERIES_COMMON for v in times[q]["ranked"]],
+        "JSON API, the words of =words": [v for q in QUERIES_EXACT for v in times[q[1:]]["json"]],
+        "JSON API, =words (exact form)": [v for q in QUERIES_EXACT for v in times[q]["json"]],
+        "ranked page, =words (exact form)": [v for q in QUERIES_EXACT for v in times[q]["ranked"]],
     }
     print()
     for name, values in groups.items():

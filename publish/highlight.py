@@ -25,6 +25,7 @@ from pipelines.archive.search import (
     caption_list,
     exact_terms,
     gap_char,
+    normalize,
     query_terms,
     term_text,
     tokens,
@@ -107,9 +108,19 @@ def has_exact_forms(query: str, *texts: str | None) -> bool:
     ``texts`` (a search keeps an index hit only then; captions as stored, a JSON list)."""
     for term in exact_terms(query):
         pattern = _exact_pattern(term)
-        if not any(pattern.search(_folded(_plain(t))[0]) for t in texts if t):
+        # CJK characters only (the usual term): the index's own normalisation is enough and
+        # far cheaper than NFKC of Chinese text (its full-width punctuation) char by char.
+        fold = normalize if _CJK_ONLY.fullmatch(term) else _nfkc_lower
+        if not any(pattern.search(fold(_plain(t))) for t in texts if t):
             return False
     return True
+
+
+_CJK_ONLY = re.compile(f"[{CJK}]+")
+
+
+def _nfkc_lower(text: str) -> str:
+    return _folded(text)[0]
 
 
 _NEVER = r"(?!)"
