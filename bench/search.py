@@ -248,14 +248,15 @@ def _page_rows(pages) -> list[tuple]:
 
 
 def _shadow_chunk(rows: list[tuple]) -> list[tuple]:
-    """The index's shadow texts (COLUMNS order) of corpus rows (id, page, seq, title,
-    byline, body, captions)."""
-    from pipelines.archive.search import COLUMNS, shadow_row
+    """The index's shadow texts (COLUMNS order) and forms text of corpus rows (id, page,
+    seq, title, byline, body, captions)."""
+    from pipelines.archive.search import COLUMNS, forms_text, shadow_row
 
     out = []
     for r in rows:
-        shadow = shadow_row({"title": r[3], "byline": r[4], "body": r[5], "captions": r[6]})
-        out.append(tuple(shadow[c] for c in COLUMNS))
+        article = {"title": r[3], "byline": r[4], "body": r[5], "captions": r[6]}
+        shadow = shadow_row(article)
+        out.append((tuple(shadow[c] for c in COLUMNS), forms_text(article)))
     return out
 
 
@@ -266,7 +267,7 @@ def build_repeated(path: Path, n: int, seed: int, workers: int, distinct: int) -
     ``rebuild_index`` would write for the same articles (the same ``shadow_row``, the same
     keys); hit counts scale with ``n`` as in the full build, and the build takes minutes
     instead of an hour at a million articles."""
-    from pipelines.archive.search import COLUMNS
+    from pipelines.archive.search import COLUMNS, FORMS_TABLE
 
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
@@ -291,13 +292,14 @@ def build_repeated(path: Path, n: int, seed: int, workers: int, distinct: int) -
     conn.execute(f"insert into {FTS_TABLE}({FTS_TABLE}, rank) values ('automerge', 0)")
     insert_fts = (f"insert into {FTS_TABLE}(rowid, {', '.join(COLUMNS)}) "
                   f"values (?, {', '.join('?' * len(COLUMNS))})")
+    insert_forms = f"insert into {FORMS_TABLE}(rowid, forms) values (?, ?)"
     batch = 10_000
     for first in range(1, n + 1, batch):
         ids = range(first, min(first + batch, n + 1))
         pages = {(i - 1) // 10 + 1 for i in ids}
         conn.executemany("insert into pages(id, paper, date, page_no, status, pdf_url) "
                          "values (?, ?, ?, ?, 'ok', ?)", _page_rows(sorted(pages)))
-        rows, index = [], []
+        rows, index, forms = [], [], []
         for i in ids:
             page = (i - 1) // 10 + 1
             k = (i - 1) % distinct
@@ -305,11 +307,14 @@ def build_repeated(path: Path, n: int, seed: int, workers: int, distinct: int) -
             key = date_key(date, i)
             rows.append((i, page, (i - 1) % 10 + 1, PAPERS[page % len(PAPERS)], date,
                          page % 8 + 1, *src[3:], key))
-            index.append((key, *shadows[k]))
+            index.append((key, *shadows[k][0]))
+            if shadows[k][1]:
+                forms.append((key, shadows[k][1]))
         conn.executemany(
             "insert into articles(id, page_id, seq, paper, date, page_no, title, byline, "
             "body, captions, date_key) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
         conn.executemany(insert_fts, index)
+        conn.executemany(insert_forms, forms)
         conn.commit()
         print(f"\r  articles and index {ids[-1]:,}/{n:,}", end="", file=sys.stderr, flush=True)
     print(file=sys.stderr)

@@ -40,7 +40,7 @@ from (
     and (:date_from = '' or articles.date >= :date_from)
     and (:date_to = '' or articles.date <= :date_to)
     and (:page_no = '' or articles.page_no = :page_no)
-    and {exact_forms_sql(":q", "articles.id")}
+    and {exact_forms_sql(":q", "articles.date_key", "articles.id")}
   order by {FTS_TABLE}.rank
   limit {SEARCH_LIMIT}
 ) hits

@@ -7,7 +7,9 @@
 * SQL functions used by the ranked-search canned query: ``newsarchive_query(q)``,
   ``newsarchive_query_raw(q)``, ``newsarchive_snippet(q, text, …)``,
   ``newsarchive_highlight(text, q)``, and by every search: ``newsarchive_has_exact(q)``,
-  ``newsarchive_exact(q, text, …)`` (terms marked exact, ``=臺灣``).
+  ``newsarchive_exact(q, text, …)``, ``newsarchive_forms_required(q)``,
+  ``newsarchive_forms_unsure(q)`` (terms marked exact, ``=臺灣``:
+  ``search_filter.exact_forms_sql``).
 * Templates get ``article`` (the article page) and ``newsarchive_papers`` (the search form),
   and the Jinja filters ``newsarchive_marks``, ``newsarchive_highlight`` and
   ``newsarchive_safe_url``.
@@ -24,7 +26,14 @@ from urllib.parse import parse_qsl, urlencode
 from datasette import hookimpl
 from datasette.utils import to_css_class
 
-from pipelines.archive.search import FTS_TABLE, exact_terms, fts_query, fts_query_raw
+from pipelines.archive.search import (
+    FTS_TABLE,
+    exact_terms,
+    forms_required,
+    forms_unsure,
+    fts_query,
+    fts_query_raw,
+)
 from publish import browse, citation, hits, page_view, pages, timeline
 from publish.browse import ROUTE
 from publish.highlight import has_exact_forms, highlight, marks_to_html, snippet
@@ -64,6 +73,10 @@ def prepare_connection(conn):
     conn.create_function(
         "newsarchive_has_exact", 1, lambda q: bool(exact_terms(q or "")), deterministic=True
     )
+    conn.create_function("newsarchive_forms_required", 1, lambda q: forms_required(q or ""),
+                         deterministic=True)
+    conn.create_function("newsarchive_forms_unsure", 1, lambda q: forms_unsure(q or ""),
+                         deterministic=True)
     conn.create_function(
         "newsarchive_exact", -1, lambda q, *texts: has_exact_forms(q or "", *texts),
         deterministic=True,

@@ -31,7 +31,7 @@ select a.paper, substr(a.date, 1, 7) as month, count(*) as hits
 from articles a
 where a.date_key in (select rowid from {FTS_TABLE} where {FTS_TABLE} match :fts)
   and (:paper = '' or a.paper = :paper)
-  and {exact_forms_sql(":q", "a.id")}
+  and {exact_forms_sql(":q", "a.date_key", "a.id")}
 group by a.paper, month order by month, a.paper"""
 
 

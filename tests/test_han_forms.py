@@ -228,5 +228,56 @@ def test_an_index_folded_by_another_table_is_rebuilt(tmp_path, monkeypatch):
         # The page rewritten: its entries are deleted with the tokens they were indexed with.
         archive.save_page(page, [{"title": "臺灣", "body": "新內容"}])
     assert vocabulary(path) == rebuilt_vocabulary(path, tmp_path)
+    forms = vocabulary(path, search.FORMS_TABLE)
+    assert forms == rebuilt_vocabulary(path, tmp_path, search.FORMS_TABLE)
+    assert {term for term, *_ in forms} == {"臺", "灣", "內"}
     assert index_hits(path, "台湾") == index_hits(path, "新内容") == truth(path, "台湾")
     assert not index_hits(path, "头发")
+
+
+def test_the_forms_index_holds_each_article_s_characters_folded_away(archive_path):
+    conn = sqlite3.connect(archive_path)
+    conn.execute("create virtual table temp.forms using "
+                 f"fts5vocab(main, {search.FORMS_TABLE}, instance)")
+    held: dict[int, set] = {}
+    for term, key in conn.execute("select term, doc from temp.forms"):
+        held.setdefault(key, set()).add(term)
+    without = 0
+    for key, title, body, kicker in conn.execute(
+            "select date_key, title, body, kicker from articles"):
+        expected = {c for c in title + body + kicker if han_forms.fold(c) != c}
+        assert held.get(key, set()) == expected, (title, body)
+        without += not expected
+    conn.close()
+    assert held and without, "the corpus has articles with and without such characters"
+
+
+def test_only_the_hits_that_may_hold_another_form_are_read(archive_path):
+    from publish.search_filter import exact_forms_sql
+
+    conn = sqlite3.connect(archive_path)
+    read = []
+
+    def exact(query, *texts):
+        read.append(texts)
+        return has_exact_forms(query, *texts)
+
+    conn.create_function("newsarchive_exact", -1, exact)
+    conn.create_function("newsarchive_has_exact", 1, lambda q: bool(search.exact_terms(q)))
+    conn.create_function("newsarchive_forms_required", 1, search.forms_required)
+    conn.create_function("newsarchive_forms_unsure", 1, search.forms_unsure)
+    sql = (f"select a.id from articles a where a.date_key in (select rowid from {FTS_TABLE} "
+           f"where {FTS_TABLE} match :fts) and {exact_forms_sql(':q', 'a.date_key', 'a.id')}")
+    try:
+        for query in ("=台湾", "=臺灣", "=发展", "发展", "=许昌博物馆"):
+            read.clear()
+            hits = {r[0] for r in conn.execute(sql, {"fts": fts_query(query), "q": query})}
+            assert hits == truth(archive_path, query), query
+            folded = truth(archive_path, query.lstrip("="))
+            with_other_forms = {i for i in folded if forms_of(archive_path, {i}) != {"s"}}
+            # Simplified articles (form "s") are decided by the forms index alone.
+            assert len(read) <= len(with_other_forms), query
+            if query == "发展":
+                assert read == []
+    finally:
+        conn.close()

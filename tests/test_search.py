@@ -211,18 +211,18 @@ def as_an_older_version_left_it(path) -> None:
     db.close()
 
 
-def vocabulary(path) -> list[tuple]:
-    """Every (term, rowid, column, offset) the index holds."""
+def vocabulary(path, table: str = FTS_TABLE) -> list[tuple]:
+    """Every (term, rowid, column, offset) the index ``table`` holds."""
     conn = sqlite3.connect(path)
     try:
         conn.execute("create virtual table temp.vocab using "
-                     f"fts5vocab(main, {FTS_TABLE}, instance)")
+                     f"fts5vocab(main, {table}, instance)")
         return sorted(conn.execute("select term, doc, col, offset from temp.vocab"))
     finally:
         conn.close()
 
 
-def rebuilt_vocabulary(path, tmp_path) -> list[tuple]:
+def rebuilt_vocabulary(path, tmp_path, table: str = FTS_TABLE) -> list[tuple]:
     """The vocabulary of an index built afresh from the same articles."""
     copy = tmp_path / "rebuilt.db"
     copy.unlink(missing_ok=True)
@@ -232,7 +232,7 @@ def rebuilt_vocabulary(path, tmp_path) -> list[tuple]:
     db = sqlite_utils.Database(copy)
     rebuild_index(db, workers=0)
     db.close()
-    return vocabulary(copy)
+    return vocabulary(copy, table)
 
 
 def test_an_older_index_is_rebuilt_when_the_archive_is_opened(tmp_path):

@@ -89,6 +89,12 @@ def fold(text: str) -> str:
     return pattern.sub(lambda m: m.group().translate(fold_table()), text)
 
 
+def folded_away(text: str) -> set[str]:
+    """The characters of ``text`` that ``fold`` changes."""
+    pattern = _foldable(bool(_ASTRAL.search(text)))
+    return {c for run in pattern.findall(text) for c in run}
+
+
 @lru_cache(maxsize=1)
 def _classes() -> dict[str, str]:
     """Representative -> every form that folds to it (itself included)."""

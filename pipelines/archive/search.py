@@ -49,8 +49,13 @@ WEIGHTS = (5.0, 10.0, 5.0, 2.0, 1.0, 1.0)
 # ``shadow_row``. The index is contentless, so an entry can only be deleted given the tokens it
 # was indexed with; an index made under other rules (or columns) is rebuilt when the archive
 # is opened (``ensure_search_index``), before anything is deleted from it.
-SHADOW_RULES = 2
+SHADOW_RULES = 3
 VERSIONS_TABLE = "index_versions"  # name of an index -> the version it was built with
+# Beside the folded index: per article, the characters of its text that folding changed (臺,
+# 灣 of 臺灣; none in most simplified text), so that a search for an exact form (=臺灣, =台湾)
+# reads the text of only the hits that may hold another form (``forms_required``,
+# ``forms_unsure``). Contentless too; a row only for articles that have such characters.
+FORMS_TABLE = "articles_forms"
 
 # Characters that are one token each: Han (with extensions), kana, Hangul, bopomofo, 々〆〇.
 # Only letters and numbers, which unicode61 also reads as token characters.
@@ -268,15 +273,58 @@ def shadow_row(article: dict) -> dict:
     return {column: shadow_text(value) for column, value in row.items()}
 
 
-def create_index(db: sqlite_utils.Database, name: str = FTS_TABLE) -> None:
-    """Create an empty contentless FTS5 index with the bm25 column weights."""
+def create_index(db: sqlite_utils.Database) -> None:
+    """Create the empty contentless FTS5 index, with the bm25 column weights, and the index
+    of the forms folded away (``FORMS_TABLE``)."""
     columns = ", ".join(COLUMNS)
     db.execute(
-        f"create virtual table [{name}] using fts5({columns}, content='', "
+        f"create virtual table [{FTS_TABLE}] using fts5({columns}, content='', "
         "tokenize='unicode61 remove_diacritics 2')"
     )
     weights = ", ".join(str(w) for w in WEIGHTS)
-    db.execute(f"insert into [{name}]([{name}], rank) values ('rank', 'bm25({weights})')")
+    db.execute(f"insert into [{FTS_TABLE}]([{FTS_TABLE}], rank) "
+               f"values ('rank', 'bm25({weights})')")
+    db.execute(f"create virtual table [{FORMS_TABLE}] using fts5(forms, content='', "
+               "tokenize='unicode61 remove_diacritics 0')")
+
+
+def forms_text(article: dict) -> str:
+    """The characters of an article's indexed text that folding changes, each once, in code
+    point order, space-separated ("" when there are none, as in most simplified text)."""
+    texts = [article.get(c) for c in COLUMNS]
+    texts[COLUMNS.index("captions")] = _captions_text(texts[COLUMNS.index("captions")])
+    found: set[str] = set()
+    for text in texts:
+        if text:
+            found.update(han_forms.folded_away(normalize(text)))
+    return " ".join(sorted(found))
+
+
+def _forms_phrase(chars) -> list[str]:
+    return [f'"{c}"' for c in sorted(set(chars))]
+
+
+def forms_required(query: str) -> str | None:
+    """An FTS5 query over ``FORMS_TABLE`` that an exact-form hit of ``query`` must match: it
+    has every non-folded character written in its exact terms (臺 and 灣 for =臺灣); None when
+    those terms are written in folded forms only (=台湾)."""
+    chars = [c for term in exact_terms(query) for c in normalize(term)
+             if han_forms.fold(c) != c]
+    return " AND ".join(_forms_phrase(chars)) or None
+
+
+def forms_unsure(query: str) -> str | None:
+    """An FTS5 query over ``FORMS_TABLE`` for the hits of ``query`` whose text must be read
+    to tell whether they hold the exact forms: those that also have another form of a
+    character of a term written in folded forms (臺, 灣, 台 of 灣… for =台湾). Hits outside it
+    have only the folded forms, so they are hits as they stand. None when every hit must be
+    read (a term has characters written in a form folding changes: =臺灣)."""
+    terms = exact_terms(query)
+    if forms_required(query) is not None or not terms:
+        return None
+    others = [f for term in terms for c in normalize(term) for f in han_forms.forms(c)
+              if f != c]
+    return " OR ".join(_forms_phrase(others)) or None
 
 
 # Indexes that keep search results fast on a large archive. The index refers to articles by
@@ -350,6 +398,7 @@ def ensure_search_index(db: sqlite_utils.Database) -> int | None:
     articles: return how many articles were indexed then, else None."""
     if FTS_TABLE not in db.table_names():
         fill_date_keys(db)
+        db.execute(f"drop table if exists {FORMS_TABLE}")
         create_index(db)
         _record_version(db)
     elif fill_date_keys(db) or stored_version(db) != index_version():
@@ -366,11 +415,17 @@ _DELETE = (
 )
 
 
+_INSERT_FORMS = f"insert into {FORMS_TABLE}(rowid, forms) values (?, ?)"
+_DELETE_FORMS = f"insert into {FORMS_TABLE}({FORMS_TABLE}, rowid, forms) values ('delete', ?, ?)"
+
+
 def index_article(db: sqlite_utils.Database, key: int, article: dict) -> None:
     """Add one article to the index under its ``date_key`` (the caller removes its old
     version first)."""
     row = shadow_row(article)
     db.execute(_INSERT, [key, *(row[c] for c in COLUMNS)])
+    if forms := forms_text(article):
+        db.execute(_INSERT_FORMS, [key, forms])
 
 
 def unindex_article(db: sqlite_utils.Database, key: int, old: dict) -> None:
@@ -378,18 +433,24 @@ def unindex_article(db: sqlite_utils.Database, key: int, old: dict) -> None:
     was indexed with."""
     row = shadow_row(old)
     db.execute(_DELETE, [key, *(row[c] for c in COLUMNS)])
+    if forms := forms_text(old):
+        db.execute(_DELETE_FORMS, [key, forms])
 
 
-def _shadow_batch(rows: list[tuple]) -> list[list]:
-    """FTS rows ``[key, *COLUMNS]`` (shadow texts) for ``(key, *COLUMNS)`` rows."""
-    out = []
+def _shadow_batch(rows: list[tuple]) -> tuple[list[list], list[list]]:
+    """FTS rows ``[key, *COLUMNS]`` (shadow texts) and forms rows ``[key, forms]`` (where
+    there are any) for ``(key, *COLUMNS)`` rows."""
+    out, forms = [], []
     for key, *texts in rows:
-        shadow = shadow_row(dict(zip(COLUMNS, texts, strict=True)))
+        article = dict(zip(COLUMNS, texts, strict=True))
+        shadow = shadow_row(article)
         out.append([key, *(shadow[c] for c in COLUMNS)])
-    return out
+        if changed := forms_text(article):
+            forms.append([key, changed])
+    return out, forms
 
 
-def _shadow_batches(batches: Iterator[list[tuple]], workers: int) -> Iterator[list[list]]:
+def _shadow_batches(batches: Iterator[list[tuple]], workers: int) -> Iterator[tuple]:
     """Shadow batches in ``workers`` processes (in this one when 0), in order, with only a
     few batches in flight so memory stays small."""
     if workers <= 0:
@@ -429,6 +490,7 @@ def rebuild_index(
     with db.atomic():
         fill_date_keys(db)
         db.execute(f"drop table if exists {FTS_TABLE}")
+        db.execute(f"drop table if exists {FORMS_TABLE}")
         create_index(db)
         cursor = db.conn.execute(
             f"select date_key, {', '.join(COLUMNS)} from articles order by date_key"
@@ -436,13 +498,15 @@ def rebuild_index(
         batches = iter(lambda: cursor.fetchmany(batch), [])
         # Bulk load: merge segments once at the end instead of while inserting.
         db.execute(f"insert into {FTS_TABLE}({FTS_TABLE}, rank) values ('automerge', 0)")
-        for values in _shadow_batches(batches, workers):
+        for values, forms in _shadow_batches(batches, workers):
             db.conn.executemany(_INSERT, values)
+            db.conn.executemany(_INSERT_FORMS, forms)
             done += len(values)
             if progress:
                 progress(done)
         db.execute(f"insert into {FTS_TABLE}({FTS_TABLE}) values ('optimize')")
         db.execute(f"insert into {FTS_TABLE}({FTS_TABLE}, rank) values ('automerge', 4)")
+        db.execute(f"insert into {FORMS_TABLE}({FORMS_TABLE}) values ('optimize')")
         ensure_support_indexes(db)
         _record_version(db)
     db.execute(f"pragma cache_size = {int(cache_size)}")
