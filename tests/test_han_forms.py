@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import sqlite3
 import unicodedata
 
@@ -209,6 +210,9 @@ def test_the_chart_counts_the_same_articles(ds, archive_path, query):
     rows = list(csv.DictReader(io.StringIO(response.text)))
     assert sum(int(r["hits"]) for r in rows if not r["paper"]) == len(truth(archive_path,
                                                                              query))
+    chart = get(ds, "/-/newsarchive/timeline/archive.svg", q=query).text
+    drawn = sum(int(n) for n in re.findall(r'data-hits="(\d+)"', chart))
+    assert drawn == len(truth(archive_path, query))
 
 
 def test_an_index_folded_by_another_table_is_rebuilt(tmp_path, monkeypatch):

@@ -339,14 +339,17 @@ SUPPORT_INDEXES = {  # name: (columns, unique)
 OLD_INDEXES = ("articles_search_ids",)  # replaced by articles_search_keys
 
 
+ID_BITS = 32  # a date_key is (day << ID_BITS) | article id
+
+
 def date_key(date: str | None, article_id: int) -> int:
     """An article's key in the search index: the days from 0001-01-01 to its date in the high
-    bits, its id in the low 32 (unique; rises with the date, then with the id)."""
+    bits, its id in the low ``ID_BITS`` (unique; rises with the date, then with the id)."""
     try:
         day = datetime.date.fromisoformat((date or "")[:10]).toordinal()
     except ValueError:
         day = 0
-    return day << 32 | article_id
+    return day << ID_BITS | article_id
 
 
 def fill_date_keys(db: sqlite_utils.Database) -> int:
