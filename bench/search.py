@@ -9,7 +9,8 @@ paragraphs, English sentences mixed in, and a few rare phrases sprinkled in. Art
 loaded with plain SQL, then the search index is built by ``rebuild_index`` (what
 ``newsarchive reindex`` runs). Prints:
 
-* index size over the article text it covers (UTF-8 bytes of title, byline, body, captions);
+* index size over the article text it covers (UTF-8 bytes of title, byline, body, captions;
+  the synthetic articles have no kicker or subtitle), the forms index included;
 * index build time, and the cost of the index in ``Archive.save_page`` (one 10-article page);
 * for 20 queries: hits through Datasette's JSON API compared with ``instr()`` ground truth,
   and p50/p95 latency of the JSON API and of the ranked search page (real HTTP, uvicorn on
@@ -41,6 +42,7 @@ sys.path.insert(0, str(ROOT))
 from pipelines.archive import Archive, han_forms  # noqa: E402
 from pipelines.archive.search import (  # noqa: E402
     CJK,
+    FORMS_TABLE,
     FTS_TABLE,
     SUPPORT_INDEXES,
     date_key,
@@ -267,7 +269,7 @@ def build_repeated(path: Path, n: int, seed: int, workers: int, distinct: int) -
     ``rebuild_index`` would write for the same articles (the same ``shadow_row``, the same
     keys); hit counts scale with ``n`` as in the full build, and the build takes minutes
     instead of an hour at a million articles."""
-    from pipelines.archive.search import COLUMNS, FORMS_TABLE
+    from pipelines.archive.search import COLUMNS
 
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
@@ -344,10 +346,10 @@ def sizes(path: Path) -> dict:
         "length(cast(coalesce(captions, '') as blob))) from articles"
     ).fetchone()[0]
     index = conn.execute(
-        "select sum(pgsize) from dbstat where name like ? or name in ({})".format(
+        "select sum(pgsize) from dbstat where name like ? or name like ? or name in ({})".format(
             ", ".join("?" * len(SUPPORT_INDEXES))
         ),
-        [FTS_TABLE + "%", *SUPPORT_INDEXES],
+        [FTS_TABLE + "%", FORMS_TABLE + "%", *SUPPORT_INDEXES],
     ).fetchone()[0]
     index += conn.execute(  # the date_key column: an 8-byte integer per article
         "select 8 * count(*) from articles where date_key is not null"
