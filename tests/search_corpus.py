@@ -15,8 +15,10 @@ import sqlite3
 import unicodedata
 from pathlib import Path
 
+import sqlite_utils
+
 from pipelines.archive import Archive
-from pipelines.archive.search import query_terms
+from pipelines.archive.search import FTS_TABLE, query_terms, rebuild_index
 
 SENTENCES = [
     "魏都区召开疫情防控工作会议，部署下一阶段重点任务。",
@@ -163,3 +165,27 @@ def truth(db_path: Path, query: str, columns=INDEXED) -> set:
         return {r[0] for r in conn.execute(sql, params)}
     finally:
         conn.close()
+
+
+def vocabulary(path, table: str = FTS_TABLE) -> list[tuple]:
+    """Every (term, rowid, column, offset) the index ``table`` holds."""
+    conn = sqlite3.connect(path)
+    try:
+        conn.execute("create virtual table temp.vocab using "
+                     f"fts5vocab(main, {table}, instance)")
+        return sorted(conn.execute("select term, doc, col, offset from temp.vocab"))
+    finally:
+        conn.close()
+
+
+def rebuilt_vocabulary(path, tmp_path, table: str = FTS_TABLE) -> list[tuple]:
+    """The vocabulary of an index built afresh from the same articles."""
+    copy = tmp_path / "rebuilt.db"
+    copy.unlink(missing_ok=True)
+    src = sqlite3.connect(path)
+    src.execute("vacuum into ?", [str(copy)])
+    src.close()
+    db = sqlite_utils.Database(copy)
+    rebuild_index(db, workers=0)
+    db.close()
+    return vocabulary(copy, table)

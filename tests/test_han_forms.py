@@ -25,7 +25,7 @@ from pipelines.archive.search import FTS_TABLE, fts_query, query_terms, term_tex
 from publish.highlight import has_exact_forms, highlight
 from publish.server import build_datasette
 from tests.datasette_client import get
-from tests.test_search import rebuilt_vocabulary, vocabulary
+from tests.search_corpus import rebuilt_vocabulary, vocabulary
 
 TO_SIMPLIFIED = opencc.OpenCC("t2s")
 CONVERTERS = {"s2t": opencc.OpenCC("s2t"), "s2tw": opencc.OpenCC("s2tw"),

@@ -18,7 +18,14 @@ from pipelines.archive.search import (
     shadow_text,
     tokens,
 )
-from tests.search_corpus import INDEXED, QUERIES, build_archive, truth
+from tests.search_corpus import (
+    INDEXED,
+    QUERIES,
+    build_archive,
+    rebuilt_vocabulary,
+    truth,
+    vocabulary,
+)
 
 
 @pytest.fixture(scope="module")
@@ -209,30 +216,6 @@ def as_an_older_version_left_it(path) -> None:
                    "values (?, ?, ?, ?, ?)", [row["date_key"], *(shadow[c] for c in OLD_COLUMNS)])
     db.conn.commit()
     db.close()
-
-
-def vocabulary(path, table: str = FTS_TABLE) -> list[tuple]:
-    """Every (term, rowid, column, offset) the index ``table`` holds."""
-    conn = sqlite3.connect(path)
-    try:
-        conn.execute("create virtual table temp.vocab using "
-                     f"fts5vocab(main, {table}, instance)")
-        return sorted(conn.execute("select term, doc, col, offset from temp.vocab"))
-    finally:
-        conn.close()
-
-
-def rebuilt_vocabulary(path, tmp_path, table: str = FTS_TABLE) -> list[tuple]:
-    """The vocabulary of an index built afresh from the same articles."""
-    copy = tmp_path / "rebuilt.db"
-    copy.unlink(missing_ok=True)
-    src = sqlite3.connect(path)
-    src.execute("vacuum into ?", [str(copy)])
-    src.close()
-    db = sqlite_utils.Database(copy)
-    rebuild_index(db, workers=0)
-    db.close()
-    return vocabulary(copy, table)
 
 
 def test_an_older_index_is_rebuilt_when_the_archive_is_opened(tmp_path):
