@@ -17,7 +17,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from pipelines.archive import Archive
+from pipelines.archive import Archive, search
 from pipelines.archive.search import FTS_TABLE, query_terms, rebuild_index
 
 SENTENCES = [
@@ -189,3 +189,23 @@ def rebuilt_vocabulary(path, tmp_path, table: str = FTS_TABLE) -> list[tuple]:
     rebuild_index(db, workers=0)
     db.close()
     return vocabulary(copy, table)
+
+
+OLD_COLUMNS = ("title", "byline", "body", "captions")  # what the index covered before #15
+
+
+def as_an_older_version_left_it(path) -> None:
+    """Rewrite an archive's index the way newsarchive before index versions wrote it: four
+    columns (no kicker, no subtitle), no forms index and no version recorded."""
+    db = sqlite_utils.Database(path)
+    db.execute(f"drop table {FTS_TABLE}")
+    db.execute(f"drop table {search.VERSIONS_TABLE}")
+    db.execute(f"drop table {search.FORMS_TABLE}")
+    db.execute(f"create virtual table {FTS_TABLE} using fts5({', '.join(OLD_COLUMNS)}, "
+               "content='', tokenize='unicode61 remove_diacritics 2')")
+    for row in db.query(f"select date_key, {', '.join(OLD_COLUMNS)} from articles"):
+        shadow = search.shadow_row(row)
+        db.execute(f"insert into {FTS_TABLE}(rowid, {', '.join(OLD_COLUMNS)}) "
+                   "values (?, ?, ?, ?, ?)", [row["date_key"], *(shadow[c] for c in OLD_COLUMNS)])
+    db.conn.commit()
+    db.close()

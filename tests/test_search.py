@@ -21,6 +21,7 @@ from pipelines.archive.search import (
 from tests.search_corpus import (
     INDEXED,
     QUERIES,
+    as_an_older_version_left_it,
     build_archive,
     rebuilt_vocabulary,
     truth,
@@ -197,25 +198,6 @@ def test_stock_sqlite_reads_every_table(archive_path):
         assert hits == truth(archive_path, "疫情")
     finally:
         conn.close()
-
-
-OLD_COLUMNS = ("title", "byline", "body", "captions")  # what the index covered before #15
-
-
-def as_an_older_version_left_it(path) -> None:
-    """Rewrite an archive's index the way newsarchive before index versions wrote it: four
-    columns (no kicker, no subtitle) and no version recorded."""
-    db = sqlite_utils.Database(path)
-    db.execute(f"drop table {FTS_TABLE}")
-    db.execute(f"drop table {search.VERSIONS_TABLE}")
-    db.execute(f"create virtual table {FTS_TABLE} using fts5({', '.join(OLD_COLUMNS)}, "
-               "content='', tokenize='unicode61 remove_diacritics 2')")
-    for row in db.query(f"select date_key, {', '.join(OLD_COLUMNS)} from articles"):
-        shadow = search.shadow_row(row)
-        db.execute(f"insert into {FTS_TABLE}(rowid, {', '.join(OLD_COLUMNS)}) "
-                   "values (?, ?, ?, ?, ?)", [row["date_key"], *(shadow[c] for c in OLD_COLUMNS)])
-    db.conn.commit()
-    db.close()
 
 
 def test_an_older_index_is_rebuilt_when_the_archive_is_opened(tmp_path):
