@@ -143,3 +143,20 @@ def test_an_archive_from_before_date_keys_is_migrated(tmp_path):
         assert archive.db.execute("select count(*) from articles where date_key is null"
                                   ).fetchone()[0] == 0
         assert hits(archive, "营商环境") == expected and len(expected) == 2
+
+
+def test_an_articles_section_head_is_stored_and_old_archives_gain_the_column(tmp_path):
+    """The engine's ``section`` (the head an article stands under, 【一周要闻】) is a column;
+    an archive made before it gains the column when opened, its rows kept."""
+    path = tmp_path / "a.db"
+    with Archive(path) as archive:
+        archive.save_page(PAGE, ARTICLES)
+    db = sqlite_utils.Database(path)
+    db.execute("alter table articles drop column section")
+    db.close()
+    with Archive(path) as archive:
+        assert [r["section"] for r in archive.db["articles"].rows] == [None, None]
+        brief = {"section": "【一周要闻】", "title": "许昌召开会议", "body": "会议召开。"}
+        archive.save_page({**PAGE, "page_no": 2}, [brief])
+        rows = archive.db.execute("select section, title from articles where page_no = 2")
+        assert rows.fetchall() == [("【一周要闻】", "许昌召开会议")]

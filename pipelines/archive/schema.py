@@ -57,6 +57,7 @@ TABLES: dict[str, dict] = {
             "paper": str,
             "date": str,
             "page_no": int,
+            "section": str,  # the section head an article stands under (【一周要闻】)
             "kicker": str,
             "title": str,
             "subtitle": str,

@@ -18,7 +18,7 @@ import sqlite_utils
 from pipelines.archive import permalinks, search
 from pipelines.archive.schema import ensure_schema
 
-ARTICLE_FIELDS = ("kicker", "title", "subtitle", "byline", "body")
+ARTICLE_FIELDS = ("section", "kicker", "title", "subtitle", "byline", "body")
 
 
 class ArchiveError(Exception):
