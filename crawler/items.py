@@ -18,8 +18,8 @@ class PageItem:
     page_no: int
     page_label: str  # as printed: "01", "A06"
     page_name: str | None
-    page_url: str
-    pdf_url: str
+    page_url: str | None  # None for PDFs imported from disk
+    pdf_url: str | None
     hints: list[dict] = field(default_factory=list)
     file_urls: list[str] = field(default_factory=list)
     files: list[dict] = field(default_factory=list)
@@ -27,6 +27,9 @@ class PageItem:
     http_status: int | None = None
     fetched_at: str | None = None
     download_error: str | None = None
+    # The PDF was downloaded but our own host could not store it (full disk, read-only files
+    # store): not the page's fault, so it does not use up one of the page's attempts.
+    store_error: str | None = None
     extraction: dict | None = None  # pipelines.extract output, or {"status", "reason"}
 
 

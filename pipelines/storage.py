@@ -7,13 +7,16 @@ from typing import Any
 
 from crawler.items import PageFailure, PageItem
 from pipelines.archive import Archive, search
+from pipelines.archive.schema import HOST_STAGE
 from pipelines.extraction import articles_of, extraction_fields
 
 
 def page_row(item: PageItem, extractor: str) -> dict:
     """The ``pages`` row of a crawled page: identity, provenance and extraction status."""
     file = item.files[0] if item.files else {}
-    if item.download_error:
+    if item.store_error:
+        extracted = {"status": "download_failed", "reason": item.store_error}
+    elif item.download_error:
         extracted = {"status": "download_failed", "reason": item.download_error}
     elif item.extraction is None:  # extraction is off: `newsarchive reextract` does it later
         extracted = {"status": "pending", "reason": "not extracted yet"}
@@ -78,7 +81,9 @@ class ArchivePipeline:
             return item
         if isinstance(item, PageItem):
             row = page_row(item, self.extractor)
-            self.archive.save_page(row, articles_of(item.extraction), run_id=run_id)
+            host_fault = item.store_error or (item.extraction or {}).get("host_fault")
+            stage = HOST_STAGE if host_fault else None
+            self.archive.save_page(row, articles_of(item.extraction), run_id=run_id, stage=stage)
             if row["status"] in ("ok", "pending"):
                 stats.inc_value("newsarchive/pages_ok")
             else:

@@ -24,6 +24,10 @@ from crawler.papers import Paper, get_paper
 from crawler.spiders.families import Family, PageLink, get_family
 from pipelines.archive import Archive
 
+# Links followed: anything else on a page (javascript:, mailto:, data:) is recorded as the
+# page's failure, never handed to Scrapy (whose Request refuses it with a ValueError).
+FETCHED_SCHEMES = ("http", "https")
+
 
 def parse_day(value: str, name: str) -> date:
     """A YYYY-MM-DD argument, with an error naming it."""
@@ -137,7 +141,10 @@ class EpaperSpider(scrapy.Spider):
             if self.attempts.get(key, 0) >= self.settings.getint("PAGE_MAX_ATTEMPTS", 5):
                 stats.inc_value("newsarchive/pages_given_up")
                 continue
-            if link.url == response.url:
+            if urlparse(link.url).scheme.lower() not in FETCHED_SCHEMES:
+                reason = f"the page link is not an http(s) URL: {link.url[:200]!r}"
+                yield self.failure(day, response.url, "page", reason, link)
+            elif link.url == response.url:
                 yield from self.parse_page(response, day=day, link=link)
             else:
                 yield self.request(
@@ -177,6 +184,10 @@ class EpaperSpider(scrapy.Spider):
         info = self.family.page_info(decoded)
         if not info.pdf_url:
             yield self.failure(day, response.url, "page", "the page has no PDF link", link)
+            return
+        if urlparse(info.pdf_url).scheme.lower() not in FETCHED_SCHEMES:
+            reason = f"the page's PDF link is not an http(s) URL: {info.pdf_url[:200]!r}"
+            yield self.failure(day, response.url, "page", reason, link)
             return
         yield PageItem(
             paper=self.paper.id,
