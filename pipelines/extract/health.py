@@ -14,6 +14,7 @@ text missing.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from .chars import PageContent
@@ -69,6 +70,20 @@ def missing_glyphs(first: PageContent, second: PageContent) -> int:
                   if not any((round(c.x0 / cell) + dx, round(c.base / cell) + dy) in places
                              for dx in (-1, 0, 1) for dy in (-1, 0, 1)))
     return max(0, missing - hidden)
+
+
+def seen_only(second: PageContent, first: PageContent) -> PageContent:
+    """The second reading of a page without the glyphs the first found nobody sees (at
+    their places, within a cell of ``MATCH_PT``): pdfminer reads hidden text as text."""
+    if not first.hidden_at:
+        return second
+    cell = MATCH_PT
+    places = {(round(x / cell), round(base / cell)) for x, base in first.hidden_at}
+    second.chars = [c for c in second.chars
+                    if not any((round(c.x0 / cell) + dx, round(c.base / cell) + dy) in places
+                               for dx in (-1, 0, 1) for dy in (-1, 0, 1))]
+    second.hidden, second.hidden_at = Counter(first.hidden), list(first.hidden_at)
+    return second
 
 
 def lost_text(first: PageContent, second: PageContent) -> bool:
