@@ -7,7 +7,7 @@ from typing import Any
 
 from .chars import CharSource, PageContent, PageTooLarge
 from .columns import LayoutTimeout
-from .health import INCOMPLETE, lost_text, unread_reason, unread_text
+from .health import INCOMPLETE, lost_text, seen_only, unread_reason, unread_text
 from .page import extract_page, page_result
 from .reread import ScanReader
 
@@ -133,10 +133,13 @@ class SecondReading:
                 from .plumber_source import PlumberSource
 
                 self._source = PlumberSource(self.path, MAX_CHARS)
+            if content.rotation or content.to_display or content.vertical is not None:
+                return content, unread_reason(  # pdfminer reads no page turned
+                    content, "the page is read turned, which a second reading cannot")
             again = self._source.read(content.number)
             if not lost_text(content, again):
                 return content, None
-            return self._source.read(content.number, dedupe=True), None
+            return seen_only(self._source.read(content.number, dedupe=True), content), None
         except Exception as exc:  # pdfminer fails where pdfium did not: say so
             return content, unread_reason(
                 content, f"a second reading failed ({type(exc).__name__}: {exc})")

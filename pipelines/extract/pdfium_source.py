@@ -66,6 +66,7 @@ class PdfiumSource:
             content = PageContent(number=index + 1, width=width, height=height)
             textpage = page.get_textpage()
             rotation = raw.FPDFPage_GetRotation(page.raw)
+            content.rotation = rotation
             hidden = _hidden_text(page.raw)
             glyphs = None
             try:
@@ -81,6 +82,7 @@ class PdfiumSource:
             if glyphs is not None:
                 if hidden:
                     content.hidden.clear()  # counted again, glyph by glyph
+                    content.hidden_at.clear()
                     glyphs = _seen(glyphs, hidden, content)
                 frame = orientation.reorient(content, glyphs, rotation)
             orientation.split_vertical(content, frame)
@@ -106,6 +108,7 @@ def _seen(glyphs: list[orientation.Glyph], hidden: dict[int, visibility.Verdict]
         why = verdict and visibility.hidden_reason(verdict, g.rect)
         if why:
             content.hidden[why] += 1
+            content.hidden_at.append((g.rect[0], content.height - g.origin[1]))
         else:
             kept.append(g)
     return kept
@@ -156,7 +159,7 @@ def _read_chars(tp: ctypes.c_void_p, content: PageContent, max_chars: int,
         text = "".join(chr(raw.FPDFText_GetUnicode(tp, i)) for i in range(count))
     vtp = ctypes.cast(tp, ctypes.c_void_p)
     if hidden:
-        text = visibility.blank_hidden(vtp, text, hidden, content.hidden)
+        text = visibility.blank_hidden(vtp, text, hidden, content)
     if _glyphs is not None:
         content.unmapped += _glyphs.read_glyphs(vtp.value, text, content.height, content.chars,
                                                 Char, decode_font_name, _FUNCTIONS)

@@ -24,6 +24,8 @@ from typing import NamedTuple
 
 import pypdfium2.raw as raw
 
+from .chars import PageContent
+
 try:  # the walk compiled (setup.py), the same walk in Python otherwise
     from . import _glyphs
 except ImportError:  # pragma: no cover - depends on the machine that installed us
@@ -120,30 +122,32 @@ def _fn(func: object, restype: type | None) -> ctypes._CFuncPtr:
 
 _TEXT_OBJECT = _fn(raw.FPDFText_GetTextObject, ctypes.c_void_p)
 _LOOSE_BOX = _fn(raw.FPDFText_GetLooseCharBox, None)
+_MATRIX = _fn(raw.FPDFText_GetMatrix, None)
 UNSEEN = "\x01"  # a control code: the glyph loop skips it, as it skips every control code
 
 
 def blank_hidden(tp: ctypes.c_void_p, text: str, verdicts: dict[int, Verdict],
-                 hidden: Counter[str]) -> str:
+                 content: PageContent) -> str:
     """``text`` (a text page's chars) with each glyph nobody sees replaced by UNSEEN, so
-    that the glyph loop leaves it out and nothing else of the reading changes; ``hidden``
-    counts them by why."""
-    get_object, loose_box = _TEXT_OBJECT, _LOOSE_BOX
-    rect = raw.FS_RECTF()
-    rect_ref = ctypes.byref(rect)
+    that the glyph loop leaves it out and nothing else of the reading changes; they are
+    counted by why in ``content.hidden``, and their places kept in ``content.hidden_at``
+    (a second reading of the page leaves them out too: health.seen_only)."""
+    get_object, loose_box, get_matrix = _TEXT_OBJECT, _LOOSE_BOX, _MATRIX
+    rect, matrix = raw.FS_RECTF(), raw.FS_MATRIX()
+    rect_ref, matrix_ref = ctypes.byref(rect), ctypes.byref(matrix)
     out = list(text)
     for i in range(len(text)):
         verdict = verdicts.get(get_object(tp, i))
         if verdict is None:
             continue
-        if verdict.reason:
-            why = verdict.reason
-        else:
-            loose_box(tp, i, rect_ref)
-            why = hidden_reason(verdict, (rect.left, rect.bottom, rect.right, rect.top))
+        loose_box(tp, i, rect_ref)
+        why = verdict.reason or hidden_reason(verdict, (rect.left, rect.bottom, rect.right,
+                                                        rect.top))
         if why:
             out[i] = UNSEEN
-            hidden[why] += 1
+            content.hidden[why] += 1
+            get_matrix(tp, i, matrix_ref)
+            content.hidden_at.append((rect.left, content.height - matrix.f))
     return "".join(out)
 
 
