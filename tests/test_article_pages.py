@@ -182,3 +182,44 @@ def test_image_size_from_the_first_bytes_of_a_jpeg():
     Image.new("L", (600, 849), 255).save(buffer, "JPEG")
     assert image_size(buffer.getvalue()[:2048]) == (600, 849)
     assert image_size(b"<html>not found</html>") is None
+
+
+@pytest.mark.parametrize("family", ["founder_classic", "founder_new", "founder_col"])
+def test_fixture_sites_article_pages_parse_to_what_they_publish(family, tmp_path):
+    """Each generated article page gives back exactly the fields the site published; the
+    map draws the published articles (and nothing on pages whose map is empty)."""
+    from tests.fixture_sites import build_fixture_site
+
+    _, published = build_fixture_site(family, tmp_path)
+    adapter = get_family(family)
+    checked = 0
+    for layout, page_published in published.items():
+        layout_page = HtmlResponse(
+            url=f"http://site.test/{layout}", body=(tmp_path / layout).read_bytes()
+        )
+        drawn = page_map(layout_page, adapter.article_link)
+        assert [s.url for s in drawn.hotspots] == [
+            f"http://site.test{path}" for path, _ in page_published.articles
+        ]
+        for path, site in page_published.articles:
+            if path in page_published.missing:
+                assert not (tmp_path / path.lstrip("/")).exists()
+                continue
+            response = HtmlResponse(
+                url=f"http://site.test{path}", body=(tmp_path / path.lstrip("/")).read_bytes()
+            )
+            if path in page_published.garbled:
+                with pytest.raises(ArticlePageError):
+                    adapter.parse_article(response)
+                continue
+            got = adapter.parse_article(response)
+            assert (got.kicker, got.title, got.subtitle, got.byline, got.paragraphs) == (
+                site.kicker,
+                site.title,
+                site.subtitle,
+                site.byline,
+                site.paragraphs,
+            )
+            assert got.captions == site.captions
+            checked += 1
+    assert checked >= 5
