@@ -10,7 +10,10 @@ class PageItem:
     """One newspaper page (版面) of one edition, with where its PDF is.
 
     ``file_urls``/``files`` are FilesPipeline's fields; ``hints`` are the article titles and
-    links the page's HTML lists, kept as hints for checking extraction.
+    links the page's HTML lists. ``site_articles`` are the site's own article pages fetched
+    for this page (``SiteArticle.as_record()`` plus ``hotspot``: the page image's size and
+    the article's polygons in its pixels); None when they were not fetched. ``pdf_url`` is
+    None for a page that has article pages but no PDF.
     """
 
     paper: str
@@ -19,8 +22,9 @@ class PageItem:
     page_label: str  # as printed: "01", "A06"
     page_name: str | None
     page_url: str
-    pdf_url: str
+    pdf_url: str | None
     hints: list[dict] = field(default_factory=list)
+    site_articles: list[dict] | None = None
     file_urls: list[str] = field(default_factory=list)
     files: list[dict] = field(default_factory=list)
     # Filled by the pipelines.
@@ -38,5 +42,5 @@ class PageFailure:
     date: str
     page_no: int | None
     url: str | None
-    stage: str  # "edition" | "page"
+    stage: str  # "edition" | "page" | "article"
     reason: str

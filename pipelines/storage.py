@@ -9,11 +9,15 @@ from crawler.items import PageFailure, PageItem
 from pipelines.archive import Archive, search
 from pipelines.extraction import articles_of, extraction_fields
 
+NO_PDF_REASON = "the page has no PDF link: its articles are the site's article pages"
+
 
 def page_row(item: PageItem, extractor: str) -> dict:
     """The ``pages`` row of a crawled page: identity, provenance and extraction status."""
     file = item.files[0] if item.files else {}
-    if item.download_error:
+    if item.pdf_url is None:  # the site has the page's article pages, not its PDF
+        extracted = {"status": "no_pdf", "reason": NO_PDF_REASON}
+    elif item.download_error:
         extracted = {"status": "download_failed", "reason": item.download_error}
     elif item.extraction is None:  # extraction is off: `newsarchive reextract` does it later
         extracted = {"status": "pending", "reason": "not extracted yet"}
@@ -78,9 +82,13 @@ class ArchivePipeline:
             return item
         if isinstance(item, PageItem):
             row = page_row(item, self.extractor)
-            self.archive.save_page(row, articles_of(item.extraction), run_id=run_id)
+            self.archive.save_page(
+                row, articles_of(item.extraction), site_articles=item.site_articles, run_id=run_id
+            )
             if row["status"] in ("ok", "pending"):
                 stats.inc_value("newsarchive/pages_ok")
+            elif row["status"] == "no_pdf":
+                stats.inc_value("newsarchive/pages_html_only")
             else:
                 stats.inc_value("newsarchive/pages_failed")
             stats.inc_value("newsarchive/bytes", row["size"] or 0)

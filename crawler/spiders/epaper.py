@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from urllib.parse import urlparse
 
@@ -22,7 +22,10 @@ from scrapy.http import Response, TextResponse
 from crawler.items import PageFailure, PageItem
 from crawler.papers import Paper, get_paper
 from crawler.spiders.families import Family, PageLink, get_family
+from crawler.spiders.families.article_pages import ArticlePageError, SiteArticle
+from crawler.spiders.families.hotspots import IMAGE_HEAD_BYTES, PageMap, image_size
 from pipelines.archive import Archive
+from pipelines.archive.store import now
 
 
 def parse_day(value: str, name: str) -> date:
@@ -31,6 +34,41 @@ def parse_day(value: str, name: str) -> date:
         return date.fromisoformat(value)
     except ValueError:
         raise ValueError(f"{name} must be a date like 2023-06-01, got {value!r}") from None
+
+
+@dataclass
+class ArticleFetch:
+    """A page's article pages being fetched: the item they complete and what is left."""
+
+    item: PageItem
+    map: PageMap | None
+    urls: list[str]
+    day: date
+    link: PageLink
+    image_size: tuple[int, int] | None = None
+    image_asked: bool = False
+
+    def __post_init__(self) -> None:
+        self.spots = {s.url: s for s in self.map.hotspots} if self.map else {}
+        self.image_size = self.map.image_size if self.map else None
+
+    def needs_image_size(self) -> bool:
+        return bool(
+            self.spots and self.image_size is None and self.map.image_url and not self.image_asked
+        )
+
+    def record(self, article: SiteArticle) -> dict:
+        """The article as the item carries it: its fields, its hot-spot in image pixels."""
+        spot = self.spots.get(article.url)
+        hotspot = None
+        if spot and self.image_size:
+            hotspot = {"image": list(self.image_size), "polygons": [
+                [list(point) for point in ring] for ring in spot.polygons]}
+        return {**article.as_record(), "hotspot": hotspot, "fetched_at": now()}
+
+    def failure(self, spider: EpaperSpider, url: str, reason: str) -> PageFailure:
+        spider.crawler.stats.inc_value("newsarchive/article_pages_failed")
+        return spider.failure(self.day, url, "article", reason, self.link)
 
 
 class EpaperSpider(scrapy.Spider):
@@ -167,7 +205,9 @@ class EpaperSpider(scrapy.Spider):
     # page ---------------------------------------------------------------------------------
 
     def parse_page(self, response: Response, day: date, link: PageLink):
-        """One PageItem with the page's PDF URL, or a failure when the page has none."""
+        """One PageItem with the page's PDF URL and, when the site has them, its article
+        pages; a failure when the page has no PDF (the item still comes when it has article
+        pages: their text is all there is of the page)."""
         decoded = self.decoded(response)
         if response.status != 200 or decoded is None:
             yield self.failure(
@@ -175,10 +215,13 @@ class EpaperSpider(scrapy.Spider):
             )
             return
         info = self.family.page_info(decoded)
+        fetch = self.settings.getbool("FETCH_ARTICLE_PAGES", True)
+        urls = self.family.article_urls(info) if fetch else []
         if not info.pdf_url:
             yield self.failure(day, response.url, "page", "the page has no PDF link", link)
-            return
-        yield PageItem(
+            if not urls:
+                return
+        item = PageItem(
             paper=self.paper.id,
             date=day.isoformat(),
             page_no=link.number,
@@ -187,8 +230,77 @@ class EpaperSpider(scrapy.Spider):
             page_url=response.url,
             pdf_url=info.pdf_url,
             hints=info.hints,
-            file_urls=[info.pdf_url],
+            file_urls=[info.pdf_url] if info.pdf_url else [],
         )
+        if not urls:
+            yield item
+            return
+        item.site_articles = []
+        yield from self.next_article_step(ArticleFetch(item, info.map, urls, day, link))
+
+    # article pages -------------------------------------------------------------------------
+
+    def next_article_step(self, fetch: ArticleFetch):
+        """The next request of a page's article fetch (the image's size first, when the map
+        needs it), or the finished item; one request at a time, so the host's throttle sees
+        them like any other."""
+        if fetch.needs_image_size():
+            fetch.image_asked = True
+            yield self.request(
+                fetch.map.image_url,
+                headers={"Range": f"bytes=0-{IMAGE_HEAD_BYTES - 1}"},
+                callback=self.parse_image,
+                errback=self.image_failed,
+                dont_filter=True,
+                cb_kwargs={"fetch": fetch},
+            )
+            return
+        if fetch.urls:
+            yield self.request(
+                fetch.urls.pop(0),
+                callback=self.parse_article_page,
+                errback=self.article_failed,
+                dont_filter=True,  # a story on two pages is fetched for each
+                cb_kwargs={"fetch": fetch},
+            )
+            return
+        item = fetch.item
+        self.crawler.stats.inc_value("newsarchive/article_pages", len(item.site_articles))
+        if item.pdf_url or item.site_articles:
+            yield item
+
+    def parse_image(self, response: Response, fetch: ArticleFetch):
+        if response.status in (200, 206):
+            fetch.image_size = image_size(response.body)
+        if fetch.image_size is None:
+            self.logger.warning("page image without a readable size: %s", response.url)
+        yield from self.next_article_step(fetch)
+
+    def image_failed(self, failure):
+        fetch = failure.request.cb_kwargs["fetch"]
+        self.logger.warning("page image failed: %s: %s", failure.request.url, failure.value)
+        yield from self.next_article_step(fetch)
+
+    def parse_article_page(self, response: Response, fetch: ArticleFetch):
+        """The publisher's article, or a failure (stage ``article``) when the page is
+        missing or unreadable; the PDF's articles are archived either way."""
+        decoded = self.decoded(response)
+        if response.status != 200 or decoded is None:
+            yield fetch.failure(self, response.url, f"article page unavailable: HTTP "
+                                                    f"{response.status}")
+        else:
+            try:
+                article = self.family.parse_article(decoded)
+            except ArticlePageError as exc:
+                yield fetch.failure(self, response.url, f"article page unreadable: {exc}")
+            else:
+                fetch.item.site_articles.append(fetch.record(article))
+        yield from self.next_article_step(fetch)
+
+    def article_failed(self, failure):
+        fetch = failure.request.cb_kwargs["fetch"]
+        yield fetch.failure(self, failure.request.url, f"article page failed: {failure.value}")
+        yield from self.next_article_step(fetch)
 
     def page_failed(self, failure):
         request = failure.request

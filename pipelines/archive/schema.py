@@ -44,6 +44,8 @@ TABLES: dict[str, dict] = {
             "reason": str,
             "header": str,
             "hints": str,
+            "width": float,  # the PDF page's size in points: hot-spot pixels map onto it
+            "height": float,
         },
         "pk": "id",
         "foreign_keys": [("paper", "papers", "id")],
@@ -65,10 +67,45 @@ TABLES: dict[str, dict] = {
             "captions": str,
             "bbox": str,
             "date_key": int,  # the search index's key: pipelines.archive.search.date_key
+            # Where the text shown comes from (pipelines.archive.matching): "pdf", or "html"
+            # (the site's article page at url); pdf_text keeps the matched PDF article's own
+            # text (JSON); match, cer_edits, cer_chars, cer: how the two agree.
+            "source": str,
+            "url": str,
+            "pdf_text": str,
+            "match": str,
+            "cer_edits": int,
+            "cer_chars": int,
+            "cer": float,
         },
         "pk": "id",
         "foreign_keys": [("page_id", "pages", "id"), ("paper", "papers", "id")],
         "unique": ["page_id", "seq"],
+    },
+    # The site's own article pages, as fetched (a later failed fetch replaces nothing).
+    "site_articles": {
+        "columns": {
+            "id": int,
+            "page_id": int,
+            "seq": int,
+            "paper": str,
+            "date": str,
+            "page_no": int,
+            "url": str,
+            "kicker": str,
+            "title": str,
+            "subtitle": str,
+            "byline": str,
+            "paragraphs": str,  # JSON list
+            "captions": str,  # JSON list
+            "hotspot": str,  # JSON {"image": [w, h], "polygons": [[[x, y], …]]}, pixels
+            "polygon": str,  # JSON: the hot-spot's polygons in PDF points, top-left origin
+            "bbox": str,  # JSON [x0, top, x1, bottom] in PDF points
+            "fetched_at": str,
+        },
+        "pk": "id",
+        "foreign_keys": [("page_id", "pages", "id")],
+        "unique": ["page_id", "url"],
     },
     "page_versions": {
         "columns": {
@@ -140,6 +177,21 @@ select paper, day as date from span
 where not exists (
   select 1 from pages p where p.paper = span.paper and p.date = span.day and p.status = 'ok'
 )""",
+    # Per page with site articles and an extracted PDF: how our extraction agrees with the
+    # publisher's text (CER over the matched pairs), worst first.
+    "extraction_quality": """
+select p.id as page_id, p.paper, p.date, p.page_no, p.page_name, p.status,
+       p.extractor_version,
+       sum(a.match = 'matched') as matched,
+       sum(a.match = 'missing') as missing,
+       sum(a.match = 'extra') as extra,
+       sum(a.cer_edits) as edits,
+       sum(a.cer_chars) as chars,
+       round(cast(sum(a.cer_edits) as real) / nullif(sum(a.cer_chars), 0), 4) as cer
+from pages p join articles a on a.page_id = p.id
+where a.match is not null
+group by p.id
+order by cer is null desc, cer desc, missing + extra desc, p.date desc, p.page_no""",
     "failure_reasons": """
 select paper, stage, reason, count(*) as failures, min(date) as first_date,
        max(date) as last_date, max(occurred_at) as last_seen

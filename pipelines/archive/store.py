@@ -15,10 +15,16 @@ from pathlib import Path
 
 import sqlite_utils
 
-from pipelines.archive import search
+from pipelines.archive import matching, search
 from pipelines.archive.schema import ensure_schema
 
 ARTICLE_FIELDS = ("kicker", "title", "subtitle", "byline", "body")
+SITE_FIELDS = ("url", "kicker", "title", "subtitle", "byline")
+# Page statuses whose PDF was not extracted: nothing to compare with the site's articles.
+NOT_EXTRACTED = ("pending", "no_pdf", "download_failed")
+# Statuses that are no failure of their own: no_pdf is recorded by the crawl (stage page).
+KEPT = ("ok", "pending")
+FAILURE_STAGE = {"download_failed": "download", "no_pdf": None}
 
 
 class ArchiveError(Exception):
@@ -98,12 +104,21 @@ class Archive:
         return {(d, n): count for d, n, count in rows}
 
     def save_page(
-        self, page: dict, articles: Iterable[dict] = (), *, run_id: int | None = None
+        self,
+        page: dict,
+        articles: Iterable[dict] = (),
+        *,
+        site_articles: Iterable[dict] | None = None,
+        run_id: int | None = None,
     ) -> int:
         """Store one page and its articles atomically; return the page id.
 
-        ``page`` has at least paper, date, page_no and status. A status other than ``ok`` or
-        ``pending`` is also recorded in ``failures``. When the page is already archived with
+        ``page`` has at least paper, date, page_no and status; ``articles`` are the PDF's.
+        ``site_articles`` (url, kicker, title, subtitle, byline, paragraphs, captions,
+        hotspot) are the site's article pages fetched this time: they replace the stored ones
+        of the same URL, and the others stay. The page's articles are then both sources
+        combined (``matching.combine``). A status other than ``ok``, ``pending`` or
+        ``no_pdf`` is also recorded in ``failures``. When the page is already archived with
         status ok, a failed attempt replaces nothing, and neither does a ``pending`` one (PDF
         stored, not extracted) of the same PDF: the archived id is returned.
         """
@@ -111,8 +126,8 @@ class Archive:
         status = page.get("status")
         with self.db.atomic():
             existing = self.page(page["paper"], page["date"], page["page_no"])
-            if status not in ("ok", "pending"):
-                stage = "download" if status == "download_failed" else "extract"
+            stage = FAILURE_STAGE.get(status, "extract")
+            if status not in KEPT and stage:
                 reason = page.get("reason") or status or "failed"
                 self._failure(page, stage=stage, reason=reason, run_id=run_id)
             if existing and existing["status"] == "ok" and status != "ok":
@@ -127,8 +142,53 @@ class Archive:
                 table.update(page_id, row, alter=True)
             else:
                 page_id = table.insert(row, alter=True).last_pk
-            self._replace_articles(page_id, page, articles)
+            if site_articles is not None:
+                self._save_site_articles(page_id, page, list(site_articles))
+            size = page.get("width"), page.get("height")
+            if not all(size) and existing:
+                size = existing.get("width"), existing.get("height")
+            sites = self._site_articles(page_id, size if all(size) else None)
+            rows = matching.combine(articles, sites, compare=status not in NOT_EXTRACTED)
+            self._replace_articles(page_id, page, rows)
             return page_id
+
+    def _save_site_articles(self, page_id: int, page: dict, sites: list[dict]) -> None:
+        """Store the site articles fetched now, keyed by (page, URL); keep the others."""
+        table = self.db["site_articles"]
+        known = {r["url"]: r for r in table.rows_where("page_id = ?", [page_id])}
+        next_seq = max((r["seq"] for r in known.values()), default=0) + 1
+        for site in sites:
+            row = {
+                "page_id": page_id,
+                "paper": page["paper"],
+                "date": page["date"],
+                "page_no": page["page_no"],
+                **{f: site.get(f) for f in SITE_FIELDS},
+                "paragraphs": _column_value(list(site.get("paragraphs") or [])),
+                "captions": _column_value(list(site.get("captions") or [])),
+                "hotspot": _column_value(site["hotspot"]) if site.get("hotspot") else None,
+                "fetched_at": site.get("fetched_at") or now(),
+            }
+            old = known.get(site["url"])
+            if old:
+                table.update(old["id"], row)
+            else:
+                table.insert({**row, "seq": next_seq})
+                next_seq += 1
+
+    def _site_articles(self, page_id: int, page_size) -> list[dict]:
+        """The page's stored site articles in their order, their regions (re)mapped into the
+        PDF's points (the size of the page's PDF may be known only now)."""
+        rows = list(self.db["site_articles"].rows_where("page_id = ?", [page_id], order_by="seq"))
+        for row in rows:
+            hotspot = json.loads(row["hotspot"]) if row["hotspot"] else None
+            polygons, bbox = matching.region(hotspot, page_size)
+            if _column_value(bbox) != row["bbox"] or _column_value(polygons) != row["polygon"]:
+                self.db["site_articles"].update(
+                    row["id"], {"polygon": _column_value(polygons), "bbox": _column_value(bbox)}
+                )
+            row["polygon"], row["bbox"] = polygons, bbox
+        return rows
 
     def _keep_version(self, page: dict) -> None:
         """Remember the PDF a page had before a changed one replaced it (its file stays)."""
@@ -199,6 +259,9 @@ class Archive:
             **{f: article.get(f) for f in ARTICLE_FIELDS},
             "captions": json.dumps(article.get("captions") or [], ensure_ascii=False),
             "bbox": json.dumps(article.get("bbox")) if article.get("bbox") else None,
+            "source": article.get("source") or matching.SOURCE_PDF,
+            **{f: article.get(f) for f in ("url", "match", "cer_edits", "cer_chars", "cer")},
+            "pdf_text": _column_value(article["pdf_text"]) if article.get("pdf_text") else None,
         }
 
     # failures and runs ----------------------------------------------------------------------
