@@ -243,8 +243,8 @@ def reextract(paper, since, failed_only, older_than, workers, db, files, source)
     from rich.progress import Progress
 
     from pipelines.archive import Archive
+    from pipelines.reextract import agreement_change, select_pages
     from pipelines.reextract import reextract as run
-    from pipelines.reextract import select_pages
 
     with Archive(_existing(db)) as archive:
         pages = select_pages(
@@ -254,6 +254,7 @@ def reextract(paper, since, failed_only, older_than, workers, db, files, source)
             failed_only=failed_only,
             older_than=older_than,
         )
+        before = archive.agreement(p["id"] for p in pages)
         with Progress(disable=not pages) as progress:
             task = progress.add_task("re-extracting", total=len(pages))
             counts = run(
@@ -264,8 +265,11 @@ def reextract(paper, since, failed_only, older_than, workers, db, files, source)
                 workers=workers,
                 advance=lambda page, status: progress.advance(task),
             )
+        change = agreement_change(before, archive.agreement(p["id"] for p in pages))
     summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "nothing to do"
     click.echo(f"{len(pages)} pages re-extracted: {summary}")
+    if change:
+        click.echo(change)
 
 
 @cli.command()
@@ -327,6 +331,33 @@ def status(db) -> None:
                 row["paper"], row["stage"], row["reason"], str(row["failures"]), row["last_date"]
             )
         console.print(failures)
+        _print_quality(console, archive)
+
+
+QUALITY_ROWS = 10  # pages shown by `newsarchive status`, worst agreement first
+
+
+def _print_quality(console, archive) -> None:
+    """The pages whose extraction agrees least with the site's own text (view
+    extraction_quality), and the totals."""
+    from rich.table import Table
+
+    totals = archive.agreement()
+    if not totals["pages"]:
+        return
+    cer = "n/a" if totals["cer"] is None else f"{totals['cer']:.2%}"
+    table = Table(
+        "paper", "date", "page", "CER", "matched", "missing", "extra",
+        title=f"Extraction vs the site's text: CER {cer} over {totals['pages']} pages "
+        f"(worst first)",
+    )
+    for row in archive.db["extraction_quality"].rows_where(limit=QUALITY_ROWS):
+        table.add_row(
+            row["paper"], row["date"], str(row["page_no"]),
+            "n/a" if row["cer"] is None else f"{row['cer']:.2%}",
+            str(row["matched"]), str(row["missing"]), str(row["extra"]),
+        )
+    console.print(table)
 
 
 def _existing(db: str) -> str:

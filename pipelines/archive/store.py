@@ -264,6 +264,26 @@ class Archive:
             "pdf_text": _column_value(article["pdf_text"]) if article.get("pdf_text") else None,
         }
 
+    # agreement with the site's text ---------------------------------------------------------
+
+    def agreement(self, page_ids: Iterable[int] | None = None) -> dict:
+        """Totals of the ``extraction_quality`` view (over ``page_ids``, or every page): pages,
+        matched, missing and extra articles, edits, characters and their CER."""
+        where, params = "", []
+        if page_ids is not None:
+            ids = list(page_ids)
+            where = f"where page_id in ({', '.join('?' * len(ids))})" if ids else "where 0"
+            params = ids
+        row = self.db.execute(
+            "select count(*), sum(matched), sum(missing), sum(extra), sum(edits), sum(chars) "
+            f"from extraction_quality {where}",
+            params,
+        ).fetchone()
+        keys = ("pages", "matched", "missing", "extra", "edits", "chars")
+        totals = {k: v or 0 for k, v in zip(keys, row, strict=True)}
+        totals["cer"] = round(totals["edits"] / totals["chars"], 4) if totals["chars"] else None
+        return totals
+
     # failures and runs ----------------------------------------------------------------------
 
     def record_failure(
