@@ -265,3 +265,18 @@ async def test_status_lists_worst_pages_and_reextract_reports_the_change(col_sit
     assert (f"agreement with the site's text on 2 pages: CER {cer} -> {cer}, "
             f"matched {before['matched']} -> {before['matched']}, missing 0 -> 0, "
             f"extra 2 -> 2") in result.output
+
+
+@deferred_f_from_coro_f
+async def test_datasette_shows_the_quality_view_and_both_sources(col_site, tmp_path):
+    from publish.server import build_datasette
+
+    await crawl_col(col_site, tmp_path)
+    datasette = build_datasette(tmp_path / "archive.db", files_dir=tmp_path / "files")
+    view = await datasette.client.get("/archive/extraction_quality.json?_shape=objects")
+    assert view.status_code == 200
+    assert [(r["page_no"], r["extra"]) for r in view.json()["rows"]] == [(1, 1), (2, 1)]
+    html_rows = await datasette.client.get(
+        "/archive/articles.json?_shape=objects&source=html&page_no=5"
+    )
+    assert len(html_rows.json()["rows"]) == len(col_site.published[COL_PAGE[5]].articles)
