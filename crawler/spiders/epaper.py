@@ -12,20 +12,33 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date, timedelta
 from urllib.parse import urlparse
 
 import scrapy
 from scrapy.http import Response, TextResponse
+from scrapy.http.request import NO_CALLBACK
 
 from crawler.items import PageFailure, PageItem
 from crawler.papers import Paper, get_paper
 from crawler.spiders.families import Family, PageLink, get_family
 from crawler.spiders.families.article_pages import ArticlePageError, SiteArticle
-from crawler.spiders.families.hotspots import IMAGE_HEAD_BYTES, PageMap, image_size
+from crawler.spiders.families.hotspots import IMAGE_HEAD_BYTES, Hotspot, PageMap, image_size
 from pipelines.archive import Archive
 from pipelines.archive.store import now
+
+
+def site_record(
+    url: str, article: SiteArticle, spot: Hotspot | None, size: tuple[int, int] | None
+) -> dict:
+    """A site article as the item carries it: its fields and its hot-spot in image pixels
+    (with the image's size: without it the pixels cannot be mapped onto the PDF)."""
+    hotspot = None
+    if spot and size:
+        hotspot = {"image": list(size),
+                   "polygons": [[list(point) for point in ring] for ring in spot.polygons]}
+    return {**article.as_record(), "url": url, "hotspot": hotspot, "fetched_at": now()}
 
 
 def parse_day(value: str, name: str) -> date:
@@ -34,41 +47,6 @@ def parse_day(value: str, name: str) -> date:
         return date.fromisoformat(value)
     except ValueError:
         raise ValueError(f"{name} must be a date like 2023-06-01, got {value!r}") from None
-
-
-@dataclass
-class ArticleFetch:
-    """A page's article pages being fetched: the item they complete and what is left."""
-
-    item: PageItem
-    map: PageMap | None
-    urls: list[str]
-    day: date
-    link: PageLink
-    image_size: tuple[int, int] | None = None
-    image_asked: bool = False
-
-    def __post_init__(self) -> None:
-        self.spots = {s.url: s for s in self.map.hotspots} if self.map else {}
-        self.image_size = self.map.image_size if self.map else None
-
-    def needs_image_size(self) -> bool:
-        return bool(
-            self.spots and self.image_size is None and self.map.image_url and not self.image_asked
-        )
-
-    def record(self, article: SiteArticle) -> dict:
-        """The article as the item carries it: its fields, its hot-spot in image pixels."""
-        spot = self.spots.get(article.url)
-        hotspot = None
-        if spot and self.image_size:
-            hotspot = {"image": list(self.image_size), "polygons": [
-                [list(point) for point in ring] for ring in spot.polygons]}
-        return {**article.as_record(), "hotspot": hotspot, "fetched_at": now()}
-
-    def failure(self, spider: EpaperSpider, url: str, reason: str) -> PageFailure:
-        spider.crawler.stats.inc_value("newsarchive/article_pages_failed")
-        return spider.failure(self.day, url, "article", reason, self.link)
 
 
 class EpaperSpider(scrapy.Spider):
@@ -147,7 +125,7 @@ class EpaperSpider(scrapy.Spider):
 
     # edition ------------------------------------------------------------------------------
 
-    def parse_edition(self, response: Response, day: date):
+    async def parse_edition(self, response: Response, day: date):
         """Follow every page of the edition that is not archived yet."""
         self.lookahead.release()
         if self.floor and day < self.floor:
@@ -176,7 +154,8 @@ class EpaperSpider(scrapy.Spider):
                 stats.inc_value("newsarchive/pages_given_up")
                 continue
             if link.url == response.url:
-                yield from self.parse_page(response, day=day, link=link)
+                async for output in self.parse_page(response, day=day, link=link):
+                    yield output
             else:
                 yield self.request(
                     link.url,
@@ -204,7 +183,7 @@ class EpaperSpider(scrapy.Spider):
 
     # page ---------------------------------------------------------------------------------
 
-    def parse_page(self, response: Response, day: date, link: PageLink):
+    async def parse_page(self, response: Response, day: date, link: PageLink):
         """One PageItem with the page's PDF URL and, when the site has them, its article
         pages; a failure when the page has no PDF (the item still comes when it has article
         pages: their text is all there is of the page)."""
@@ -232,75 +211,72 @@ class EpaperSpider(scrapy.Spider):
             hints=info.hints,
             file_urls=[info.pdf_url] if info.pdf_url else [],
         )
-        if not urls:
-            yield item
-            return
-        item.site_articles = []
-        yield from self.next_article_step(ArticleFetch(item, info.map, urls, day, link))
+        if urls:
+            item.site_articles = []
+            for failure in await self.fetch_articles(item, info.map, urls, day, link):
+                yield failure
+            if not item.pdf_url and not item.site_articles:
+                return
+        yield item
 
     # article pages -------------------------------------------------------------------------
 
-    def next_article_step(self, fetch: ArticleFetch):
-        """The next request of a page's article fetch (the image's size first, when the map
-        needs it), or the finished item; one request at a time, so the host's throttle sees
-        them like any other."""
-        if fetch.needs_image_size():
-            fetch.image_asked = True
-            yield self.request(
-                fetch.map.image_url,
-                headers={"Range": f"bytes=0-{IMAGE_HEAD_BYTES - 1}"},
-                callback=self.parse_image,
-                errback=self.image_failed,
-                dont_filter=True,
-                cb_kwargs={"fetch": fetch},
-            )
-            return
-        if fetch.urls:
-            yield self.request(
-                fetch.urls.pop(0),
-                callback=self.parse_article_page,
-                errback=self.article_failed,
-                dont_filter=True,  # a story on two pages is fetched for each
-                cb_kwargs={"fetch": fetch},
-            )
-            return
-        item = fetch.item
-        self.crawler.stats.inc_value("newsarchive/article_pages", len(item.site_articles))
-        if item.pdf_url or item.site_articles:
-            yield item
+    async def fetch(self, url: str, **kwargs) -> Response:
+        """A response fetched while the page's callback waits: through the downloader's
+        middlewares (robots.txt, retries, Retry-After, HTTP cache) and the host's throttle,
+        like any request. The page's response stays in the scraper meanwhile, so pages
+        waiting for their articles count against SCRAPER_SLOT_MAX_ACTIVE_SIZE."""
+        request = self.request(url, callback=NO_CALLBACK, dont_filter=True, **kwargs)
+        return await self.crawler.engine.download_async(request)
 
-    def parse_image(self, response: Response, fetch: ArticleFetch):
-        if response.status in (200, 206):
-            fetch.image_size = image_size(response.body)
-        if fetch.image_size is None:
-            self.logger.warning("page image without a readable size: %s", response.url)
-        yield from self.next_article_step(fetch)
-
-    def image_failed(self, failure):
-        fetch = failure.request.cb_kwargs["fetch"]
-        self.logger.warning("page image failed: %s: %s", failure.request.url, failure.value)
-        yield from self.next_article_step(fetch)
-
-    def parse_article_page(self, response: Response, fetch: ArticleFetch):
-        """The publisher's article, or a failure (stage ``article``) when the page is
-        missing or unreadable; the PDF's articles are archived either way."""
-        decoded = self.decoded(response)
-        if response.status != 200 or decoded is None:
-            yield fetch.failure(self, response.url, f"article page unavailable: HTTP "
-                                                    f"{response.status}")
-        else:
+    async def fetch_articles(
+        self, item: PageItem, page_map: PageMap | None, urls: list[str], day: date,
+        link: PageLink,
+    ) -> list[PageFailure]:
+        """Fill ``item.site_articles`` from the article pages at ``urls``, one at a time;
+        the failures (stage ``article``) of those that are missing or unreadable. The size of
+        the page image comes first when the map needs it and the page does not declare it."""
+        spots = {spot.url: spot for spot in page_map.hotspots} if page_map else {}
+        size = page_map.image_size if page_map else None
+        if spots and size is None and page_map.image_url:
+            size = await self.image_size(page_map.image_url)
+        failures = []
+        for url in urls:
+            try:
+                response = await self.fetch(url)
+            except Exception as exc:  # a timeout after retries, robots.txt, a reset
+                failures.append(self.failure(day, url, "article", f"article page failed: "
+                                             f"{exc}", link))
+                continue
+            decoded = self.decoded(response)
+            if response.status != 200 or decoded is None:
+                failures.append(self.failure(day, url, "article", "article page unavailable: "
+                                             f"HTTP {response.status}", link))
+                continue
             try:
                 article = self.family.parse_article(decoded)
             except ArticlePageError as exc:
-                yield fetch.failure(self, response.url, f"article page unreadable: {exc}")
-            else:
-                fetch.item.site_articles.append(fetch.record(article))
-        yield from self.next_article_step(fetch)
+                failures.append(self.failure(day, url, "article",
+                                             f"article page unreadable: {exc}", link))
+                continue
+            item.site_articles.append(site_record(url, article, spots.get(url), size))
+        stats = self.crawler.stats
+        stats.inc_value("newsarchive/article_pages", len(item.site_articles))
+        if failures:
+            stats.inc_value("newsarchive/article_pages_failed", len(failures))
+        return failures
 
-    def article_failed(self, failure):
-        fetch = failure.request.cb_kwargs["fetch"]
-        yield fetch.failure(self, failure.request.url, f"article page failed: {failure.value}")
-        yield from self.next_article_step(fetch)
+    async def image_size(self, url: str) -> tuple[int, int] | None:
+        """The page image's size in pixels, from its first bytes; None when unreadable."""
+        try:
+            response = await self.fetch(url, headers={"Range": f"bytes=0-{IMAGE_HEAD_BYTES - 1}"})
+        except Exception as exc:
+            self.logger.warning("page image failed: %s: %s", url, exc)
+            return None
+        size = image_size(response.body) if response.status in (200, 206) else None
+        if size is None:
+            self.logger.warning("page image without a readable size: %s", url)
+        return size
 
     def page_failed(self, failure):
         request = failure.request
