@@ -143,3 +143,26 @@ def test_an_archive_from_before_date_keys_is_migrated(tmp_path):
         assert archive.db.execute("select count(*) from articles where date_key is null"
                                   ).fetchone()[0] == 0
         assert hits(archive, "营商环境") == expected and len(expected) == 2
+
+
+def test_an_archive_from_before_site_articles_gains_the_columns(tmp_path):
+    """Opened by this version, an older archive.db gets site_articles, the articles'
+    source (its articles were all the PDF's) and the quality view; its text is unchanged."""
+    path = tmp_path / "a.db"
+    with Archive(path) as archive:
+        archive.save_page(PAGE, ARTICLES)
+        before = [(r["id"], r["title"], r["body"]) for r in archive.db["articles"].rows]
+    db = sqlite_utils.Database(path)  # as the version before issue 13 left it
+    db["site_articles"].drop()
+    db.execute("drop view extraction_quality")
+    for column in ("source", "url", "pdf_text", "match", "cer_edits", "cer_chars", "cer"):
+        db.execute(f"alter table articles drop column [{column}]")
+    db.conn.commit()
+    db.close()
+    with Archive(path) as archive:
+        rows = list(archive.db["articles"].rows)
+        assert [(r["id"], r["title"], r["body"]) for r in rows] == before
+        assert {r["source"] for r in rows} == {"pdf"}
+        assert archive.db["site_articles"].exists()
+        assert archive.agreement() == {"pages": 0, "matched": 0, "missing": 0, "extra": 0,
+                                       "edits": 0, "chars": 0, "cer": None}

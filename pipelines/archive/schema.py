@@ -205,6 +205,10 @@ INDEXES = [
 ]
 
 
+# The value rows stored before a column existed get when it is added (SQL).
+FILLS = {("articles", "source"): "'pdf'"}  # every article was the PDF's before issue 13
+
+
 def ensure_schema(db: sqlite_utils.Database) -> None:
     """Create missing tables, columns and indexes; leave existing data alone."""
     for name, spec in TABLES.items():
@@ -215,6 +219,8 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
             missing = {c: t for c, t in spec["columns"].items() if c not in table.columns_dict}
             for column, col_type in missing.items():
                 table.add_column(column, col_type)
+                if (name, column) in FILLS:
+                    db.execute(f"update [{name}] set [{column}] = {FILLS[name, column]}")
         if "unique" in spec:
             table.create_index(spec["unique"], unique=True, if_not_exists=True)
     for name, columns in INDEXES:
