@@ -233,38 +233,40 @@ class EpaperSpider(scrapy.Spider):
         self, item: PageItem, page_map: PageMap | None, urls: list[str], day: date,
         link: PageLink,
     ) -> list[PageFailure]:
-        """Fill ``item.site_articles`` from the article pages at ``urls``, one at a time;
-        the failures (stage ``article``) of those that are missing or unreadable. The size of
-        the page image comes first when the map needs it and the page does not declare it."""
+        """Fill ``item.site_articles`` from the article pages at ``urls`` (in their order;
+        requested together, the downloader's per-host limits spacing them); return the
+        failures (stage ``article``) of those that are missing or unreadable. The size of the
+        page image comes first when the map needs it and the page does not declare it."""
         spots = {spot.url: spot for spot in page_map.hotspots} if page_map else {}
         size = page_map.image_size if page_map else None
         if spots and size is None and page_map.image_url:
             size = await self.image_size(page_map.image_url)
+        outcomes = await asyncio.gather(*(self.fetch_article(url) for url in urls))
         failures = []
-        for url in urls:
-            try:
-                response = await self.fetch(url)
-            except Exception as exc:  # a timeout after retries, robots.txt, a reset
-                failures.append(self.failure(day, url, "article", f"article page failed: "
-                                             f"{exc}", link))
-                continue
-            decoded = self.decoded(response)
-            if response.status != 200 or decoded is None:
-                failures.append(self.failure(day, url, "article", "article page unavailable: "
-                                             f"HTTP {response.status}", link))
-                continue
-            try:
-                article = self.family.parse_article(decoded)
-            except ArticlePageError as exc:
-                failures.append(self.failure(day, url, "article",
-                                             f"article page unreadable: {exc}", link))
-                continue
-            item.site_articles.append(site_record(url, article, spots.get(url), size))
+        for url, outcome in zip(urls, outcomes, strict=True):
+            if isinstance(outcome, str):
+                failures.append(self.failure(day, url, "article", outcome, link))
+            else:
+                item.site_articles.append(site_record(url, outcome, spots.get(url), size))
         stats = self.crawler.stats
         stats.inc_value("newsarchive/article_pages", len(item.site_articles))
         if failures:
             stats.inc_value("newsarchive/article_pages_failed", len(failures))
         return failures
+
+    async def fetch_article(self, url: str) -> SiteArticle | str:
+        """The publisher's article at ``url``, or why there is none."""
+        try:
+            response = await self.fetch(url)
+        except Exception as exc:  # a timeout after retries, robots.txt, a reset
+            return f"article page failed: {exc}"
+        decoded = self.decoded(response)
+        if response.status != 200 or decoded is None:
+            return f"article page unavailable: HTTP {response.status}"
+        try:
+            return self.family.parse_article(decoded)
+        except ArticlePageError as exc:
+            return f"article page unreadable: {exc}"
 
     async def image_size(self, url: str) -> tuple[int, int] | None:
         """The page image's size in pixels, from its first bytes; None when unreadable."""
