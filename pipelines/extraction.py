@@ -172,11 +172,13 @@ def extraction_fields(doc: dict, source: str) -> dict:
     pages = doc.get("pages", [])
     reason = doc.get("reason") or next((p["reason"] for p in pages if p.get("reason")), None)
     header = "\n".join(p.get("header") or "" for p in pages).strip()
+    # the char source of each page: the configured one, or pdfminer where it read a page again
+    readers = sorted({p["reader"] for p in pages if p.get("reader")})
     fields = {
         "status": page_status(doc),
         "reason": reason,
         "header": header or None,
-        "extractor": source if pages else None,
+        "extractor": ",".join(readers) if readers else (source if pages else None),
         "extractor_version": doc.get("extractor_version"),
     }
     if doc.get("page_size"):  # unknown for a PDF that did not open: keep the stored size

@@ -89,7 +89,8 @@ def papers_html(papers: list[dict]) -> str:
 
 
 def build_metadata(
-    db_path: str | Path, database: str = "archive", files_dir: str | Path | None = None
+    db_path: str | Path, database: str = "archive", files_dir: str | Path | None = None,
+    image_cache_dir: str | Path | None = None,
 ) -> dict:
     """The metadata dict for Datasette (0.65: table configuration lives here)."""
     papers = read_papers(db_path)
@@ -98,7 +99,10 @@ def build_metadata(
     return {
         "title": TITLE,
         "description": "Regional newspaper pages and articles, archived from e-paper PDFs.",
-        "plugins": {"newsarchive": {"files_dir": str(files_dir) if files_dir else None}},
+        "plugins": {"newsarchive": {
+            "files_dir": str(files_dir) if files_dir else None,
+            "image_cache_dir": str(image_cache_dir) if image_cache_dir else None,
+        }},
         "databases": {
             database: {
                 "description_html": papers_html(papers),

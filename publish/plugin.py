@@ -17,13 +17,15 @@
 
 from __future__ import annotations
 
+import datetime
 from urllib.parse import parse_qsl, urlencode
 
 from datasette import hookimpl
 from datasette.utils import to_css_class
 
 from pipelines.archive.search import FTS_TABLE, fts_query, fts_query_raw
-from publish import hits, pages
+from publish import browse, citation, hits, page_view, pages, timeline
+from publish.browse import ROUTE
 from publish.highlight import highlight, marks_to_html, snippet
 from publish.search_filter import search_filter
 
@@ -111,16 +113,57 @@ def prepare_jinja2_environment(env):
 @hookimpl
 def extra_template_vars(template, view_name, database, table, request, datasette):
     """The article for the article page; the papers for the search form."""
+    if view_name == "index":
+        return browse.home_vars(datasette)
     if request is None or database is None:
         return None
     if view_name == "row" and table == "articles":
-        return pages.article_vars(datasette, database, request)
+
+        async def article_page():
+            context = await pages.article_vars(datasette, database, request)()
+            article = context.get("article")
+            if article:
+                context["thumbnail"] = await page_view.article_thumbnail(
+                    datasette, database, article)
+                context["citation"] = cite_vars(datasette, request, database, article)
+            return context
+
+        return article_page
     if template == f"query-{to_css_class(database)}-search.html":
         return pages.search_vars(datasette, database)
     return None
 
 
+def cite_vars(datasette, request, database: str, article: dict) -> dict | None:
+    """The article page's permalink, "cite as" line and export links."""
+    if not article.get("key"):
+        return None
+    url = citation.permalink(datasette, request, database, article["key"])
+    row = datasette.urls.row(database, "articles", article["id"])
+    return {"permalink": url, "line": citation.cite_as(article, url, datetime.date.today()),
+            "ris": row + ".ris", "bib": row + ".bib"}
+
+
+@hookimpl
+def register_output_renderer(datasette):
+    """RIS and BibTeX exports of articles (publish.citation)."""
+    return [{"extension": fmt, "render": citation.renderer(fmt),
+             "can_render": citation.can_render} for fmt in citation.FORMATS]
+
+
 @hookimpl
 def register_routes():
-    """The page PDF route."""
-    return [(r"^/-/newsarchive/pdf/(?P<database>[^/]+)/(?P<page_id>\d+)$", pages.page_pdf)]
+    """The page PDF, a paper's calendar, an edition's pages."""
+    db = r"(?P<database>[^/]+)"
+    return [
+        (rf"^{ROUTE}/pdf/{db}/(?P<page_id>\d+)$", pages.page_pdf),
+        (rf"^{ROUTE}/paper/{db}/(?P<paper>[^/]+)$", browse.calendar_page),
+        (rf"^{ROUTE}/edition/{db}/(?P<paper>[^/]+)/(?P<date>\d{{4}}-\d\d-\d\d)$",
+         browse.edition_page),
+        (rf"^{ROUTE}/page/{db}/(?P<page_id>\d+)$", page_view.page_view),
+        (rf"^{ROUTE}/article/{db}/(?P<key>[\w.-]+)$", citation.resolve),
+        (rf"^{ROUTE}/timeline/(?P<database>[^/.]+)\.(?P<format>svg|csv)$",
+         timeline.timeline_route),
+        (rf"^{ROUTE}/image/{db}/(?P<page_id>\d+)/(?P<width>\d+)\.jpg$",
+         page_view.page_image_route),
+    ]

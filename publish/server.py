@@ -29,8 +29,16 @@ def default_files_dir(db_path: str | Path) -> Path:
     return Path(os.environ.get("NEWSARCHIVE_FILES") or Path(db_path).parent / "files")
 
 
+def default_cache_dir(db_path: str | Path) -> Path:
+    """Where rendered page images are kept: $NEWSARCHIVE_CACHE, else cache/page-images next
+    to the database (derived files only: deleting it costs renders, never data)."""
+    return Path(os.environ.get("NEWSARCHIVE_CACHE") or Path(db_path).parent / "cache"
+                / "page-images")
+
+
 def build_datasette(
-    db_path: str | Path, *, files_dir: str | Path | None = None, settings: dict | None = None
+    db_path: str | Path, *, files_dir: str | Path | None = None, settings: dict | None = None,
+    cache_dir: str | Path | None = None,
 ) -> Datasette:
     """A Datasette serving ``db_path`` as /archive with the project's metadata, plugin
     (loaded through its entry point) and templates. The database stays mutable: the
@@ -39,9 +47,10 @@ def build_datasette(
     if not db_path.is_file():
         raise FileNotFoundError(f"no archive at {db_path}")
     files_dir = Path(files_dir) if files_dir else default_files_dir(db_path)
+    cache_dir = Path(cache_dir) if cache_dir else default_cache_dir(db_path)
     ds = Datasette(
         [],
-        metadata=build_metadata(db_path, DATABASE, files_dir.resolve()),
+        metadata=build_metadata(db_path, DATABASE, files_dir.resolve(), cache_dir.resolve()),
         template_dir=str(TEMPLATES),
         settings={**SETTINGS, **(settings or {})},
     )

@@ -7,9 +7,8 @@ from pathlib import Path
 import pytest
 
 from crawler.demo.server import LocalSite
+from tests.corpora import PRACTICE_CORPUS, REAL_CORPUS
 from tests.fixture_sites import build_fixture_site
-
-REAL_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "real"
 
 
 @pytest.fixture(scope="session")
@@ -18,6 +17,15 @@ def real_corpus() -> Path:
     if not REAL_CORPUS.is_dir():
         pytest.skip(f"real corpus not present at {REAL_CORPUS} (outside checkout)")
     return REAL_CORPUS
+
+
+@pytest.fixture(scope="session")
+def practice_corpus() -> Path:
+    """../shared/corpus/practice (pages typeset by others, with truth); skips only where that
+    folder is absent."""
+    if not PRACTICE_CORPUS.is_dir():
+        pytest.skip(f"practice corpus not present at {PRACTICE_CORPUS} (outside checkout)")
+    return PRACTICE_CORPUS
 
 
 def _site(family: str, tmp_path_factory, **server_options):

@@ -222,4 +222,4 @@ def test_fixture_sites_article_pages_parse_to_what_they_publish(family, tmp_path
             )
             assert got.captions == site.captions
             checked += 1
-    assert checked >= 5
+    assert checked >= 4

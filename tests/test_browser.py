@@ -11,8 +11,10 @@ import base64
 import fcntl
 import json
 import os
+import re
 import shutil
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -151,6 +153,23 @@ def server(tmp_path_factory):
         proc.wait(10)
 
 
+# Pairs of form fields (label text) whose boxes intersect: the query box ran over "Paper".
+OVERLAPS = """(() => {
+  const form = 'form.newsarchive-search';
+  const boxes = [...document.querySelectorAll(form + ' label, ' + form + ' input')]
+    .map(e => [e.tagName + ':' + (e.name || e.textContent.trim().split(/\\s/)[0]),
+               e.getBoundingClientRect(), e]);
+  const out = [];
+  for (const [n1, a, e1] of boxes) for (const [n2, b, e2] of boxes) {
+    if (n1 >= n2 || e1.contains(e2) || e2.contains(e1)) continue;
+    if (a.left < b.right - 1 && b.left < a.right - 1
+        && a.top < b.bottom - 1 && b.top < a.bottom - 1)
+      out.push(n1 + ' / ' + n2);
+  }
+  return out;
+})()"""
+
+
 def test_typing_a_query_shows_highlighted_hits(server, tmp_path):
     base, archive = server
     browser = DevTools(chromium_binary(), tmp_path / "profile")
@@ -169,10 +188,143 @@ def test_typing_a_query_shows_highlighted_hits(server, tmp_path):
         hits = browser.evaluate("document.querySelectorAll('li.newsarchive-hit').length")
         marks = browser.evaluate("[...document.querySelectorAll('mark')].map(m => m.textContent)")
         value = browser.evaluate("document.querySelector('input[name=q]').value")
+        overlaps = browser.evaluate(OVERLAPS)
         shot = browser.send("Page.captureScreenshot", {"format": "png"})["data"]
         (tmp_path / "search.png").write_bytes(base64.b64decode(shot))
     finally:
         browser.close()
     assert value == "营商环境"
+    assert overlaps == [], overlaps
     assert hits == min(100, len(truth(archive, "营商环境")))
     assert marks and set(marks) == {"营商环境"}
+
+
+OUTPUT = Path(__file__).resolve().parent / "output"  # screenshots, kept as CI artifacts
+
+
+def screenshot(browser: DevTools, name: str) -> None:
+    OUTPUT.mkdir(exist_ok=True)
+    shot = browser.send("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True})
+    (OUTPUT / name).write_bytes(base64.b64decode(shot["data"]))
+
+
+def start_server(archive: Path, files: Path) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    code = (f"from publish.server import serve; serve({str(archive)!r}, port={port}, "
+            f"files_dir={str(files)!r})")
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code], cwd=Path(__file__).resolve().parents[1],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(200):
+        try:
+            urllib.request.urlopen(base + "/-/versions.json", timeout=2)
+            return proc, base
+        except OSError:
+            if proc.poll() is not None:
+                pytest.fail("the Datasette server exited")
+            time.sleep(0.1)
+    proc.terminate()
+    pytest.fail("the Datasette server did not start")
+
+
+@pytest.fixture(scope="module")
+def room_server(tmp_path_factory):
+    from tests.reading_room import build_reading_room
+
+    root = tmp_path_factory.mktemp("room-browser")
+    archive, files, _ = build_reading_room(root)
+    proc, base = start_server(archive, files)
+    try:
+        yield base, archive
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+def click(browser: DevTools, selector: str) -> None:
+    """A real mouse click in the middle of the element."""
+    box = browser.evaluate(
+        f"(() => {{ const e = document.querySelector({json.dumps(selector)});"
+        " e.scrollIntoView({block: 'center'}); const r = e.getBoundingClientRect();"
+        " return [r.left + r.width / 2, r.top + r.height / 2]; })()")
+    for kind in ("mousePressed", "mouseReleased"):
+        browser.send("Input.dispatchMouseEvent", {"type": kind, "x": box[0], "y": box[1],
+                                                  "button": "left", "clickCount": 1})
+
+
+def loaded(browser: DevTools, path_js: str) -> None:
+    browser.wait_for(f"{path_js} && document.readyState === 'complete'")
+
+
+def test_home_calendar_edition_page_and_a_click_on_an_article_box(room_server, tmp_path):
+    base, archive = room_server
+    conn = sqlite3.connect(archive)
+    page_id, = conn.execute(
+        "select id from pages where date = '2023-06-16' and page_no = 1").fetchone()
+    titles = dict(conn.execute("select id, title from articles where page_id = ?", [page_id]))
+    conn.close()
+    browser = DevTools(chromium_binary(), tmp_path / "profile")
+    try:
+        browser.attach()
+        browser.send("Page.navigate", {"url": base + "/"})
+        loaded(browser, "!!document.querySelector('tr[data-paper=xcrb]')")
+        row = browser.evaluate("document.querySelector('tr[data-paper=xcrb]').innerText")
+        screenshot(browser, "home.png")
+        click(browser, "tr[data-paper=xcrb] a")
+        loaded(browser, "location.pathname.includes('/paper/')")
+        linked = browser.evaluate(
+            "[...document.querySelectorAll('td.edition')].map(e => e.dataset.date)")
+        missing = browser.evaluate(
+            "[...document.querySelectorAll('td.missing')].map(e => e.dataset.date)")
+        screenshot(browser, "calendar.png")
+        click(browser, "td.edition[data-date='2023-06-16'] a")
+        loaded(browser, "location.pathname.endsWith('/2023-06-16')")
+        pages = browser.evaluate("document.querySelectorAll('li[data-page]').length")
+        loaded(browser, "[...document.images].every(i => i.complete && i.naturalWidth)")
+        click(browser, "li[data-page='1'] a img")
+        loaded(browser, "location.pathname.includes('/page/') && "
+                        "document.querySelector('.newsarchive-pageview img').complete")
+        image = browser.evaluate(
+            "(() => { const i = document.querySelector('.newsarchive-pageview img');"
+            " return [i.naturalWidth > 0, new URL(i.currentSrc).pathname]; })()")
+        drawn = browser.evaluate(
+            "[...document.querySelectorAll('a.newsarchive-box')].map(a => +a.dataset.article)")
+        screenshot(browser, "page.png")
+        target = sorted(titles)[1]
+        click(browser, f"a.newsarchive-box[data-article='{target}'] rect")
+        loaded(browser, f"location.pathname === '/archive/articles/{target}'")
+        heading = browser.evaluate("document.querySelector('article h1').innerText")
+    finally:
+        browser.close()
+    assert "2023-06-14" in row and "2023-06-16" in row
+    assert linked == ["2023-06-14", "2023-06-16"] and missing == ["2023-06-15"]
+    assert pages == 3
+    assert image[0] and re.fullmatch(rf"/-/newsarchive/image/archive/{page_id}/\d+\.jpg", image[1])
+    assert sorted(drawn) == sorted(titles)
+    assert heading == titles[target]
+
+
+def test_a_search_shows_its_chart_and_the_words_on_the_page_image(room_server, tmp_path):
+    base, _ = room_server
+    browser = DevTools(chromium_binary(), tmp_path / "profile")
+    try:
+        browser.attach()
+        browser.send("Page.navigate", {"url": base + "/archive/search?q=魏都区&compare=高质量"})
+        loaded(browser, "!!document.querySelector('figure.newsarchive-timeline img')"
+                        " && document.querySelector('figure.newsarchive-timeline img').complete")
+        chart = browser.evaluate(
+            "document.querySelector('figure.newsarchive-timeline img').naturalWidth")
+        screenshot(browser, "search-chart.png")
+        click(browser, "li.newsarchive-hit a.newsarchive-page-link")
+        loaded(browser, "location.pathname.includes('/page/')")
+        hits = browser.evaluate("document.querySelectorAll('rect.hit').length")
+        visible = browser.evaluate(
+            "(() => { const r = document.querySelector('rect.hit').getBoundingClientRect();"
+            " return r.width > 2 && r.height > 2; })()")
+        screenshot(browser, "page-hits.png")
+    finally:
+        browser.close()
+    assert chart == 760
+    assert hits > 0 and visible

@@ -259,6 +259,19 @@ def test_edition_specs_are_deterministic_and_vary_by_date(tmp_path):
         assert len(pdf.pages) == 4
 
 
+def test_editions_of_consecutive_days_print_different_stories():
+    """The demo's three dates: no story appears in two editions (issue #15, item 7)."""
+    from crawler.cli import DEMO_DATES
+
+    titles = [
+        {a.title for spec in edition_specs("许昌日报", day, pages=4, seed=day.toordinal())
+         for a in spec.articles if a.kind == "story"}
+        for day in DEMO_DATES
+    ]
+    assert [len(t) for t in titles] == [8, 8, 8]
+    assert len(set.union(*titles)) == 24
+
+
 def test_broadsheets_are_varied_and_fast(tmp_path):
     specs = broadsheet_specs(8, seed=1)
     assert {s.columns for s in specs} >= {6, 8} or len({s.columns for s in specs}) >= 3

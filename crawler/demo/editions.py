@@ -32,20 +32,30 @@ def _briefs(rng: random.Random, n: int) -> list[Article]:
     return picked
 
 
+STORIES_PER_PAGE = 2  # 4 pages x 2 stories: 3 days in a row print 24 different stories
+
+
+def _day_stories(paper_name: str, date: datetime.date, n: int) -> list:
+    """``n`` stories for the edition of ``date``: the next ones of the paper's fixed running
+    order of the bank, so editions of consecutive days print different stories, as real
+    ones do, until the bank is used up."""
+    deck = list(ZH_STORIES)
+    _rng(paper_name, "deck").shuffle(deck)
+    start = date.toordinal() * n
+    return [deck[(start + i) % len(deck)] for i in range(n)]
+
+
 def edition_specs(paper_name: str, date: datetime.date, pages: int = 4,
                   seed: int = 0) -> list[PageSpec]:
-    """One day's edition: ``pages`` Chinese pages of 2-5 articles each, drawn
-    deterministically from the bank (the choice changes with the date)."""
+    """One day's edition: ``pages`` Chinese pages of 2 stories each, and on some pages a box
+    of briefs, drawn deterministically from the bank (the stories change with the date)."""
     rng = _rng(paper_name, date.isoformat(), seed)
     specs = []
-    stories = list(ZH_STORIES)
-    rng.shuffle(stories)
-    used = 0
+    stories = _day_stories(paper_name, date, pages * STORIES_PER_PAGE)
     for n in range(pages):
         name = PAGE_NAMES[n % len(PAGE_NAMES)]
-        k = rng.randint(2, 4)
-        arts = [stories[(used + i) % len(stories)] for i in range(k)]
-        used += k
+        k = STORIES_PER_PAGE
+        arts = stories[n * k:(n + 1) * k]
         if rng.random() < 0.5 or name == "魏都新闻":
             arts += _briefs(rng, rng.randint(2, max(2, 6 - k)))
         specs.append(PageSpec(

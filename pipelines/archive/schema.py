@@ -67,6 +67,7 @@ TABLES: dict[str, dict] = {
             "captions": str,
             "bbox": str,
             "date_key": int,  # the search index's key: pipelines.archive.search.date_key
+            "key": str,  # the permalink: pipelines.archive.permalinks.article_key
             # Where the text shown comes from (pipelines.archive.matching): "pdf", or "html"
             # (the site's article page at url); pdf_text keeps the matched PDF article's own
             # text (JSON); match, cer_edits, cer_chars, cer: how the two agree.

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from pipelines.archive import matching, search
+from pipelines.archive import matching, permalinks, search
 from pipelines.archive.schema import ensure_schema
 
 ARTICLE_FIELDS = ("kicker", "title", "subtitle", "byline", "body")
@@ -52,6 +52,7 @@ class Archive:
             with self.db.atomic():
                 ensure_schema(self.db)
                 search.ensure_search_index(self.db)
+                permalinks.ensure_keys(self.db)
         except Exception as exc:  # sqlite3 errors, unreadable path, not a database
             raise ArchiveError(f"cannot open archive {self.path}: {exc}") from exc
 
@@ -210,6 +211,8 @@ class Archive:
         table = self.db["articles"]
         old = list(table.rows_where("page_id = ?", [page_id], order_by="seq"))
         rows = [self._article_row(page_id, page, seq, a) for seq, a in enumerate(articles, 1)]
+        permalinks.assign_keys(rows)
+        permalinks.record_aliases(self.db, permalinks.successors(old, rows))
         by_text: dict[tuple, list[dict]] = {}
         for r in old:
             by_text.setdefault(_text_key(r), []).append(r)

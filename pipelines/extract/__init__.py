@@ -1,8 +1,9 @@
 """The extraction engine: a newspaper page PDF in, whole articles out.
 
 ``extract_pdf(path, source="pypdfium2")`` returns ``{"pages": [...]}`` as specified in
-docs/architecture.md. Pipeline per page: chars (pypdfium2 or pdfplumber) -> health check ->
-runs -> running header/footer -> XY-cut with rules -> blocks -> fields -> (headings of a
+docs/architecture.md. Pipeline per page: chars (pypdfium2 or pdfplumber; read again by
+pdfminer where pdfium left text objects unread) -> health check -> runs -> running
+header/footer -> XY-cut with rules -> blocks -> fields -> (headings of a
 scanned page re-read with Tesseract, when installed) -> articles -> paragraphs, with
 script-aware joining and wordfreq de-hyphenation. Pure Python plus the
 PDF libraries (and the ``tesseract`` program for scans): it runs in worker processes, so
@@ -11,6 +12,8 @@ nothing here imports Scrapy or Twisted.
 
 from .document import ExtractError, extract_pdf
 
-EXTRACTOR_VERSION = "0.5.2"  # 0.5.2: glyphs of CJK fonts not embedded are boxed by advances
+# 0.6.0 (issue #12): no glyph lost to the CJK substitute font, pages whose reading lost text
+# read again; galleys, bylines, section heads, subheads, credits, jump lines (docs/extraction.md)
+EXTRACTOR_VERSION = "0.6.0"
 
 __all__ = ["EXTRACTOR_VERSION", "ExtractError", "extract_pdf"]

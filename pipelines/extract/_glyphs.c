@@ -188,8 +188,46 @@ error:
     return NULL;
 }
 
+
+PyDoc_STRVAR(text_objects_doc,
+"text_objects(textpage, count, get_text_object) -> set[int]\n\n"
+"pdfium_source.text_objects: the addresses of the text objects whose glyphs pdfium's text\n"
+"page holds (get_text_object: FPDFText_GetTextObject's address).");
+
+static PyObject *text_objects(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 3) {
+        PyErr_SetString(PyExc_TypeError, "text_objects() takes 3 arguments");
+        return NULL;
+    }
+    void *page = PyLong_AsVoidPtr(args[0]);
+    long count = PyLong_AsLong(args[1]);
+    GetTextObject get_object = (GetTextObject)PyLong_AsVoidPtr(args[2]);
+    if (PyErr_Occurred()) return NULL;
+    if (!page || !get_object || count < 0 || count > INT_MAX) {
+        PyErr_SetString(PyExc_ValueError, "text_objects(): bad arguments");
+        return NULL;
+    }
+    PyObject *seen = PySet_New(NULL);
+    if (!seen) return NULL;
+    void *last = NULL;
+    for (long i = 0; i < count; i++) {
+        void *obj = get_object(page, (int)i);
+        if (!obj || obj == last) continue;  /* generated chars have no object */
+        last = obj;
+        PyObject *key = PyLong_FromVoidPtr(obj);
+        if (!key || PySet_Add(seen, key) < 0) {
+            Py_XDECREF(key);
+            Py_DECREF(seen);
+            return NULL;
+        }
+        Py_DECREF(key);
+    }
+    return seen;
+}
+
 static PyMethodDef methods[] = {
     {"read_glyphs", (PyCFunction)(void (*)(void))read_glyphs, METH_FASTCALL, read_glyphs_doc},
+    {"text_objects", (PyCFunction)(void (*)(void))text_objects, METH_FASTCALL, text_objects_doc},
     {NULL, NULL, 0, NULL},
 };
 

@@ -50,6 +50,11 @@ class PageContent:
     full_images: int = 0  # images covering most of the page (scans): not layout items
     unmapped: int = 0  # glyphs the source could not map to Unicode
     raw_chars: int = 0  # glyphs before cleaning (spaces, controls, rotated text)
+    # text objects (text-showing operators) on the page, and how many of them the reader
+    # returned no glyph of: the measure of text a reader lost (health.check_reading)
+    text_objects: int = 0
+    unread_objects: int = 0
+    reader: str = "pypdfium2"  # the char source that read the page
 
 
 class PageTooLarge(Exception):

@@ -5,8 +5,9 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from .chars import CharSource, PageTooLarge
+from .chars import CharSource, PageContent, PageTooLarge
 from .columns import LayoutTimeout
+from .health import INCOMPLETE, lost_text, unread_reason, unread_text
 from .page import extract_page, page_result
 from .reread import ScanReader
 
@@ -84,6 +85,7 @@ def extract_pdf(path: str | os.PathLike[str], source: str = "pypdfium2",
     opened = open_source(os.fspath(path), source)
     # the reader opens the PDF again only for a scanned page
     reader = ScanReader(os.fspath(path)) if reread else None
+    second = SecondReading(os.fspath(path))
     pages = []
     try:
         for number, content in enumerate(opened.pages(), start=1):
@@ -92,18 +94,54 @@ def extract_pdf(path: str | os.PathLike[str], source: str = "pypdfium2",
             elif isinstance(content, Exception):
                 pages.append(page_result(number, "error", f"cannot read page: "
                                          f"{type(content).__name__}: {content}"))
+            elif unread_text(content):
+                content, failure = second.check(content)
+                if failure:
+                    pages.append(page_result(number, INCOMPLETE, failure))
+                else:
+                    pages.append(_safe_page(content, reader))
             else:
                 pages.append(_safe_page(content, reader))
     finally:
         opened.close()
+        second.close()
         if reader is not None:
             reader.close()
     return {"pages": pages}
 
 
-def _safe_page(content, reader: ScanReader | None) -> dict:
+class SecondReading:
+    """pdfminer (through pdfplumber) reads again a page whose text objects pdfium did not
+    all read; its reading is kept when it holds more glyphs. The file is opened once, at
+    the first page that needs it."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self._source = None
+
+    def check(self, content: PageContent) -> tuple[PageContent, str | None]:
+        """The page's better reading, or the first with the reason it cannot be trusted."""
+        try:
+            if self._source is None:
+                from .plumber_source import PlumberSource
+
+                self._source = PlumberSource(self.path, MAX_CHARS)
+            again = self._source.read(content.number)
+            if not lost_text(content, again):
+                return content, None
+            return self._source.read(content.number, dedupe=True), None
+        except Exception as exc:  # pdfminer fails where pdfium did not: say so
+            return content, unread_reason(
+                content, f"a second reading failed ({type(exc).__name__}: {exc})")
+
+    def close(self) -> None:
+        if self._source is not None:
+            self._source.close()
+
+
+def _safe_page(content: PageContent, reader: ScanReader | None) -> dict:
     try:
-        return extract_page(content, PAGE_BUDGET, reader)
+        return {**extract_page(content, PAGE_BUDGET, reader), "reader": content.reader}
     except LayoutTimeout:
         return page_result(content.number, "error",
                            f"page too complex: layout took over {PAGE_BUDGET:.0f} s")

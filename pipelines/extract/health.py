@@ -1,7 +1,14 @@
-"""Is a page's text layer worth archiving? Detects image-only pages and garbled fonts.
+"""Is a page's text layer worth archiving? Detects image-only pages, garbled fonts and
+readings that lost text.
 
 A font without a Unicode map yields (cid:N), U+FFFD, or its raw bytes read as Latin-1
 (GBK mojibake such as ``¹ØÓÚ`` for 关于); storing that as text would poison search.
+
+A reader can also lose glyphs silently: pdfium's text page leaves out a text object it cannot
+box (issue #12: 92-96% of the glyphs of pages that show each glyph in its own object). The
+page's text objects are counted apart from the text page, so a page whose text objects went
+unread is read a second time, by pdfminer (document.py), and never stored as ``ok`` with
+text missing.
 """
 
 from __future__ import annotations
@@ -15,14 +22,54 @@ MIN_CHARS = 10
 UNMAPPED_SHARE = 0.05
 LATIN1_SHARE = 0.25
 PRIVATE_SHARE = 0.2
+# a page gets a second reading when this many of its text objects, and this share, gave no
+# glyph (pdfium leaves out duplicates drawn for fake bold: a few in a hundred on OCR layers)
+UNREAD_MIN = 10
+UNREAD_SHARE = 0.01
+# the second reading replaces the first when this share of its glyphs (and UNREAD_MIN) are
+# where the first has none; glyphs match within a cell of MATCH_PT points
+LOST_SHARE = 0.01
+MATCH_PT = 2.0
 _LATIN1 = re.compile("[\u0080-\u00ff]")  # GBK bytes read as Latin-1
 _PRIVATE = re.compile("[\ue000-\uf8ff\x00-\x1f]")  # private-use and control codes
 
 
+# the statuses of a page's extraction
+OK, NO_TEXT, GARBLED, INCOMPLETE, ERROR = "ok", "no_text", "garbled", "incomplete", "error"
+
+
 @dataclass(frozen=True)
 class Health:
-    status: str  # ok | no_text | garbled
+    status: str  # OK | NO_TEXT | GARBLED | INCOMPLETE
     reason: str | None = None
+
+
+def unread_text(content: PageContent) -> bool:
+    """Did the reader return no glyph of enough of the page's text objects to doubt it?"""
+    unread = content.unread_objects
+    return unread >= UNREAD_MIN and unread > UNREAD_SHARE * content.text_objects
+
+
+def missing_glyphs(first: PageContent, second: PageContent) -> int:
+    """Glyphs of the second reading with no glyph of the first where they stand (within a
+    cell of ``MATCH_PT``): text the first lost. Counted by place, not in total, because the
+    readers drop different duplicates (fake bold, an OCR layer's overlapping alternatives)."""
+    cell = MATCH_PT
+    places = {(round(c.x0 / cell), round(c.base / cell)) for c in first.chars}
+    return sum(1 for c in second.chars
+               if not any((round(c.x0 / cell) + dx, round(c.base / cell) + dy) in places
+                          for dx in (-1, 0, 1) for dy in (-1, 0, 1)))
+
+
+def lost_text(first: PageContent, second: PageContent) -> bool:
+    """Does the second reading hold text the first lost?"""
+    missing = missing_glyphs(first, second)
+    return missing >= UNREAD_MIN and missing > LOST_SHARE * len(second.chars)
+
+
+def unread_reason(content: PageContent, why: str) -> str:
+    return (f"the PDF reader returned no glyph of {content.unread_objects} of "
+            f"{content.text_objects} text objects and {why}: text may be missing")
 
 
 def check_page(content: PageContent) -> Health:

@@ -67,9 +67,10 @@ class PdfiumSource:
             textpage = page.get_textpage()
             try:
                 _read_chars(textpage.raw, content, self.max_chars)
+                read = text_objects(textpage.raw, content.raw_chars)
             finally:
                 textpage.close()
-            _read_objects(page.raw, content)
+            _read_objects(page.raw, content, read)
             return content
         finally:
             page.close()
@@ -183,15 +184,36 @@ def read_glyphs(vtp: ctypes.c_void_p, text: str, height: float, chars: list[Char
     return unmapped
 
 
-def _read_objects(page: ctypes.c_void_p, content: PageContent) -> None:
-    """Collect rules, frames and image regions from the page's drawing objects."""
+def text_objects(tp: ctypes.c_void_p, count: int) -> set[int]:
+    """Addresses of the text objects whose glyphs the text page holds. pdfium leaves some
+    out by design (a duplicate drawn over itself for fake bold, an object of no width), and
+    in any case text its font lookup cannot box: the page's objects against this set is the
+    check that a reading lost nothing (health.check_reading)."""
+    if _glyphs is not None:
+        return _glyphs.text_objects(ctypes.cast(tp, ctypes.c_void_p).value, count,
+                                    _FUNCTIONS[0])
+    seen = set()
+    for i in range(count):
+        if obj := _GET_OBJECT(tp, i):
+            seen.add(obj)
+    return seen
+
+
+def _read_objects(page: ctypes.c_void_p, content: PageContent, read: set[int]) -> None:
+    """Collect rules, frames and image regions from the page's drawing objects, and count
+    its text objects and those of them not in ``read``."""
     n = raw.FPDFPage_CountObjects(page)
     stack = [(raw.FPDFPage_GetObject(page, i), None) for i in range(n)]
     left, bottom, right, top = (ctypes.c_float() for _ in range(4))
     page_area = content.width * content.height
+    address = ctypes.c_void_p
     while stack:
         obj, matrix = stack.pop()
         kind = raw.FPDFPageObj_GetType(obj)
+        if kind == raw.FPDF_PAGEOBJ_TEXT:
+            content.text_objects += 1
+            content.unread_objects += ctypes.cast(obj, address).value not in read
+            continue
         if kind == raw.FPDF_PAGEOBJ_FORM:
             m = raw.FS_MATRIX()
             raw.FPDFPageObj_GetMatrix(obj, m)

@@ -26,11 +26,21 @@ class PlumberSource:
             finally:
                 page.close()  # pdfplumber keeps every page's objects otherwise
 
+    def read(self, number: int, dedupe: bool = False) -> PageContent:
+        """Page ``number`` (from 1) alone: the second reading of a page pdfium read badly.
+        With ``dedupe``, glyphs drawn twice over themselves (fake bold) count once, as in
+        pdfium's reading (pdfplumber's dedupe takes minutes on a page of 30,000 glyphs)."""
+        page = self._pdf.pages[number - 1]
+        try:
+            return self._read_page(page.dedupe_chars() if dedupe else page)
+        finally:
+            page.close()
+
     def close(self) -> None:
         self._pdf.close()
 
     def _read_page(self, page: pdfplumber.page.Page) -> PageContent:
-        content = PageContent(number=page.page_number, width=float(page.width),
+        content = PageContent(number=page.page_number, reader="pdfplumber", width=float(page.width),
                               height=float(page.height))
         objects = page.objects
         raw_chars = objects.get("char", [])

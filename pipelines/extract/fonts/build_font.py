@@ -25,22 +25,24 @@ LAST_CODE_POINT = 0x10FFFF
 FIXED_TIME = 0  # head.created/modified: the same bytes on every build
 
 
-def _glyph():
+def _glyph(box_width: int):
     pen = TTGlyphPen(None)
     pen.moveTo((0, DESCENT))
     pen.lineTo((0, ASCENT))
     pen.closePath()
     pen.moveTo((0, DESCENT))
-    pen.lineTo((BOX_WIDTH, DESCENT))
+    pen.lineTo((box_width, DESCENT))
     pen.closePath()
     return pen.glyph()
 
 
-def build(path: Path) -> None:
+def build(path: Path, box_width: int = BOX_WIDTH) -> None:
+    """Write the font; ``box_width=0`` gives the font that lost text (tests use it to show
+    that a reading which loses text is caught)."""
     builder = FontBuilder(EM, isTTF=True)
     builder.setupGlyphOrder([".notdef", "blank"])
     builder.setupCharacterMap({})
-    builder.setupGlyf({".notdef": _glyph(), "blank": _glyph()})
+    builder.setupGlyf({".notdef": _glyph(box_width), "blank": _glyph(box_width)})
     builder.setupHorizontalMetrics({".notdef": (EM, 0), "blank": (EM, 0)})
     builder.setupHorizontalHeader(ascent=ASCENT, descent=DESCENT)
     builder.setupNameTable({"familyName": "newsarchive no outlines", "styleName": "Regular"})
