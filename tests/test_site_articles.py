@@ -245,6 +245,11 @@ async def test_classic_and_new_sites_regions_empty_maps_and_gbk(classic_site, ne
     assert quality[("2022-11-08", 1)]["edits"] == 1  # the typo
     assert quality[("2022-11-10", 1)]["edits"] == len(squeezed(EXTRA_PARAGRAPH))  # GBK pages
     assert ("2022-11-08", 4) not in quality
+    with Archive(tmp_path / "new" / "archive.db") as archive:
+        quality = {r["page_no"]: r for r in archive.db["extraction_quality"].rows}
+    # pc/layout: coords in the declared 400x575 thumbnail over a 1200x1725 image; the typo.
+    assert (quality[1]["edits"], quality[1]["missing"], quality[1]["extra"]) == (1, 0, 0)
+    assert (quality[2]["edits"], quality[2]["missing"], quality[2]["extra"]) == (0, 0, 0)
 
 
 @deferred_f_from_coro_f
