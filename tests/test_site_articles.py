@@ -288,3 +288,24 @@ async def test_datasette_shows_the_quality_view_and_both_sources(col_site, tmp_p
         "/archive/articles.json?_shape=objects&source=html&page_no=5"
     )
     assert len(html_rows.json()["rows"]) == len(col_site.published[COL_PAGE[5]].articles)
+
+
+def test_the_http_cache_keeps_article_pages_not_page_images():
+    from scrapy import Request
+    from scrapy.http import HtmlResponse, Response
+    from scrapy.settings import Settings
+
+    from crawler.httpcache import IndexPagesPolicy
+
+    policy = IndexPagesPolicy(Settings())
+    article = Request("http://site.test/xcrb/PC/con/202306/16/c1.html")
+    image = Request("http://site.test/xcrb/PC/pic/202306/16/p.jpg.1",
+                    headers={"Range": "bytes=0-65535"})
+    assert policy.should_cache_request(article)
+    assert not policy.should_cache_request(image)
+    served = {"Last-Modified": "Fri, 16 Jun 2023 00:00:00 GMT"}
+    page = HtmlResponse(article.url, body=b"<html></html>",
+                        headers={**served, "Content-Type": "text/html"})
+    jpeg = Response(image.url, body=b"\xff\xd8", headers={**served, "Content-Type": "image/jpeg"})
+    assert policy.should_cache_response(page, article)
+    assert not policy.should_cache_response(jpeg, Request(image.url))
