@@ -35,6 +35,17 @@ class PageItem:
 
 
 @dataclass
+class SiteArticlesItem:
+    """Article pages fetched again for a page archived before, whose article pages failed
+    then (``site_articles`` as on PageItem); the page's PDF is not fetched again."""
+
+    paper: str
+    date: str
+    page_no: int
+    site_articles: list[dict] = field(default_factory=list)
+
+
+@dataclass
 class PageFailure:
     """A date or page that could not be turned into a PageItem, and why."""
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from crawler.items import PageFailure, PageItem
+from crawler.items import PageFailure, PageItem, SiteArticlesItem
 from pipelines.archive import Archive, search
 from pipelines.extraction import articles_of, extraction_fields
 
@@ -79,6 +79,12 @@ class ArchivePipeline:
                 run_id=run_id,
             )
             stats.inc_value(f"newsarchive/failures/{item.stage}")
+            return item
+        if isinstance(item, SiteArticlesItem):
+            if item.site_articles:
+                self.archive.add_site_articles(
+                    item.paper, item.date, item.page_no, item.site_articles
+                )
             return item
         if isinstance(item, PageItem):
             row = page_row(item, self.extractor)

@@ -309,3 +309,33 @@ def test_the_http_cache_keeps_article_pages_not_page_images():
     jpeg = Response(image.url, body=b"\xff\xd8", headers={**served, "Content-Type": "image/jpeg"})
     assert policy.should_cache_response(page, article)
     assert not policy.should_cache_response(jpeg, Request(image.url))
+
+
+@deferred_f_from_coro_f
+async def test_article_pages_that_failed_are_fetched_by_a_later_crawl(col_site, tmp_path):
+    """A 503 (after retries) on an article page: the page is archived with the PDF's text
+    for it; the next daily crawl skips the page but fetches that article page again."""
+    published = col_site.published[COL_PAGE[2]]
+    path, article = next((p, a) for p, a in published.articles if p not in published.garbled)
+    col_site.server.faults = FaultPlan(Fault(prefix=path, status=503))
+    try:
+        await crawl_col(col_site, tmp_path, HTTPCACHE_ENABLED=False, RETRY_TIMES=0)
+    finally:
+        col_site.server.faults = None
+    db = tmp_path / "archive.db"
+    [row] = rows(db, "articles", "page_no = 2 and title = ?", [article.title])
+    assert (row["source"], row["match"]) == ("pdf", "extra")
+    reasons = rows(db, "failures", "stage = 'article' and url = ?", [col_site.url + path])
+    assert [r["reason"] for r in reasons] == ["article page unavailable: HTTP 503"]
+    col_site.requests.clear()
+    stats = await crawl_col(col_site, tmp_path)
+    assert stats["newsarchive/pages_skipped"] == 2 and "newsarchive/pages_ok" not in stats
+    assert not any(p.endswith(".pdf") for p, *_ in col_site.requests)
+    [row] = rows(db, "articles", "page_no = 2 and title = ?", [article.title])
+    assert (row["source"], row["match"], row["url"], row["body"]) == (
+        "html", "matched", col_site.url + path, "\n".join(article.paragraphs))
+    assert json.loads(row["pdf_text"])["title"] == article.title
+    # Still failing: the 404 and the garbled page are tried again, up to PAGE_MAX_ATTEMPTS.
+    again = [r["url"] for r in rows(db, "failures", "stage = 'article'")]
+    lost = col_site.url + col_site.published[COL_PAGE[1]].missing[0]
+    assert again.count(lost) == 2

@@ -20,7 +20,7 @@ import scrapy
 from scrapy.http import Response, TextResponse
 from scrapy.http.request import NO_CALLBACK
 
-from crawler.items import PageFailure, PageItem
+from crawler.items import PageFailure, PageItem, SiteArticlesItem
 from crawler.papers import Paper, get_paper
 from crawler.spiders.families import Family, PageLink, get_family
 from crawler.spiders.families.article_pages import ArticlePageError, SiteArticle
@@ -84,6 +84,7 @@ class EpaperSpider(scrapy.Spider):
         host = urlparse(self.paper.base_url).hostname
         self.allowed_domains = [host] if host else []
         self.archived: set[tuple[str, int]] = set()
+        self.missing_articles: dict[tuple[str, int], set[str]] = {}
         self.attempts: dict[tuple[str, int], int] = {}
         # The oldest date the site still serves, once a 403 or a long run of 404s shows it.
         self.floor: date | None = None
@@ -102,6 +103,12 @@ class EpaperSpider(scrapy.Spider):
             span = self.paper.id, self.start_day.isoformat(), self.end.isoformat()
             self.archived = set() if self.refresh else archive.archived_pages(*span)
             self.attempts = archive.failed_attempts(*span)
+            # Archived pages whose article pages failed: those are fetched again.
+            self.missing_articles = (
+                archive.pages_missing_articles(*span, self.settings.getint("PAGE_MAX_ATTEMPTS", 5))
+                if self.settings.getbool("FETCH_ARTICLE_PAGES", True) and not self.refresh
+                else {}
+            )
         # At most EDITION_LOOKAHEAD editions in flight: when the site's archive ends (403),
         # only that many requests go past it.
         self.lookahead = asyncio.Semaphore(self.settings.getint("EDITION_LOOKAHEAD", 4))
@@ -149,6 +156,13 @@ class EpaperSpider(scrapy.Spider):
             key = (day.isoformat(), link.number)
             if key in self.archived:
                 stats.inc_value("newsarchive/pages_skipped")
+                if key in self.missing_articles:
+                    yield self.request(
+                        link.url,
+                        callback=self.parse_page_articles,
+                        dont_filter=True,
+                        cb_kwargs={"day": day, "link": link},
+                    )
                 continue
             if self.attempts.get(key, 0) >= self.settings.getint("PAGE_MAX_ATTEMPTS", 5):
                 stats.inc_value("newsarchive/pages_given_up")
@@ -221,6 +235,21 @@ class EpaperSpider(scrapy.Spider):
 
     # article pages -------------------------------------------------------------------------
 
+    async def parse_page_articles(self, response: Response, day: date, link: PageLink):
+        """An archived page's article pages that failed before, fetched again."""
+        decoded = self.decoded(response)
+        if response.status != 200 or decoded is None:
+            return
+        info = self.family.page_info(decoded)
+        wanted = self.missing_articles.get((day.isoformat(), link.number), set())
+        urls = [url for url in self.family.article_urls(info) if url in wanted]
+        if not urls:
+            return
+        item = SiteArticlesItem(self.paper.id, day.isoformat(), link.number)
+        for failure in await self.fetch_articles(item, info.map, urls, day, link):
+            yield failure
+        yield item
+
     async def fetch(self, url: str, **kwargs) -> Response:
         """A response fetched while the page's callback waits: through the downloader's
         middlewares (robots.txt, retries, Retry-After, HTTP cache) and the host's throttle,
@@ -230,7 +259,11 @@ class EpaperSpider(scrapy.Spider):
         return await self.crawler.engine.download_async(request)
 
     async def fetch_articles(
-        self, item: PageItem, page_map: PageMap | None, urls: list[str], day: date,
+        self,
+        item: PageItem | SiteArticlesItem,
+        page_map: PageMap | None,
+        urls: list[str],
+        day: date,
         link: PageLink,
     ) -> list[PageFailure]:
         """Fill ``item.site_articles`` from the article pages at ``urls`` (in their order;

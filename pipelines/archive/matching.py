@@ -151,7 +151,7 @@ def combine(pdf_articles: list[dict], site_articles: list[dict], *, compare: boo
                 _fields(site),
                 source=SOURCE_HTML,
                 url=site.get("url"),
-                pdf_text={**_fields(pdf)},
+                pdf_text={**_fields(pdf), "bbox": pdf.get("bbox")},
                 match=MATCHED,
                 cer_edits=edits,
                 cer_chars=chars,

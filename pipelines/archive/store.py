@@ -104,6 +104,55 @@ class Archive:
         ).fetchall()
         return {(d, n): count for d, n, count in rows}
 
+    def pages_missing_articles(
+        self, paper: str, start: str, end: str, max_attempts: int
+    ) -> dict[tuple[str, int], set[str]]:
+        """(date, page_no) -> URLs of the article pages that failed (fewer than
+        ``max_attempts`` times) on pages archived since, and are not stored: a later crawl
+        fetches them again."""
+        rows = self.db.execute(
+            "select f.date, f.page_no, f.url from failures f join pages p on p.paper = f.paper "
+            "and p.date = f.date and p.page_no = f.page_no "
+            "where f.paper = ? and f.date between ? and ? and f.stage = 'article' "
+            "and p.status in ('ok', 'pending') and not exists (select 1 from site_articles s "
+            "where s.page_id = p.id and s.url = f.url) "
+            "group by f.date, f.page_no, f.url having count(*) < ?",
+            [paper, start, end, max_attempts],
+        ).fetchall()
+        missing: dict[tuple[str, int], set[str]] = {}
+        for day, page_no, url in rows:
+            missing.setdefault((day, page_no), set()).add(url)
+        return missing
+
+    def add_site_articles(self, paper: str, date: str, page_no: int, sites: list[dict]) -> None:
+        """Store site articles fetched for a page archived before (its PDF articles stay),
+        and combine them with its PDF's articles again."""
+        with self.db.atomic():
+            page = self.page(paper, date, page_no)
+            if page is None:
+                return
+            self._save_site_articles(page["id"], page, sites)
+            self._combine(page["id"], page, self._pdf_articles(page["id"]))
+
+    def _pdf_articles(self, page_id: int) -> list[dict]:
+        """The PDF's own articles of a stored page, in reading order (from its rows)."""
+        out = []
+        for row in self.db["articles"].rows_where("page_id = ?", [page_id], order_by="seq"):
+            if row["pdf_text"]:
+                out.append(json.loads(row["pdf_text"]))
+            elif row["source"] != matching.SOURCE_HTML:
+                out.append({**{f: row[f] for f in ARTICLE_FIELDS},
+                            "captions": json.loads(row["captions"] or "[]"),
+                            "bbox": json.loads(row["bbox"]) if row["bbox"] else None})
+        return out
+
+    def _combine(self, page_id: int, page: dict, articles: list[dict]) -> None:
+        """Write the page's articles: its PDF's and its site's, combined."""
+        size = page.get("width"), page.get("height")
+        sites = self._site_articles(page_id, size if all(size) else None)
+        rows = matching.combine(articles, sites, compare=page.get("status") not in NOT_EXTRACTED)
+        self._replace_articles(page_id, page, rows)
+
     def save_page(
         self,
         page: dict,
@@ -145,12 +194,9 @@ class Archive:
                 page_id = table.insert(row, alter=True).last_pk
             if site_articles is not None:
                 self._save_site_articles(page_id, page, list(site_articles))
-            size = page.get("width"), page.get("height")
-            if not all(size) and existing:
-                size = existing.get("width"), existing.get("height")
-            sites = self._site_articles(page_id, size if all(size) else None)
-            rows = matching.combine(articles, sites, compare=status not in NOT_EXTRACTED)
-            self._replace_articles(page_id, page, rows)
+            sized = page if page.get("width") or not existing else {**page, **{
+                k: existing.get(k) for k in ("width", "height")}}
+            self._combine(page_id, sized, articles)
             return page_id
 
     def _save_site_articles(self, page_id: int, page: dict, sites: list[dict]) -> None:
