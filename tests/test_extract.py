@@ -17,6 +17,7 @@ from pipelines.extract import EXTRACTOR_VERSION, ExtractError, extract_pdf, pdfi
 from pipelines.extract.pdfium_source import PdfiumSource
 from pipelines.extract.text.dehyphenate import join_hyphenated, mend_squeezed
 from pipelines.extract.text.join import join_line, join_lines
+from tests.corpora import PRACTICE_CORPUS
 
 pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
 ZH = "STSong-Light"
@@ -251,13 +252,16 @@ def compiled():
 
 
 def glyphs_both_ways(path: Path, monkeypatch) -> tuple[list, list]:
-    """Every page's glyphs (all their fields) and unmapped count, compiled and in Python."""
+    """Every page's glyphs (all their fields), unmapped count, text objects (read and not),
+    rules and image regions, compiled and in Python."""
     out = []
     for loop in (pdfium_source._glyphs, None):
         monkeypatch.setattr(pdfium_source, "_glyphs", loop)
         source = PdfiumSource(str(path), max_chars=200_000)
         try:
-            out.append([(p.unmapped, [tuple(getattr(c, f) for f in c.__slots__) for c in p.chars])
+            out.append([(p.unmapped, p.text_objects, p.unread_objects, p.full_images, p.hrules,
+                         p.vrules, p.images,
+                         [tuple(getattr(c, f) for f in c.__slots__) for c in p.chars])
                         for p in source.pages()])
         finally:
             source.close()
@@ -265,7 +269,8 @@ def glyphs_both_ways(path: Path, monkeypatch) -> tuple[list, list]:
 
 
 def test_compiled_glyph_loop_matches_python_on_drawn_pages(tmp_path, monkeypatch, compiled):
-    """Han, Latin words, a hyphenated line break, rotated text and a photo."""
+    """Han, Latin words, a hyphenated line break, rotated text, a photo, and rules inside
+    nested, transformed forms (XObjects)."""
     path = tmp_path / "page.pdf"
     two_column_page(path)
     c = canvas.Canvas(str(tmp_path / "mixed.pdf"), pagesize=(400, 300))
@@ -279,17 +284,36 @@ def test_compiled_glyph_loop_matches_python_on_drawn_pages(tmp_path, monkeypatch
     c.restoreState()
     c.setFont(ZH, 9)
     c.drawString(20, 200, "价格2026年上涨15%")
+    c.beginForm("rules")
+    c.line(0, 0, 120, 0)
+    c.rect(0, 10, 60, 40)
+    c.drawString(5, 20, "框内文字")
+    c.endForm()
+    c.beginForm("outer")
+    c.saveState()
+    c.translate(10, 5)
+    c.scale(1.5, 0.5)
+    c.doForm("rules")
+    c.restoreState()
+    c.endForm()
+    c.saveState()
+    c.translate(200, 100)
+    c.doForm("outer")
+    c.restoreState()
     c.save()
     for pdf in (path, tmp_path / "mixed.pdf"):
         compiled_glyphs, python_glyphs = glyphs_both_ways(pdf, monkeypatch)
         assert compiled_glyphs == python_glyphs
-        assert sum(len(chars) for _, chars in compiled_glyphs) > 40
+        assert sum(len(page[-1]) for page in compiled_glyphs) > 40
+    rules = compiled_glyphs[0][4]  # the mixed page's rules, through both forms (stroke: 1.5)
+    assert any(abs(x0 - 208.5) < 0.01 and abs(x1 - 391.5) < 0.01 for x0, _, x1, _ in rules)
 
 
 def test_compiled_glyph_loop_matches_python_on_the_real_corpus(real_corpus, monkeypatch,
                                                                 compiled):
-    """Scans with OCR layers, GBK fonts without a Unicode map, Japanese, a government text."""
-    for pdf in sorted(real_corpus.glob("*.pdf")):
+    """Scans with OCR layers, GBK fonts without a Unicode map, Japanese, a government text,
+    and the practice pages."""
+    for pdf in sorted(real_corpus.glob("*.pdf")) + sorted(PRACTICE_CORPUS.glob("*.pdf")):
         compiled_glyphs, python_glyphs = glyphs_both_ways(pdf, monkeypatch)
         assert compiled_glyphs == python_glyphs, pdf.name
 

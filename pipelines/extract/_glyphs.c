@@ -225,9 +225,142 @@ static PyObject *text_objects(PyObject *module, PyObject *const *args, Py_ssize_
     return seen;
 }
 
+typedef int (*CountObjects)(void *holder);
+typedef void *(*GetObject)(void *holder, int index);
+typedef int (*GetType)(void *obj);
+typedef int (*GetObjMatrix)(void *obj, Matrix *matrix);
+typedef int (*GetBounds)(void *obj, float *left, float *bottom, float *right, float *top);
+typedef int (*CountSegments)(void *obj);
+
+#define OBJECT_FUNCTIONS 8
+#define PAGEOBJ_TEXT 1
+#define PAGEOBJ_PATH 2
+#define PAGEOBJ_IMAGE 3
+#define PAGEOBJ_FORM 5
+
+typedef struct { double a, b, c, d, e, f; int identity; } Affine;
+typedef struct { void *obj; Affine m; } Pending;
+
+PyDoc_STRVAR(walk_objects_doc,
+"walk_objects(page, read, functions) -> (text_objects, unread, drawn)\n\n"
+"pdfium_source.walk_objects: every object of a page, forms opened, in the Python walk's\n"
+"order; text objects counted (and those whose address is not in read), paths and images\n"
+"returned as (kind, x0, y0, x1, y1, segments) in page space. functions: the addresses of\n"
+"FPDFPage_CountObjects, FPDFPage_GetObject, FPDFPageObj_GetType, FPDFFormObj_CountObjects,\n"
+"FPDFFormObj_GetObject, FPDFPageObj_GetMatrix, FPDFPageObj_GetBounds, FPDFPath_CountSegments.");
+
+static PyObject *walk_objects(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 3 || !PyAnySet_Check(args[1]) || !PyTuple_Check(args[2]) ||
+        PyTuple_GET_SIZE(args[2]) != OBJECT_FUNCTIONS) {
+        PyErr_SetString(PyExc_TypeError, "walk_objects(page, read, functions): bad arguments");
+        return NULL;
+    }
+    void *page = PyLong_AsVoidPtr(args[0]);
+    if (!page) {
+        if (!PyErr_Occurred()) PyErr_SetString(PyExc_ValueError, "null page");
+        return NULL;
+    }
+    void *f[OBJECT_FUNCTIONS];
+    for (int k = 0; k < OBJECT_FUNCTIONS; k++) {
+        f[k] = PyLong_AsVoidPtr(PyTuple_GET_ITEM(args[2], k));
+        if (!f[k]) {
+            if (!PyErr_Occurred()) PyErr_SetString(PyExc_ValueError, "null function");
+            return NULL;
+        }
+    }
+    CountObjects count_objects = (CountObjects)f[0];
+    GetObject get_object = (GetObject)f[1];
+    GetType get_type = (GetType)f[2];
+    CountObjects form_count = (CountObjects)f[3];
+    GetObject form_object = (GetObject)f[4];
+    GetObjMatrix get_matrix = (GetObjMatrix)f[5];
+    GetBounds get_bounds = (GetBounds)f[6];
+    CountSegments count_segments = (CountSegments)f[7];
+    PyObject *read = args[1];
+
+    int n = count_objects(page);
+    Py_ssize_t cap = n > 16 ? n : 16, top = 0;
+    Pending *stack = PyMem_Malloc(cap * sizeof(Pending));
+    PyObject *drawn = PyList_New(0);
+    if (!stack || !drawn) goto error;
+    Affine identity = {1, 0, 0, 1, 0, 0, 1};
+    for (int i = 0; i < n; i++) stack[top++] = (Pending){get_object(page, i), identity};
+    long text_objects = 0, unread = 0;
+    while (top > 0) {
+        Pending item = stack[--top];
+        int kind = get_type(item.obj);
+        if (kind == PAGEOBJ_TEXT) {
+            text_objects++;
+            PyObject *key = PyLong_FromVoidPtr(item.obj);
+            if (!key) goto error;
+            int found = PySet_Contains(read, key);
+            Py_DECREF(key);
+            if (found < 0) goto error;
+            unread += !found;
+            continue;
+        }
+        if (kind == PAGEOBJ_FORM) {
+            Matrix fm = {0, 0, 0, 0, 0, 0};
+            get_matrix(item.obj, &fm);
+            double a = fm.a, b = fm.b, c = fm.c, d = fm.d, e = fm.e, ff = fm.f;
+            Affine inner = {a, b, c, d, e, ff, 0};
+            if (!item.m.identity) {  /* pdfium_source._compose(outer, inner) */
+                double A = item.m.a, B = item.m.b, C = item.m.c, D = item.m.d;
+                double E = item.m.e, F = item.m.f;
+                inner = (Affine){a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D,
+                                 e * A + ff * C + E, e * B + ff * D + F, 0};
+            }
+            int children = form_count(item.obj);
+            if (top + children > cap) {
+                cap = (top + children) * 2;
+                Pending *grown = PyMem_Realloc(stack, cap * sizeof(Pending));
+                if (!grown) goto error;
+                stack = grown;
+            }
+            for (int j = 0; j < children; j++)
+                stack[top++] = (Pending){form_object(item.obj, j), inner};
+            continue;
+        }
+        if (kind != PAGEOBJ_PATH && kind != PAGEOBJ_IMAGE) continue;
+        float l = 0, bo = 0, r = 0, t = 0;
+        if (!get_bounds(item.obj, &l, &bo, &r, &t)) continue;
+        double x0 = l, y0 = bo, x1 = r, y1 = t;
+        if (!item.m.identity) {  /* pdfium_source._transform */
+            double xs[4], ys[4], px[4] = {x0, x0, x1, x1}, py[4] = {y0, y1, y0, y1};
+            for (int k = 0; k < 4; k++) {
+                xs[k] = item.m.a * px[k] + item.m.c * py[k] + item.m.e;
+                ys[k] = item.m.b * px[k] + item.m.d * py[k] + item.m.f;
+            }
+            x0 = x1 = xs[0];
+            y0 = y1 = ys[0];
+            for (int k = 1; k < 4; k++) {
+                if (xs[k] < x0) x0 = xs[k];
+                if (xs[k] > x1) x1 = xs[k];
+                if (ys[k] < y0) y0 = ys[k];
+                if (ys[k] > y1) y1 = ys[k];
+            }
+        }
+        int segments = kind == PAGEOBJ_PATH ? count_segments(item.obj) : 0;
+        PyObject *row = Py_BuildValue("(iddddi)", kind, x0, y0, x1, y1, segments);
+        if (!row || PyList_Append(drawn, row) < 0) {
+            Py_XDECREF(row);
+            goto error;
+        }
+        Py_DECREF(row);
+    }
+    PyMem_Free(stack);
+    PyObject *result = Py_BuildValue("(llN)", text_objects, unread, drawn);
+    return result;
+error:
+    PyMem_Free(stack);
+    Py_XDECREF(drawn);
+    return NULL;
+}
+
 static PyMethodDef methods[] = {
     {"read_glyphs", (PyCFunction)(void (*)(void))read_glyphs, METH_FASTCALL, read_glyphs_doc},
     {"text_objects", (PyCFunction)(void (*)(void))text_objects, METH_FASTCALL, text_objects_doc},
+    {"walk_objects", (PyCFunction)(void (*)(void))walk_objects, METH_FASTCALL, walk_objects_doc},
     {NULL, NULL, 0, NULL},
 };
 

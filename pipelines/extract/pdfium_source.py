@@ -199,20 +199,34 @@ def text_objects(tp: ctypes.c_void_p, count: int) -> set[int]:
     return seen
 
 
-def _read_objects(page: ctypes.c_void_p, content: PageContent, read: set[int]) -> None:
-    """Collect rules, frames and image regions from the page's drawing objects, and count
-    its text objects and those of them not in ``read``."""
+# what the compiled object walk calls, in its order
+_OBJECT_FUNCTIONS = tuple(map(_address, (
+    raw.FPDFPage_CountObjects, raw.FPDFPage_GetObject, raw.FPDFPageObj_GetType,
+    raw.FPDFFormObj_CountObjects, raw.FPDFFormObj_GetObject, raw.FPDFPageObj_GetMatrix,
+    raw.FPDFPageObj_GetBounds, raw.FPDFPath_CountSegments,
+)))
+Drawn = tuple[int, float, float, float, float, int]  # kind, x0, y0, x1, y1, path segments
+
+
+def walk_objects(page: ctypes.c_void_p, read: set[int]) -> tuple[int, int, list[Drawn]]:
+    """Every object of a page, forms opened: the count of text objects and of those not in
+    ``read``, and the paths and images with their boxes in page space (PDF points, origin
+    bottom left). ``_glyphs.c`` has this walk compiled (a page holds thousands of text
+    objects): change both."""
+    if _glyphs is not None:
+        return _glyphs.walk_objects(ctypes.cast(page, ctypes.c_void_p).value, read,
+                                    _OBJECT_FUNCTIONS)
     n = raw.FPDFPage_CountObjects(page)
     stack = [(raw.FPDFPage_GetObject(page, i), None) for i in range(n)]
     left, bottom, right, top = (ctypes.c_float() for _ in range(4))
-    page_area = content.width * content.height
-    address = ctypes.c_void_p
+    texts = unread = 0
+    drawn: list[Drawn] = []
     while stack:
         obj, matrix = stack.pop()
         kind = raw.FPDFPageObj_GetType(obj)
         if kind == raw.FPDF_PAGEOBJ_TEXT:
-            content.text_objects += 1
-            content.unread_objects += ctypes.cast(obj, address).value not in read
+            texts += 1
+            unread += ctypes.cast(obj, ctypes.c_void_p).value not in read
             continue
         if kind == raw.FPDF_PAGEOBJ_FORM:
             m = raw.FS_MATRIX()
@@ -226,6 +240,17 @@ def _read_objects(page: ctypes.c_void_p, content: PageContent, read: set[int]) -
         if not raw.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
             continue
         x0, y0, x1, y1 = _transform(matrix, left.value, bottom.value, right.value, top.value)
+        segments = raw.FPDFPath_CountSegments(obj) if kind == raw.FPDF_PAGEOBJ_PATH else 0
+        drawn.append((kind, x0, y0, x1, y1, segments))
+    return texts, unread, drawn
+
+
+def _read_objects(page: ctypes.c_void_p, content: PageContent, read: set[int]) -> None:
+    """Collect rules, frames and image regions from the page's drawing objects, and count
+    its text objects and those of them not in ``read``."""
+    content.text_objects, content.unread_objects, drawn = walk_objects(page, read)
+    page_area = content.width * content.height
+    for kind, x0, y0, x1, y1, segments in drawn:
         box: Box = (x0, content.height - y1, x1, content.height - y0)
         area = (x1 - x0) * (y1 - y0)
         if area > 0.6 * page_area:  # a scan, the page background or a clipping frame
@@ -235,7 +260,6 @@ def _read_objects(page: ctypes.c_void_p, content: PageContent, read: set[int]) -
             if x1 - x0 > 4 and y1 - y0 > 4:
                 content.images.append(box)
             continue
-        segments = raw.FPDFPath_CountSegments(obj)
         found = rules_from_box(box)
         if len(found) == 4 and segments > 8:  # a drawing (logo, chart), not a frame
             content.images.append(box)
