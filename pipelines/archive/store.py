@@ -319,10 +319,9 @@ class Archive:
         """Totals of the ``extraction_quality`` view (over ``page_ids``, or every page): pages,
         matched, missing and extra articles, edits, characters and their CER."""
         where, params = "", []
-        if page_ids is not None:
-            ids = list(page_ids)
-            where = f"where page_id in ({', '.join('?' * len(ids))})" if ids else "where 0"
-            params = ids
+        if page_ids is not None:  # any number of them: one JSON parameter
+            where = "where page_id in (select value from json_each(?))"
+            params = [json.dumps(list(page_ids))]
         row = self.db.execute(
             "select count(*), sum(matched), sum(missing), sum(extra), sum(edits), sum(chars) "
             f"from extraction_quality {where}",
