@@ -70,7 +70,7 @@ def crawl(
 
     for paper in papers:
         try:
-            get_paper(paper, papers_file)
+            get_paper(paper, papers_file, db=db)
         except RegistryError as exc:
             raise click.UsageError(str(exc)) from exc
     end_day = end.date() if end else date.today()
@@ -332,6 +332,61 @@ def status(db) -> None:
             )
         console.print(failures)
         _print_quality(console, archive)
+
+
+@cli.group(invoke_without_command=True)
+@DB_OPTION
+@click.pass_context
+def papers(ctx, db) -> None:
+    """List the papers of the registry: the bundled one, extended by the operator's
+    (papers.toml beside the archive, or the file NEWSARCHIVE_PAPERS names)."""
+    from crawler.papers import bundled_papers, load_papers, registry_path
+
+    ctx.obj = {"db": db}
+    if ctx.invoked_subcommand:
+        return
+    own = registry_path(db)
+    bundled = bundled_papers()
+    for paper in sorted(load_papers(db=db).values(), key=lambda p: p.id):
+        origin = "bundled" if bundled.get(paper.id) == paper else str(own)
+        click.echo(f"{paper.id:12} {paper.family:16} {paper.name}  {paper.base_url}  ({origin})")
+
+
+@papers.command(name="add")
+@click.argument("paper_id")
+@click.argument("url")
+@click.option("--name", help="The paper's name (default: its id).")
+@click.option("--first-date", type=click.DateTime(["%Y-%m-%d"]),
+              help="Oldest edition the site serves (default: two years ago).")
+@click.pass_context
+def papers_add(ctx, paper_id, url, name, first_date) -> None:
+    """Add PAPER_ID to the operator's registry from a URL of its e-paper (any page or
+    article): the family, base URL and entry page are guessed from the URL's shape."""
+    from crawler.papers import OWN_REGISTRY, load_papers, registry_path
+    from crawler.spiders.families import FAMILIES, guess_family
+
+    db = ctx.obj["db"]
+    guessed = guess_family(url)
+    if guessed is None:
+        raise click.UsageError(
+            f"cannot tell the site family from {url}: none of {', '.join(FAMILIES)} has URLs "
+            "like it; add the entry to papers.toml by hand"
+        )
+    target = registry_path(db) or Path(db).resolve().parent / OWN_REGISTRY
+    if target.is_file() and paper_id in load_papers(target):
+        raise click.UsageError(f"{paper_id} is already in {target}")
+    first = (first_date.date() if first_date else date.today() - timedelta(days=730))
+    entry = {"name": name or paper_id, **guessed, "first_date": first.isoformat()}
+    lines = [f"\n[{paper_id}]"] + [
+        f"{key} = {json.dumps(value, ensure_ascii=False)}" for key, value in entry.items()
+    ]
+    with target.open("a", encoding="utf-8") as out:
+        out.write("\n".join(lines) + "\n")
+    load_papers(target)  # the file still reads, with the new entry checked
+    shown = ", ".join(f"{k} {v}" for k, v in guessed.items() if k != "family")
+    click.echo(f"guessed family {guessed['family']} from the URL's shape ({shown})")
+    click.echo(f"added {paper_id} to {target} (first_date {first}); check it with "
+               f"`newsarchive crawl {paper_id}`")
 
 
 QUALITY_ROWS = 10  # pages shown by `newsarchive status`, worst agreement first

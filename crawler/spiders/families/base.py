@@ -91,6 +91,21 @@ class Family:
     hint_selectors: tuple[str, ...] = ()
     #: Searches the URL of an article page; None: the family has no article pages.
     article_link: re.Pattern | None = None
+    #: Matches the family's page or article URLs; groups ``base`` (the registry's base_url)
+    #: and, for page URLs, ``entry`` (the first page's file name) — for ``papers add``.
+    url_shape: re.Pattern | None = None
+    #: The entry page when the registry names none.
+    default_entry = ""
+
+    def guess(self, url: str) -> dict | None:
+        """The registry fields a URL of this family gives (base_url, entry), or None."""
+        match = self.url_shape.search(url) if self.url_shape else None
+        if not match:
+            return None
+        found = {k: v for k, v in match.groupdict().items() if v}
+        if found.get("entry") == self.default_entry:
+            del found["entry"]
+        return found
     #: Dailies: a long run of dates without an edition means the site's archive ends there.
     #: Weeklies and historic titles have long gaps, so their families turn this off.
     daily = True

@@ -29,12 +29,16 @@ class FounderClassic(Family):
     page_link_selectors = ("a#pageLink",)
     hint_selectors = ('map[name="PagePicMap"] area', "ul.ul02_l li a")
     article_link = re.compile(r"/content_\d+\.htm$")
+    url_shape = re.compile(
+        r"^(?P<base_url>https?://.+?/)html/\d{4}-\d{2}/\d{2}/(?:(?P<entry>node_\w+\.htm)|content_)"
+    )
+    default_entry = "node_1.htm"
 
     def date_path(self, day: date) -> str:
         return f"/html/{day:%Y-%m}/{day:%d}/"
 
     def issue_url(self, paper: Paper, day: date) -> str:
-        return f"{paper.base_url}html/{day:%Y-%m}/{day:%d}/{paper.entry or 'node_1.htm'}"
+        return f"{paper.base_url}html/{day:%Y-%m}/{day:%d}/{paper.entry or self.default_entry}"
 
     def find_pdf(self, response: TextResponse) -> str | None:
         """The PDF in this page's own row of the page list; that row may have none."""

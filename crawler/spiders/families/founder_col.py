@@ -37,12 +37,16 @@ class FounderCol(Family):
         'map[name="PagePicMap"] area',
     )
     article_link = re.compile(r"/(con|content)/\d{6}/\d{2}/(c\d+|content_\d+)\.html?$")
+    url_shape = re.compile(
+        r"^(?P<base_url>https?://.+?/)PC/(?:layout/\d{6}/\d{2}/(?P<entry>col\w+\.html)|con/)"
+    )
+    default_entry = "col01.html"
 
     def date_path(self, day: date) -> str:
         return f"/layout/{day:%Y%m}/{day:%d}/"
 
     def issue_url(self, paper: Paper, day: date) -> str:
-        return f"{paper.base_url}PC/layout/{day:%Y%m}/{day:%d}/{paper.entry or 'col01.html'}"
+        return f"{paper.base_url}PC/layout/{day:%Y%m}/{day:%d}/{paper.entry or self.default_entry}"
 
     def parse_article(self, response: TextResponse) -> SiteArticle:
         captions = [

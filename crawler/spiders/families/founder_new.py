@@ -29,12 +29,16 @@ class FounderNew(Family):
     page_link_selectors = ("a#pageLink", "#pageList a", "ul.ban-list a")
     hint_selectors = ("ul.news-list li a", 'map[name="PagePicMap"] area')
     article_link = re.compile(r"/content/\d{6}/\d{2}/content_\d+\.html$")
+    url_shape = re.compile(
+        r"^(?P<base_url>https?://.+?/)pc/(?:layout/\d{6}/\d{2}/(?P<entry>node_\w+\.html)|content/)"
+    )
+    default_entry = "node_01.html"
 
     def date_path(self, day: date) -> str:
         return f"/layout/{day:%Y%m}/{day:%d}/"
 
     def issue_url(self, paper: Paper, day: date) -> str:
-        return f"{paper.base_url}pc/layout/{day:%Y%m}/{day:%d}/{paper.entry or 'node_01.html'}"
+        return f"{paper.base_url}pc/layout/{day:%Y%m}/{day:%d}/{paper.entry or self.default_entry}"
 
     def page_info(self, response: TextResponse) -> PageInfo:
         info = super().page_info(response)
