@@ -1,8 +1,17 @@
-"""Extraction quality on generated broadsheet pages, against naive pdfplumber on the same pages.
+"""Extraction quality: the practice pages' line (the shared scorer's figures), our own
+generated pages' line against naive pdfplumber, and the real corpus checks.
 
-Run: ``.venv/bin/python bench/extract_quality.py [--pages N] [--seed S] [--source pypdfium2]``
+Run: ``.venv/bin/python bench/extract_quality.py [--pages N] [--seed S] [--source pypdfium2]
+[--save FILE | --compare FILE]``
 
-Figures (whitespace removed before comparing):
+The practice pages (``../shared/corpus/practice``, typeset by someone else) are the figure that
+counts (issue #12); they are scored by ``../shared/tools/score_pages.py`` itself, in process.
+The real corpus line gives, per PDF, the Han characters that come out against pdfplumber's
+reading, and the Han|Han line breaks left in 人民日报's bodies. ``--save`` writes the text of
+every practice and real page to a file; ``--compare`` prints which pages' text changed since:
+a change that alters text on any of them is understood before it lands.
+
+Figures of our own pages (whitespace removed before comparing):
 
 * order error  - edit distance of each true article body to its best-matching span of the
   page's output text, summed over all true characters;
@@ -28,6 +37,15 @@ import pdfplumber  # noqa: E402
 from crawler.demo.editions import broadsheet_specs  # noqa: E402
 from crawler.demo.typesetter import typeset_page  # noqa: E402
 from pipelines.extract import extract_pdf  # noqa: E402
+from tests.corpora import (  # noqa: E402
+    FIGURES,
+    PRACTICE_CORPUS,
+    REAL_CORPUS,
+    SCORER,
+    load_scorer,
+    practice_line,
+    practice_pages,
+)
 
 _WS = re.compile(r"\s+")
 _CJK = r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef“”‘’…—·]"
@@ -152,6 +170,62 @@ def naive_text(path: Path) -> str:
         return "\n".join(page.extract_text() or "" for page in pdf.pages)
 
 
+_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_HAN_BREAK = re.compile(r"[\u4e00-\u9fff]\n[\u4e00-\u9fff]")
+
+
+def corpus_docs(source: str) -> dict[str, dict]:
+    """extract_pdf of every practice and real PDF, by file name."""
+    pdfs = sorted(PRACTICE_CORPUS.glob("*.pdf")) + sorted(REAL_CORPUS.glob("*.pdf"))
+    return {pdf.name: extract_pdf(pdf, source=source) for pdf in pdfs}
+
+
+def practice_report(docs: dict[str, dict]) -> None:
+    if not SCORER.is_file() or not PRACTICE_CORPUS.is_dir():
+        print(f"practice pages: not here ({PRACTICE_CORPUS}, {SCORER})")
+        return
+    line = practice_line(docs, load_scorer())
+    print(f"practice pages ({len(practice_pages())}, typeset by others; targets order_cer "
+          "<= 0.01, art_ok >= 0.90, title_ok >= 0.95, byline_ok >= 0.90, spaces_per_1k "
+          "<= 0.5, hyphen_ok >= 0.97):")
+    print("  " + " ".join(f"{key}={line[key]:.4f}" for key in FIGURES))
+
+
+def real_report(docs: dict[str, dict]) -> None:
+    import pdfplumber
+
+    print("real corpus: Han characters archived / pdfplumber's reading (target >= 0.99)")
+    for pdf in sorted(REAL_CORPUS.glob("*.pdf")):
+        doc = docs[pdf.name]
+        ours = sum(len(_HAN.findall(page_text(p["articles"]) + (p.get("header") or "")))
+                   for p in doc["pages"])
+        with pdfplumber.open(pdf) as opened:  # glyphs drawn over themselves count once
+            theirs = sum(len({(c["text"], round(c["x0"]), round(c["top"])) for c in p.chars
+                              if _HAN.match(c["text"])}) for p in opened.pages)
+        statuses = sorted({p["status"] for p in doc["pages"]})
+        ratio = f"{ours / theirs:.3f}" if theirs else "  n/a"
+        print(f"  {pdf.name:42} {ours:7d} / {theirs:7d} = {ratio}  {','.join(statuses)}")
+    rmrb = docs.get("rmrb-2025-10-20-retypeset.pdf")
+    if rmrb:
+        breaks = sum(len(_HAN_BREAK.findall(a["body"])) for p in rmrb["pages"]
+                     for a in p["articles"])
+        print(f"  rmrb Han|Han body line breaks: {breaks} (113 at cf6b697; the rest: subheads)")
+
+
+def page_texts(docs: dict[str, dict]) -> dict[str, str]:
+    return {f"{name} p{p['number']}": json.dumps(
+        {k: p.get(k) for k in ("status", "reason", "header", "articles")}, ensure_ascii=False)
+        for name, doc in docs.items() for p in doc["pages"]}
+
+
+def compare(docs: dict[str, dict], saved: Path) -> None:
+    before, after = json.loads(saved.read_text()), page_texts(docs)
+    changed = sorted(k for k in after.keys() | before.keys() if before.get(k) != after.get(k))
+    print(f"pages whose output changed since {saved}: {len(changed)} of {len(after)}")
+    for key in changed:
+        print(f"  {key}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=16)
@@ -160,7 +234,19 @@ def main() -> None:
     parser.add_argument("--no-naive", action="store_true", help="skip the pdfplumber baseline")
     parser.add_argument("-v", "--verbose", action="store_true", help="print each miss")
     parser.add_argument("--keep", metavar="DIR", help="write the pages and truths to DIR")
+    parser.add_argument("--save", metavar="FILE", type=Path,
+                        help="write every practice and real page's output to FILE")
+    parser.add_argument("--compare", metavar="FILE", type=Path,
+                        help="list the practice and real pages whose output differs from FILE")
     args = parser.parse_args()
+    if REAL_CORPUS.is_dir() or PRACTICE_CORPUS.is_dir():
+        docs = corpus_docs(args.source)
+        practice_report(docs)
+        real_report(docs)
+        if args.save:
+            args.save.write_text(json.dumps(page_texts(docs), ensure_ascii=False))
+        if args.compare:
+            compare(docs, args.compare)
     ours, naive = Score(), Score()
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
@@ -177,7 +263,7 @@ def main() -> None:
                 _report_misses(i, spec.lang, truth, page)
             if not args.no_naive:
                 naive.add_page(truth, None, naive_text(path))
-    print(f"{args.pages} generated pages (seed {args.seed}), source {args.source}, "
+    print(f"our own {args.pages} generated pages (seed {args.seed}), source {args.source}, "
           f"{time.perf_counter() - started:.1f} s")
     a = ours.figures()
     b = naive.figures() if not args.no_naive else None

@@ -35,6 +35,13 @@ SOURCE_OPTION = click.option(
     show_default=True,
     help="Where characters come from.",
 )
+REDIS_OPTION = click.option(
+    "--redis",
+    "redis_url",
+    metavar="URL",
+    envvar="NEWSARCHIVE_REDIS",
+    help="Redis of the distributed queue, e.g. redis://HOST:6379/0.",
+)
 EXIT_ALREADY_RUNNING = 75  # EX_TEMPFAIL: try again later
 DEMO_DATES = [date(2023, 6, 14), date(2023, 6, 15), date(2023, 6, 16)]
 
@@ -64,8 +71,47 @@ def crawl(
     Safe under cron: a crawl of a paper that is still running makes this one exit at once
     with status 75; pages already archived are skipped. Exits 1 when pages failed.
     """
+    end_day = end.date() if end else date.today()
+    start_day = start.date() if start else end_day - timedelta(days=1)
+    _crawl(papers, start_day, end_day, db, files, base_url, papers_file, refresh, log_dir,
+           overrides)
+
+
+@cli.command()
+@click.argument("papers", nargs=-1, required=True)
+@click.option("--from", "start", required=True, type=click.DateTime(["%Y-%m-%d"]),
+              help="First date.")
+@click.option("--to", "end", required=True, type=click.DateTime(["%Y-%m-%d"]), help="Last date.")
+@click.option("--distributed", is_flag=True,
+              help="Page PDFs downloaded and extracted by `newsarchive worker`s on Redis.")
+@REDIS_OPTION
+@DB_OPTION
+@FILES_OPTION
+@click.option("--base-url", help="Crawl a copy of the paper's site at this URL instead.")
+@click.option("--papers-file", type=click.Path(exists=True, dir_okay=False), help="Registry.")
+@click.option("--log-dir", default="logs", show_default=True, help="Where the crawl log goes.")
+@click.option("-s", "--set", "overrides", multiple=True, help="Scrapy setting KEY=VALUE.")
+def backfill(
+    papers, start, end, distributed, redis_url, db, files, base_url, papers_file, log_dir,
+    overrides
+) -> None:
+    """Archive PAPERS from --from to --to (a crawl of that span).
+
+    With --distributed the editions are walked here and each page becomes a job (download
+    and extract) for the workers; their results are stored here, and the command returns
+    when all are. A backfill of a paper already being crawled exits with status 75.
+    """
+    if distributed:
+        _require_redis(redis_url)
+    _crawl(papers, start.date(), end.date(), db, files, base_url, papers_file, False, log_dir,
+           overrides, redis_url=redis_url if distributed else None)
+
+
+def _crawl(papers, start_day, end_day, db, files, base_url, papers_file, refresh, log_dir,
+           overrides, redis_url: str | None = None) -> None:
+    """What crawl and backfill do: lock the papers, crawl them (their pages sent to the
+    workers when ``redis_url`` is given), print the runs; exit 1 if pages failed."""
     from crawler.locking import AlreadyRunning, paper_locks
-    from crawler.runner import crawl as run_crawl
     from pipelines.archive import Archive
 
     for paper in papers:
@@ -73,8 +119,6 @@ def crawl(
             get_paper(paper, papers_file, db=db)
         except RegistryError as exc:
             raise click.UsageError(str(exc)) from exc
-    end_day = end.date() if end else date.today()
-    start_day = start.date() if start else end_day - timedelta(days=1)
     if start_day > end_day:
         raise click.UsageError(f"--from {start_day} is after --to {end_day}")
     settings = dict(_parse_setting(o) for o in overrides)
@@ -82,22 +126,19 @@ def crawl(
     log_file = Path(log_dir) / f"crawl-{'-'.join(papers)}-{stamp}.log"
     log_file.parent.mkdir(parents=True, exist_ok=True)
     settings.setdefault("LOG_FILE", str(log_file))
+    crawl_args = dict(start=start_day, end=end_day, db=db, files=files, base_url=base_url,
+                      registry=papers_file, settings=settings, refresh=refresh)
     try:
         with paper_locks(Path(db).resolve().parent / "locks", list(papers)):
             with Archive(db) as archive:
                 for paper in papers:
                     archive.mark_interrupted_runs(paper)
-            runs = run_crawl(
-                list(papers),
-                start=start_day,
-                end=end_day,
-                db=db,
-                files=files,
-                base_url=base_url,
-                registry=papers_file,
-                settings=settings,
-                refresh=refresh,
-            )
+            if redis_url:
+                runs = _crawl_distributed(list(papers), redis_url, crawl_args)
+            else:
+                from crawler.runner import crawl as run_crawl
+
+                runs = run_crawl(list(papers), **crawl_args)
     except AlreadyRunning as exc:
         click.echo(f"newsarchive crawl: {exc}; not starting", err=True)
         sys.exit(EXIT_ALREADY_RUNNING)
@@ -106,6 +147,39 @@ def crawl(
     click.echo(f"log: {settings['LOG_FILE']}")
     if any(run["status"] != "ok" for run in runs):
         sys.exit(1)
+
+
+def _crawl_distributed(papers: list[str], redis_url: str, crawl_args: dict) -> list[dict]:
+    """Crawl with pages sent to the workers, store their results here until all are in;
+    the crawl_runs rows, their figures those of the pages stored."""
+    from crawler.runner import crawl as run_crawl
+    from pipelines.archive import Archive
+    from pipelines.distributed.queues import make_broker
+    from pipelines.distributed.writer import run_counts, wait_for_runs, writing
+
+    settings = crawl_args["settings"]
+    settings.setdefault("DISTRIBUTED_REDIS", redis_url)
+    if "ITEM_PIPELINES" not in settings:
+        from crawler.settings import DISTRIBUTED_PIPELINES
+
+        settings["ITEM_PIPELINES"] = DISTRIBUTED_PIPELINES
+    broker = make_broker(redis_url)
+    with writing(broker, crawl_args["db"], crawl_args["files"]):
+        runs = run_crawl(papers, **crawl_args)
+        queued = {r["id"]: json.loads(r.get("stats") or "{}").get("newsarchive/distributed_run")
+                  for r in runs if r.get("id")}
+        click.echo(f"pages sent to the workers on {redis_url}; storing their results…")
+        wait_for_runs(broker.client, [q for q in queued.values() if q])
+    with Archive(crawl_args["db"]) as archive:
+        for run_id, queue_run in queued.items():
+            if not queue_run:
+                continue
+            counts = run_counts(broker.client, queue_run)
+            row = archive.db["crawl_runs"].get(run_id)
+            status = row["status"] if counts["failed"] == 0 else "errors"
+            archive.finish_run(run_id, pages_new=counts["done"], pages_failed=counts["failed"],
+                               status=status)
+        return [archive.db["crawl_runs"].get(r["id"]) if r.get("id") else r for r in runs]
 
 
 @cli.command(name="import")
@@ -235,11 +309,19 @@ def demo(db, files, serve, port) -> None:
 @click.option("--failed-only", is_flag=True, help="Only pages whose status is not ok.")
 @click.option("--older-than", metavar="VERSION", help="Only pages extracted by an older version.")
 @click.option("--workers", default=0, help="Worker processes (default: one per core).")
+@click.option("--distributed", is_flag=True, help="Send the pages to `newsarchive worker`s.")
+@REDIS_OPTION
 @DB_OPTION
 @FILES_OPTION
 @SOURCE_OPTION
-def reextract(paper, since, failed_only, older_than, workers, db, files, source) -> None:
-    """Extract stored PDFs again and replace their pages' articles (no crawling)."""
+def reextract(
+    paper, since, failed_only, older_than, workers, distributed, redis_url, db, files, source
+) -> None:
+    """Extract stored PDFs again and replace their pages' articles (no crawling).
+
+    With --distributed, one job per page goes to the workers on Redis and this process
+    stores their results as they come back; it returns when all are stored.
+    """
     from rich.progress import Progress
 
     from pipelines.archive import Archive
@@ -255,6 +337,16 @@ def reextract(paper, since, failed_only, older_than, workers, db, files, source)
             older_than=older_than,
         )
         before = archive.agreement(p["id"] for p in pages)
+        if distributed:
+            _require_redis(redis_url)
+            with Progress(disable=not pages) as progress:
+                counts = _reextract_distributed(redis_url, db, files, pages, source, progress)
+            summary = ", ".join(f"{n} {status}" for status, n in counts.items())
+            click.echo(f"{len(pages)} pages re-extracted by workers: {summary}")
+            change = agreement_change(before, archive.agreement(p["id"] for p in pages))
+            if change:
+                click.echo(change)
+            return
         with Progress(disable=not pages) as progress:
             task = progress.add_task("re-extracting", total=len(pages))
             counts = run(
@@ -273,6 +365,46 @@ def reextract(paper, since, failed_only, older_than, workers, db, files, source)
 
 
 @cli.command()
+@REDIS_OPTION
+@click.option("--processes", default=0, help="Worker processes (default: one per core).")
+@click.option("--heartbeat-timeout", default=60.0, show_default=True,
+              help="Seconds without a heartbeat after which a worker's jobs are redone.")
+def worker(redis_url, processes, heartbeat_timeout) -> None:
+    """Extract (and download) pages of distributed runs, until stopped (SIGTERM, Ctrl-C)."""
+    import os
+
+    from pipelines.distributed.workers import run_workers
+
+    if not redis_url:
+        raise click.UsageError("worker needs --redis URL (or NEWSARCHIVE_REDIS)")
+    count = processes or os.cpu_count() or 1
+    click.echo(f"{count} worker processes on {redis_url}")
+    run_workers(redis_url, count, heartbeat_timeout_ms=int(heartbeat_timeout * 1000))
+
+
+@cli.command()
+@REDIS_OPTION
+@DB_OPTION
+@FILES_OPTION
+def writer(redis_url, db, files) -> None:
+    """Store the results of unfinished distributed runs (after the command that started
+    them was stopped); returns when every one of them is stored."""
+    from pipelines.distributed.queues import make_broker
+    from pipelines.distributed.runs import unfinished_runs
+    from pipelines.distributed.writer import drain, run_counts, writing
+
+    if not redis_url:
+        raise click.UsageError("writer needs --redis URL (or NEWSARCHIVE_REDIS)")
+    broker = make_broker(redis_url)
+    runs = unfinished_runs(broker.client)
+    with writing(broker, _existing(db), files):
+        drain(broker, files, runs)
+    for run in runs:
+        counts = run_counts(broker.client, run)
+        click.echo(f"run {run}: {counts['done']} stored, {counts['failed']} failed")
+
+
+@cli.command()
 @DB_OPTION
 def reindex(db) -> None:
     """Rebuild the search index from the articles table."""
@@ -286,14 +418,18 @@ def reindex(db) -> None:
 
 @cli.command()
 @DB_OPTION
-def status(db) -> None:
-    """Per paper: dates covered, gaps, failures by reason (also Datasette's views)."""
+@REDIS_OPTION
+def status(db, redis_url) -> None:
+    """Per paper: dates covered, gaps, failures by reason (also Datasette's views); with
+    --redis, the distributed queue too: queued, running, done, failed, per-worker rates."""
     from rich.console import Console
     from rich.table import Table
 
     from pipelines.archive import Archive
 
     console = Console()
+    if redis_url:
+        _print_queue(console, redis_url)
     with Archive(_existing(db)) as archive:
         coverage = Table(
             "paper",
@@ -413,6 +549,54 @@ def _print_quality(console, archive) -> None:
             str(row["matched"]), str(row["missing"]), str(row["extra"]),
         )
     console.print(table)
+
+
+def _require_redis(redis_url: str | None) -> None:
+    if not redis_url:
+        raise click.UsageError("--distributed needs --redis URL (or NEWSARCHIVE_REDIS)")
+
+
+def _reextract_distributed(redis_url, db, files, pages, source, progress) -> dict[str, int]:
+    """Enqueue ``pages`` as one run, store its results here; the run's figures."""
+    from pipelines.distributed.queues import make_broker
+    from pipelines.distributed.runs import reextract_options, start_reextract
+    from pipelines.distributed.writer import drain, run_counts, writing
+
+    broker = make_broker(redis_url)
+    run = start_reextract(broker.client, pages, reextract_options(source))
+    click.echo(f"run {run}: {len(pages)} pages queued on {redis_url}")
+    task = progress.add_task("re-extracting (distributed)", total=len(pages))
+
+    def advance() -> None:
+        counts = run_counts(broker.client, run)
+        progress.update(task, completed=counts["done"] + counts["failed"])
+
+    with writing(broker, db, files):
+        drain(broker, files, [run], advance)
+    counts = run_counts(broker.client, run)
+    return {"stored": counts["done"], "failed": counts["failed"]}
+
+
+def _print_queue(console, redis_url: str) -> None:
+    """The distributed queue's figures (pipelines.distributed.queues.queue_figures)."""
+    import redis
+    from rich.table import Table
+
+    from pipelines.distributed.queues import queue_figures
+
+    figures = queue_figures(redis.Redis.from_url(redis_url))
+    names = ("queued", "running", "retrying", "results waiting", "dead-lettered")
+    console.print(f"Queue on {redis_url}: " + ", ".join(f"{figures[n]} {n}" for n in names))
+    runs = Table("run", "kind", "total", "done", "failed", "in flight", "to send", title="Runs")
+    for run in figures["runs"]:
+        runs.add_row(run["run"], run.get("kind", ""), run.get("total", "0"), run.get("done", "0"),
+                     run.get("failed", "0"), str(run["inflight"]), str(run["todo"]))
+    console.print(runs)
+    workers = Table("worker", "done", "failed", "pages/s", "current", title="Workers")
+    for worker in figures["workers"]:
+        workers.add_row(worker["worker"], str(worker["done"]), str(worker["failed"]),
+                        f"{worker['pages/s']:.2f}", worker["current"])
+    console.print(workers)
 
 
 def _existing(db: str) -> str:

@@ -54,6 +54,10 @@ ITEM_PIPELINES = {
     "pipelines.extraction.ExtractPipeline": 300,
     "pipelines.storage.ArchivePipeline": 800,
 }
+# `newsarchive backfill --distributed`: pages become jobs for `newsarchive worker`s on Redis.
+DISTRIBUTED_REDIS = os.environ.get("NEWSARCHIVE_REDIS")  # redis://HOST:6379/0
+DISTRIBUTED_PIPELINES = {"pipelines.distributed.enqueue.EnqueuePipeline": 100}
+DISTRIBUTED_HOST_RATE = 1  # page PDFs a second per host, over all workers (0: no limit)
 FILES_STORE = os.environ.get("NEWSARCHIVE_FILES", "files")
 FILES_EXPIRES = 3650
 MEDIA_ALLOW_REDIRECTS = True

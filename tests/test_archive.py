@@ -191,3 +191,20 @@ def test_agreement_totals_over_chosen_pages(tmp_path):
         both = archive.agreement(range(one, two + 100_000))  # many ids: one parameter
         assert (both["pages"], both["matched"], both["edits"], both["chars"]) == (2, 2, 4, 54)
         assert archive.agreement([])["pages"] == 0
+
+
+def test_an_articles_section_head_is_stored_and_old_archives_gain_the_column(tmp_path):
+    """The engine's ``section`` (the head an article stands under, 【一周要闻】) is a column;
+    an archive made before it gains the column when opened, its rows kept."""
+    path = tmp_path / "a.db"
+    with Archive(path) as archive:
+        archive.save_page(PAGE, ARTICLES)
+    db = sqlite_utils.Database(path)
+    db.execute("alter table articles drop column section")
+    db.close()
+    with Archive(path) as archive:
+        assert [r["section"] for r in archive.db["articles"].rows] == [None, None]
+        brief = {"section": "【一周要闻】", "title": "许昌召开会议", "body": "会议召开。"}
+        archive.save_page({**PAGE, "page_no": 2}, [brief])
+        rows = archive.db.execute("select section, title from articles where page_no = 2")
+        assert rows.fetchall() == [("【一周要闻】", "许昌召开会议")]

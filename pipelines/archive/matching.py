@@ -110,6 +110,7 @@ def agreement(pdf_article: dict, site_article: dict) -> tuple[int, int]:
 
 def _fields(article: dict) -> dict:
     return {
+        "section": article.get("section"),
         "kicker": article.get("kicker"),
         "title": article.get("title"),
         "subtitle": article.get("subtitle"),
@@ -148,7 +149,7 @@ def combine(pdf_articles: list[dict], site_articles: list[dict], *, compare: boo
             site = sites[pairs[i]]
             edits, chars = agreement(pdf, site)
             row.update(
-                _fields(site),
+                {**_fields(site), "section": site.get("section") or pdf.get("section")},
                 source=SOURCE_HTML,
                 url=site.get("url"),
                 pdf_text={**_fields(pdf), "bbox": pdf.get("bbox")},

@@ -59,6 +59,7 @@ TABLES: dict[str, dict] = {
             "paper": str,
             "date": str,
             "page_no": int,
+            "section": str,  # the section head an article stands under (【一周要闻】)
             "kicker": str,
             "title": str,
             "subtitle": str,
@@ -137,6 +138,20 @@ TABLES: dict[str, dict] = {
             "status": str,
             "log_file": str,
             "stats": str,
+        },
+        "pk": "id",
+    },
+    # One row per job of a distributed run that was stored (pipelines/distributed): which
+    # worker extracted the page, and the guard that stores a result delivered twice once.
+    "distributed_jobs": {
+        "columns": {
+            "id": str,  # run/paper/date/page_no
+            "run": str,
+            "kind": str,  # fetch | reextract
+            "page_id": int,
+            "worker": str,
+            "seconds": float,
+            "applied_at": str,
         },
         "pk": "id",
     },

@@ -18,7 +18,7 @@ import sqlite_utils
 from pipelines.archive import matching, permalinks, search
 from pipelines.archive.schema import ensure_schema
 
-ARTICLE_FIELDS = ("kicker", "title", "subtitle", "byline", "body")
+ARTICLE_FIELDS = ("section", "kicker", "title", "subtitle", "byline", "body")
 SITE_FIELDS = ("url", "kicker", "title", "subtitle", "byline")
 # Page statuses whose PDF was not extracted: nothing to compare with the site's articles.
 NOT_EXTRACTED = ("pending", "no_pdf", "download_failed")
@@ -236,6 +236,24 @@ class Archive:
                 )
             row["polygon"], row["bbox"] = polygons, bbox
         return rows
+
+    def save_job_result(
+        self, job: dict, page: dict, articles: Iterable[dict] = ()
+    ) -> int | None:
+        """Store a distributed job's page (as ``save_page``) and the job's row in one
+        transaction; None, storing nothing, when a job of that id was stored before."""
+        with self.db.atomic():
+            seen = self.db.execute("select 1 from distributed_jobs where id = ?", [job["id"]])
+            if seen.fetchone():
+                return None
+            page_id = self.save_page(page, articles)
+            row = {**job, "page_id": page_id, "applied_at": now()}
+            self.db.execute(
+                f"insert into distributed_jobs ({', '.join(row)}) "
+                f"values ({', '.join('?' * len(row))})",
+                list(row.values()),
+            )
+            return page_id
 
     def _keep_version(self, page: dict) -> None:
         """Remember the PDF a page had before a changed one replaced it (its file stays)."""
