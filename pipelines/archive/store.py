@@ -246,7 +246,9 @@ class Archive:
             seen = self.db.execute("select 1 from distributed_jobs where id = ?", [job["id"]])
             if seen.fetchone():
                 return None
-            page_id = self.save_page(page, articles)
+            page = dict(page)
+            sites = page.pop("site_articles", None)  # fetched by the crawl that made the job
+            page_id = self.save_page(page, articles, site_articles=sites)
             row = {**job, "page_id": page_id, "applied_at": now()}
             self.db.execute(
                 f"insert into distributed_jobs ({', '.join(row)}) "
