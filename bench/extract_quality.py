@@ -2,14 +2,17 @@
 generated pages' line against naive pdfplumber, and the real corpus checks.
 
 Run: ``.venv/bin/python bench/extract_quality.py [--pages N] [--seed S] [--source pypdfium2]
-[--save FILE | --compare FILE]``
+[--split both|tune|held_out|none] [--save FILE | --compare FILE]``
 
 The practice pages (``../shared/corpus/practice``, typeset by someone else) are the figure that
 counts (issue #12); they are scored by ``../shared/tools/score_pages.py`` itself, in process.
 The real corpus line gives, per PDF, the Han characters that come out against pdfplumber's
 reading, and the Han|Han line breaks left in 人民日报's bodies. ``--save`` writes the text of
 every practice and real page to a file; ``--compare`` prints which pages' text changed since:
-a change that alters text on any of them is understood before it lands.
+a change that alters text on any of them is understood before it lands. Our own pages come
+in two halves of styles (``crawler.demo.editions.STYLES``: byline placement, type size and
+leading, spacing operators, column rules, photo placement): rules are tuned on the first and
+measured on the second.
 
 Figures of our own pages (whitespace removed before comparing):
 
@@ -234,6 +237,9 @@ def main() -> None:
     parser.add_argument("--no-naive", action="store_true", help="skip the pdfplumber baseline")
     parser.add_argument("-v", "--verbose", action="store_true", help="print each miss")
     parser.add_argument("--keep", metavar="DIR", help="write the pages and truths to DIR")
+    parser.add_argument("--split", default="both", choices=["both", "tune", "held_out", "none"],
+                        help="our own pages' styles: the half tuned on, the half held out "
+                             "(crawler.demo.editions.STYLES), both, or none")
     parser.add_argument("--save", metavar="FILE", type=Path,
                         help="write every practice and real page's output to FILE")
     parser.add_argument("--compare", metavar="FILE", type=Path,
@@ -247,13 +253,19 @@ def main() -> None:
             args.save.write_text(json.dumps(page_texts(docs), ensure_ascii=False))
         if args.compare:
             compare(docs, args.compare)
+    for split in ("tune", "held_out") if args.split == "both" else (args.split,):
+        own_pages(args, None if split == "none" else split)
+
+
+def own_pages(args: argparse.Namespace, split: str | None) -> None:
+    """Our own generated pages' line against naive pdfplumber on the same pages."""
     ours, naive = Score(), Score()
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(args.keep or tmp)
         folder.mkdir(parents=True, exist_ok=True)
-        for i, spec in enumerate(broadsheet_specs(args.pages, seed=args.seed)):
-            path = folder / f"page{i}.pdf"
+        for i, spec in enumerate(broadsheet_specs(args.pages, seed=args.seed, split=split)):
+            path = folder / f"{split}-page{i}.pdf"
             truth = typeset_page(spec, str(path))
             if args.keep:
                 path.with_suffix(".json").write_text(json.dumps(truth, ensure_ascii=False))
@@ -263,8 +275,8 @@ def main() -> None:
                 _report_misses(i, spec.lang, truth, page)
             if not args.no_naive:
                 naive.add_page(truth, None, naive_text(path))
-    print(f"our own {args.pages} generated pages (seed {args.seed}), source {args.source}, "
-          f"{time.perf_counter() - started:.1f} s")
+    print(f"our own {args.pages} generated pages, styles {split or 'plain'} (seed {args.seed}), "
+          f"source {args.source}, {time.perf_counter() - started:.1f} s")
     a = ours.figures()
     b = naive.figures() if not args.no_naive else None
     print(f"{'figure':28} {'ours':>9} {'naive':>9}")

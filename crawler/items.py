@@ -13,7 +13,8 @@ class PageItem:
     links the page's HTML lists. ``site_articles`` are the site's own article pages fetched
     for this page (``SiteArticle.as_record()`` plus ``hotspot``: the page image's size and
     the article's polygons in its pixels); None when they were not fetched. ``pdf_url`` is
-    None for a page that has article pages but no PDF.
+    None for a page that has article pages but no PDF (and for a PDF imported from disk,
+    which has ``files``).
     """
 
     paper: str
@@ -21,7 +22,7 @@ class PageItem:
     page_no: int
     page_label: str  # as printed: "01", "A06"
     page_name: str | None
-    page_url: str
+    page_url: str | None  # None for PDFs imported from disk
     pdf_url: str | None
     hints: list[dict] = field(default_factory=list)
     site_articles: list[dict] | None = None
@@ -31,6 +32,9 @@ class PageItem:
     http_status: int | None = None
     fetched_at: str | None = None
     download_error: str | None = None
+    # The PDF was downloaded but our own host could not store it (full disk, read-only files
+    # store): not the page's fault, so it does not use up one of the page's attempts.
+    store_error: str | None = None
     extraction: dict | None = None  # pipelines.extract output, or {"status", "reason"}
 
 

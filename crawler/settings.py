@@ -6,6 +6,7 @@ Paths can be moved with environment variables (NEWSARCHIVE_DB, NEWSARCHIVE_FILES
 
 import os
 
+import pipelines.sandbox as sandbox
 from crawler import __version__
 
 BOT_NAME = "newsarchive"
@@ -65,7 +66,10 @@ ARCHIVE_DB = os.environ.get("NEWSARCHIVE_DB", "archive.db")
 EXTRACT_SOURCE = "pypdfium2"  # or "pdfplumber"
 EXTRACT_WORKERS = 0  # 0: one per core, at most 4
 EXTRACT_MAX_TASKS_PER_CHILD = 200  # recycle workers: PDF libraries keep memory
-EXTRACT_TIMEOUT = 120  # seconds per PDF before the page is recorded as failed
+EXTRACT_TIMEOUT = sandbox.TIMEOUT_S  # seconds per PDF before the page is recorded as failed
+# Address space of an extraction worker (RLIMIT_AS): a PDF that needs more is recorded as
+# failed with that reason, and the worker is replaced.
+EXTRACT_MEMORY_LIMIT_MB = sandbox.MEMORY_LIMIT_MB
 # Headings of scanned pages (an OCR text layer over a scan) are read again from the scan with
 # Tesseract when it is installed: better headlines, but 3-11 s a page instead of under 0.5 s.
 # A long backfill of scans may turn it off, and later run `newsarchive reextract --paper P`.

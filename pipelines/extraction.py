@@ -1,23 +1,30 @@
 """Run the extraction engine on each downloaded PDF in a process pool.
 
 Extraction is CPU-bound pure Python: on the reactor thread it would stall every download
-(shared/research/scrapy-practice.md §1.2). pebble's ProcessPool gives what
-concurrent.futures lacks here: a per-task timeout that kills a worker stuck on a hostile PDF,
-and worker recycling after N tasks (PDF libraries keep memory).
+(shared/research/scrapy-practice.md §1.2). The pool is ``pipelines.sandbox``'s: pebble
+workers with a memory limit (RLIMIT_AS, EXTRACT_MEMORY_LIMIT_MB) and a per-task timeout
+(EXTRACT_TIMEOUT) that end a hostile PDF's task with a reason, recycled after N tasks.
 """
 
 from __future__ import annotations
 
 import asyncio
-import multiprocessing
 import os
-from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
 from typing import Any
 
-from pebble import ProcessPool
-
 from crawler.items import PageItem
+from pipelines.sandbox import (
+    MAX_TASKS,
+    MEMORY_LIMIT_MB,
+    TIMEOUT_S,
+    failure_reason,
+    is_host_fault,
+    new_pool,
+    start_pool,
+)
+
+__all__ = ["ExtractPipeline", "extract_file", "new_pool", "start_pool"]
 
 
 def extract_file(path: str, source: str, reread: bool = True) -> dict:
@@ -46,42 +53,6 @@ def page_size(path: str) -> list[float] | None:
         document.close()
 
 
-def lower_priority(increment: int) -> None:
-    """Worker initializer: raise the worker's niceness by ``increment`` (0: leave it)."""
-    if increment > 0:
-        try:
-            os.nice(increment)
-        except OSError:  # not allowed here: run at the crawler's priority
-            pass
-
-
-def _forkserver() -> multiprocessing.context.BaseContext:
-    """The forkserver context, its server preloading the engine (pipelines.extract.warm)."""
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["pipelines.extract.warm"])
-    return context
-
-
-def new_pool(workers: int, max_tasks: int, nice: int = 0) -> ProcessPool:
-    """A pool of forkserver workers (never fork a process that runs a reactor thread),
-    ``nice`` steps below the calling process's priority."""
-    return ProcessPool(
-        max_workers=workers,
-        max_tasks=max_tasks,
-        initializer=lower_priority if nice > 0 else None,
-        initargs=(nice,),
-        context=_forkserver(),
-    )
-
-
-def start_pool(workers: int, max_tasks: int, nice: int = 0) -> ProcessPool:
-    """A pool whose worker processes are already running (one trivial task each)."""
-    pool = new_pool(workers, max_tasks, nice)
-    for future in [pool.schedule(os.getpid) for _ in range(workers)]:
-        future.result()
-    return pool
-
-
 def default_workers() -> int:
     return max(1, min(4, os.cpu_count() or 1))
 
@@ -98,6 +69,7 @@ class ExtractPipeline:
         timeout: float,
         nice: int = 0,
         reread: bool = True,
+        memory_mb: int = MEMORY_LIMIT_MB,
     ):
         self.files_store = Path(files_store)
         self.source = source
@@ -106,7 +78,8 @@ class ExtractPipeline:
         self.timeout = timeout
         self.nice = nice
         self.reread = reread
-        self.pool: ProcessPool | None = None
+        self.memory_mb = memory_mb
+        self.pool = None
 
     @classmethod
     def from_crawler(cls, crawler) -> ExtractPipeline:
@@ -115,17 +88,19 @@ class ExtractPipeline:
             s.get("FILES_STORE"),
             s.get("EXTRACT_SOURCE", "pypdfium2"),
             s.getint("EXTRACT_WORKERS"),
-            s.getint("EXTRACT_MAX_TASKS_PER_CHILD", 200),
-            s.getfloat("EXTRACT_TIMEOUT", 120),
+            s.getint("EXTRACT_MAX_TASKS_PER_CHILD", MAX_TASKS),
+            s.getfloat("EXTRACT_TIMEOUT", TIMEOUT_S),
             s.getint("EXTRACT_NICE", 0),
             s.getbool("EXTRACT_REREAD_SCANS", True),
+            s.getint("EXTRACT_MEMORY_LIMIT_MB", MEMORY_LIMIT_MB),
         )
         pipeline.stats = crawler.stats
         return pipeline
 
     async def open_spider(self, spider=None) -> None:
         # Starting the forkserver and the workers takes a few hundred ms: not on the reactor.
-        self.pool = await asyncio.to_thread(start_pool, self.workers, self.max_tasks, self.nice)
+        self.pool = await asyncio.to_thread(
+            start_pool, self.workers, self.max_tasks, self.nice, self.memory_mb)
 
     async def close_spider(self, spider=None) -> None:
         if self.pool is not None:
@@ -142,19 +117,20 @@ class ExtractPipeline:
 
     async def extract(self, path: str) -> dict:
         """The engine's document for ``path``; a timeout or crash becomes a status."""
-        future = self.pool.schedule(extract_file, (path, self.source, self.reread),
-                                    timeout=self.timeout)
         try:
+            future = self.pool.schedule(extract_file, (path, self.source, self.reread),
+                                        timeout=self.timeout)
             return await asyncio.wrap_future(future)
-        except Exception as exc:  # a worker that died, a bug in the engine: not the crawl's end
-            return failed_extraction(exc, self.timeout)
+        except Exception as exc:  # a worker over a limit or dead, a bug: not the crawl's end
+            return failed_extraction(exc, self.timeout, self.memory_mb)
 
 
-def failed_extraction(exc: BaseException, timeout: float) -> dict:
-    """The document recorded when a pool task did not return one."""
-    if isinstance(exc, FutureTimeout):
-        return {"status": "error", "reason": f"extraction took over {timeout:g} s"}
-    return {"status": "error", "reason": f"extraction failed: {exc!r}"}
+def failed_extraction(exc: BaseException, timeout: float,
+                      memory_mb: int = MEMORY_LIMIT_MB) -> dict:
+    """The document recorded when a pool task did not return one (``host_fault``: no
+    worker could run it, which does not count as one of the page's attempts)."""
+    doc = {"status": "error", "reason": failure_reason(exc, timeout, memory_mb)}
+    return {**doc, "host_fault": True} if is_host_fault(exc) else doc
 
 
 def page_status(doc: dict) -> str:

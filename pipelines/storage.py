@@ -7,6 +7,7 @@ from typing import Any
 
 from crawler.items import PageFailure, PageItem, SiteArticlesItem
 from pipelines.archive import Archive, search
+from pipelines.archive.schema import HOST_STAGE
 from pipelines.extraction import articles_of, extraction_fields
 
 NO_PDF_REASON = "the page has no PDF link: its articles are the site's article pages"
@@ -15,8 +16,10 @@ NO_PDF_REASON = "the page has no PDF link: its articles are the site's article p
 def page_row(item: PageItem, extractor: str) -> dict:
     """The ``pages`` row of a crawled page: identity, provenance and extraction status."""
     file = item.files[0] if item.files else {}
-    if item.pdf_url is None:  # the site has the page's article pages, not its PDF
+    if item.pdf_url is None and not item.files:  # the site has article pages, not a PDF
         extracted = {"status": "no_pdf", "reason": NO_PDF_REASON}
+    elif item.store_error:
+        extracted = {"status": "download_failed", "reason": item.store_error}
     elif item.download_error:
         extracted = {"status": "download_failed", "reason": item.download_error}
     elif item.extraction is None:  # extraction is off: `newsarchive reextract` does it later
@@ -88,8 +91,11 @@ class ArchivePipeline:
             return item
         if isinstance(item, PageItem):
             row = page_row(item, self.extractor)
+            host_fault = item.store_error or (item.extraction or {}).get("host_fault")
+            stage = HOST_STAGE if host_fault else None
             self.archive.save_page(
-                row, articles_of(item.extraction), site_articles=item.site_articles, run_id=run_id
+                row, articles_of(item.extraction), site_articles=item.site_articles,
+                run_id=run_id, stage=stage,
             )
             if row["status"] in ("ok", "pending"):
                 stats.inc_value("newsarchive/pages_ok")

@@ -88,21 +88,15 @@ def papers_html(papers: list[dict]) -> str:
     return f"<ul class=\"newsarchive-papers\">{''.join(items)}</ul>" if items else ""
 
 
-def build_metadata(
-    db_path: str | Path, database: str = "archive", files_dir: str | Path | None = None,
-    image_cache_dir: str | Path | None = None,
-) -> dict:
-    """The metadata dict for Datasette (0.65: table configuration lives here)."""
+def build_metadata(db_path: str | Path, database: str = "archive") -> dict:
+    """The metadata dict for Datasette (0.65: table configuration lives here). It is public
+    (``/-/metadata.json``): no paths of the server's disk go in it."""
     papers = read_papers(db_path)
     search_url = f"/{database}/search"
     names = ", ".join(p.get("name") or p["id"] for p in papers)
     return {
         "title": TITLE,
         "description": "Regional newspaper pages and articles, archived from e-paper PDFs.",
-        "plugins": {"newsarchive": {
-            "files_dir": str(files_dir) if files_dir else None,
-            "image_cache_dir": str(image_cache_dir) if image_cache_dir else None,
-        }},
         "databases": {
             database: {
                 "description_html": papers_html(papers),

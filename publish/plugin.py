@@ -20,13 +20,14 @@ from __future__ import annotations
 import datetime
 from urllib.parse import parse_qsl, urlencode
 
+import datasette.handle_exception as datasette_errors
 from datasette import hookimpl
 from datasette.utils import to_css_class
 
-from pipelines.archive.search import FTS_TABLE, fts_query, fts_query_raw
-from publish import browse, citation, hits, page_view, pages, timeline
+from pipelines.archive.search import FTS_TABLE
+from publish import browse, citation, functions, hits, page_view, pages, timeline
 from publish.browse import ROUTE
-from publish.highlight import highlight, marks_to_html, snippet
+from publish.highlight import highlight, marks_to_html
 from publish.search_filter import search_filter
 
 
@@ -36,30 +37,28 @@ def safe_url(url: str | None) -> str:
     return url if url.lower().startswith(("http://", "https://")) else ""
 
 
-def _snippet(query, *texts):
-    return snippet(query or "", *texts)
-
-
 def _highlight(text, query):
     return highlight(text, query or "")
 
+
+# Datasette prints every error it answers, a 400 for bad SQL included, as a rich traceback
+# with local variables when rich is installed (our CLI needs it): 1-2 s of the event loop's
+# CPU, during which no other request is served, for every bad query anyone sends. Without
+# rich it prints the plain traceback of server errors (500) only.
+datasette_errors.rich = None
 
 CACHE_KIB = 65536  # page cache of a connection to an archive: its search indexes stay in memory
 
 
 @hookimpl
-def prepare_connection(conn):
-    """Register the SQL functions of the ranked search on every connection; give
-    connections to an archive a larger page cache and the search hit lists."""
+def prepare_connection(conn, datasette):
+    """Register the SQL functions of the ranked search on every connection, bounded by the
+    request's time limit (publish.functions); give connections to an archive a larger page
+    cache and the search hit lists."""
     if conn.execute("select 1 from sqlite_master where name = ?", [FTS_TABLE]).fetchone():
         conn.execute(f"pragma cache_size = -{CACHE_KIB}")
         hits.STORE.attach(conn)
-    conn.create_function("newsarchive_query", 1, lambda q: fts_query(q or ""), deterministic=True)
-    conn.create_function(
-        "newsarchive_query_raw", 1, lambda q: fts_query_raw(q or ""), deterministic=True
-    )
-    conn.create_function("newsarchive_snippet", -1, _snippet, deterministic=True)
-    conn.create_function("newsarchive_highlight", 2, _highlight, deterministic=True)
+    functions.register(conn, datasette.setting("sql_time_limit_ms"))
 
 
 @hookimpl(trylast=True)

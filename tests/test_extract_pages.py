@@ -105,11 +105,14 @@ def test_english_page_dehyphenates_and_keeps_compounds(tmp_path):
     assert not re.search(r"[a-z]- [a-z]", text)  # no dangling line-end hyphen
 
 
-def test_generated_broadsheets_stay_above_the_quality_floor(tmp_path):
+@pytest.mark.parametrize("split", [None, "held_out"])
+def test_generated_broadsheets_stay_above_the_quality_floor(tmp_path, split):
     """A small run of the benchmark pages (bench/extract_quality.py measures the targets):
-    a regression floor for exact titles, exact bylines and bodies exact to the character."""
+    a regression floor for exact titles, exact bylines and bodies exact to the character,
+    on plain pages and on the styles held out from tuning (trailing, right-aligned and
+    letter-spaced bylines, other type sizes, column rules, photos inside the text)."""
     titles = bylines = whole = n_titles = n_bylines = n = 0
-    for i, page_spec in enumerate(broadsheet_specs(6, seed=3)):
+    for i, page_spec in enumerate(broadsheet_specs(6, seed=3, split=split)):
         path = tmp_path / f"p{i}.pdf"
         truth = typeset_page(page_spec, str(path))
         got = by_title(extract_pdf(path)["pages"][0])
@@ -123,8 +126,8 @@ def test_generated_broadsheets_stay_above_the_quality_floor(tmp_path):
                 n_bylines += 1
                 bylines += out.get("byline") == art["byline"]
     assert titles / n_titles >= 0.8
-    assert bylines / n_bylines >= 0.85
-    assert whole / n >= 0.7
+    assert bylines / n_bylines >= (0.85 if split is None else 0.8)  # held out: 33 of 39
+    assert whole / n >= (0.7 if split is None else 0.6)  # held out: 30 of 47 exact
 
 
 FIELDS = ("kicker", "title", "subtitle", "byline", "body", "captions")

@@ -246,3 +246,28 @@ def test_hung_punctuation_and_kinsoku_short_lines_break_no_paragraph(tmp_path):
     art = only_article(page(tmp_path, draw))
     assert art["body"] == ("第一段开头缩进两字写满中间一行写满了一整栏，这一行因规则短了一"
                            "第一段的最后一行结束。\n第二段开头缩进两字写满第二段到这里就结束了。")
+
+
+def test_a_letter_spaced_byline_of_two_lines_is_the_byline(tmp_path):
+    """A byline letter-spaced across its column, broken before 通讯员: each line's tracking
+    is found again after its word space, and a two-glyph name (孟 佳) takes no space."""
+    def draw(c):
+        glyphs(c, "魏都区召开工作推进会", 40, 720, 16, 16)
+        glyphs(c, "□本报记者 孟佳", 40, 696, 17)  # 0.7 em between glyphs, 2.4 em words
+        glyphs(c, "通讯员 吕晨", 40, 682, 17)
+        column(c, texts(5, "正"), 40, 662)
+
+    art = only_article(page(tmp_path, draw))
+    assert art["byline"] == "□本报记者 孟佳 通讯员 吕晨"
+    assert art["body"].startswith("正一行")
+
+
+def test_a_two_glyph_piece_is_measured_against_its_lines_spacing():
+    """A wide word space splits a line in pieces; a piece of two glyphs has one gap, which
+    is not a space when the rest of its line is letter-spaced as widely."""
+    spaced = [G(ch, i * 17) for i, ch in enumerate("通讯员")]
+    spaced += [G(ch, 85 + i * 17) for i, ch in enumerate("吕晨")]  # 2.4 em word space
+    assert join_line(spaced) == "通讯员 吕晨"
+    padded = [G(ch, i * 10) for i, ch in enumerate("韩晓明")]
+    padded += [G(ch, 55 + i * 20) for i, ch in enumerate("姜波")]  # a 2-glyph name padded
+    assert join_line(padded) == "韩晓明 姜 波"

@@ -131,7 +131,8 @@ def corpus_pdfs(folder: Path) -> list[Path]:
 
 def test_pdfium_loses_no_glyph_pdfminer_reads(real_corpus, practice_corpus):
     """On every real and practice page, the glyphs pdfminer reads are where pdfium's are
-    (duplicates aside: each reader drops its own; pages pdfminer garbles aside). Long
+    (duplicates aside: each reader drops its own; pages pdfminer garbles aside; glyphs no
+    reader of the printed page sees aside: pdfium's reading counts them). Long
     documents are checked on their first ``SAMPLE_PAGES`` pages."""
     for pdf in corpus_pdfs(real_corpus) + corpus_pdfs(practice_corpus):
         ours = PdfiumSource(str(pdf), 10**6)
@@ -141,7 +142,15 @@ def test_pdfium_loses_no_glyph_pdfminer_reads(real_corpus, practice_corpus):
                 second = theirs.read(first.number)
                 if check_page(second).status == GARBLED:
                     continue
-                missing = missing_glyphs(first, second)
+                # glyphs left out as hidden (white on white, clipped away: visibility.py)
+                # are counted by the reading, not lost; a page of vertical writing is read
+                # turned (orientation.py), so its glyphs are counted, not placed
+                hidden = sum(first.hidden.values())
+                if first.vertical is not None:
+                    read = len(first.chars) + len(first.vertical.chars) + hidden
+                    assert read >= 0.99 * len(second.chars), (pdf.name, first.number, read)
+                    continue
+                missing = missing_glyphs(first, second) - hidden
                 assert missing <= 0.01 * len(second.chars), (pdf.name, first.number, missing)
         finally:
             ours.close()

@@ -339,3 +339,21 @@ async def test_article_pages_that_failed_are_fetched_by_a_later_crawl(col_site, 
     again = [r["url"] for r in rows(db, "failures", "stage = 'article'")]
     lost = col_site.url + col_site.published[COL_PAGE[1]].missing[0]
     assert again.count(lost) == 2
+
+
+def test_only_http_article_links_are_followed():
+    """A map area or title link to file:// or data: is never requested (a hostile page)."""
+    from scrapy.http import HtmlResponse
+
+    from crawler.spiders.epaper import fetched
+    from crawler.spiders.families import get_family
+
+    family = get_family("founder_classic")
+    page = HtmlResponse(url="http://zz.test/html/2022-11/08/node_2.htm", body=(
+        b'<map name=PagePicMap><Area coords="1,1,9,9" shape="rect" href="content_1.htm">'
+        b'<Area coords="1,1,9,9" shape="rect" href="file:///srv/html/2022-11/08/content_2.htm">'
+        b'</map><img src=p_b.jpg usemap=#PagePicMap>'))
+    urls = family.article_urls(family.page_info(page))
+    assert urls == ["http://zz.test/html/2022-11/08/content_1.htm",
+                    "file:///srv/html/2022-11/08/content_2.htm"]
+    assert [u for u in urls if fetched(u)] == urls[:1]

@@ -370,3 +370,32 @@ def test_the_title_is_the_largest_heading_of_its_article(n):
     for (article, role), size in sizes.items():
         if role != "title":
             assert titles[article] > size, (article, role)
+
+
+def test_styled_broadsheets_draw_every_axis_from_their_half():
+    """tune and held_out pages take each style from their own half of STYLES, so that rules
+    tuned on the first are measured on pages unlike them; the plain pages stay as they were."""
+    from crawler.demo.editions import SPLITS, STYLES
+
+    plain = broadsheet_specs(6, seed=4)
+    for half, split in enumerate(SPLITS):
+        specs = broadsheet_specs(6, seed=4, split=split)
+        assert [s.articles for s in specs] == [s.articles for s in plain]
+        for spec in specs:
+            assert spec.byline_style in STYLES["byline_style"][half]
+            assert (spec.body_size, spec.leading) in STYLES["type"][half]
+            assert spec.photo_position in STYLES["photo_position"][half]
+    with pytest.raises(ValueError, match="unknown split"):
+        broadsheet_specs(2, split="train")
+
+
+def test_trailing_bylines_end_the_last_paragraph_in_parentheses(tmp_path):
+    spec = next(s for s in broadsheet_specs(8, seed=0, split="held_out")
+                if s.byline_style == "trailing" and s.lang == "zh")
+    truth = typeset_page(spec, str(tmp_path / "p.pdf"))
+    trailing = [a for a in truth["articles"] if (a["byline"] or "").startswith("（")]
+    assert trailing and all(a["byline"].endswith("）") and "□" not in a["byline"]
+                            and a["byline"] not in a["body"] for a in trailing)
+    with pdfplumber.open(tmp_path / "p.pdf") as pdf:
+        drawn = "".join(c["text"] for c in pdf.pages[0].chars)
+    assert all(a["byline"].replace(" ", "") in drawn for a in trailing)

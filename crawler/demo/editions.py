@@ -68,10 +68,34 @@ def edition_specs(paper_name: str, date: datetime.date, pages: int = 4,
     return specs
 
 
-def broadsheet_specs(n: int, seed: int = 0) -> list[PageSpec]:
+# Styles drawn independently per page, each split in two: the engine is tuned on pages of
+# the first kind and measured on pages of the second (bench/extract_quality.py prints both)
+STYLES = {
+    "byline_style": (("left", "right"), ("spaced", "trailing")),
+    "type": (((9.5, 13.0), (10.0, 14.0)), ((10.5, 14.5), (9.0, 12.5))),
+    "tc_spacing": ((False,), (True, False)),
+    "column_rules": ((None,), (True, False)),
+    "photo_position": (("mixed", "top"), ("middle", "mixed")),
+}
+SPLITS = ("tune", "held_out")
+
+
+def _styled(spec: PageSpec, split: str, seed: int, i: int) -> PageSpec:
+    """``spec`` with every style axis drawn from its ``split`` half."""
+    rng = _rng("styles", split, seed, i)
+    half = SPLITS.index(split)
+    pick = {axis: rng.choice(halves[half]) for axis, halves in STYLES.items()}
+    body_size, leading = pick.pop("type")
+    return dataclasses.replace(spec, body_size=body_size, leading=leading, **pick)
+
+
+def broadsheet_specs(n: int, seed: int = 0, split: str | None = None) -> list[PageSpec]:
     """``n`` varied hard pages for the extraction quality and speed benchmarks: 5-8
     columns, shuffled drawing order, sidebars, photos, split titles; one page in four is
-    English."""
+    English. With ``split`` ("tune" or "held_out"), each page also takes one of that half's
+    styles on every axis of ``STYLES``."""
+    if split is not None and split not in SPLITS:
+        raise ValueError(f"unknown split {split!r}; choose one of {SPLITS}")
     rng = _rng("broadsheet", seed)
     specs = []
     for i in range(n):
@@ -97,5 +121,5 @@ def broadsheet_specs(n: int, seed: int = 0) -> list[PageSpec]:
                 shuffle_drawing_order=True, title_split=rng.random() < 0.6,
                 narrow_titles=rng.random() < 0.7,
             )
-        specs.append(spec)
+        specs.append(spec if split is None else _styled(spec, split, seed, i))
     return specs

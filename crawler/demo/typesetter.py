@@ -102,6 +102,10 @@ class PageSpec:
     narrow_titles: bool = False  # some headlines leave the last column, which starts beside them
     tc_spacing: bool = False  # evenly spaced lines use the Tc operator instead of TJ offsets
     photo_position: Literal["top", "middle", "mixed"] = "mixed"  # photos atop or inside text
+    # where a Chinese byline of its own stands: on lines of its own under the heads, set
+    # from the left, right-aligned or letter-spaced across the column; or "trailing", in
+    # parentheses at the end of the last paragraph (（本报记者 张三）), as many papers do
+    byline_style: Literal["left", "right", "spaced", "trailing"] = "left"
 
 
 # --------------------------------------------------------------------------- metrics
@@ -646,10 +650,16 @@ class _PageComposer:
 
         seq: list[tuple[str, Any]] = []  # (role, (glyph-producer args))
         paragraphs = list(art.paragraphs)
-        inline = art.byline and art.byline.startswith("本报讯")
-        if art.byline and inline and paragraphs:
-            paragraphs[0] = art.byline + paragraphs[0]
-        elif art.byline:
+        byline = art.byline
+        inline = byline and byline.startswith("本报讯")
+        trailing = (byline and not inline and lang == "zh" and paragraphs
+                    and self.spec.byline_style == "trailing")
+        if trailing:  # no □ mark: it leads a byline of its own, never one in parentheses
+            byline = f"（{byline.lstrip('□')}）"
+            paragraphs[-1] += byline
+        elif byline and inline and paragraphs:
+            paragraphs[0] = byline + paragraphs[0]
+        elif byline:
             for part in (_BYLINE_BREAK.split(art.byline) if lang == "zh" else [art.byline]):
                 if lang == "zh":
                     seq += [("byline", t) for t in break_zh(part, ZH_FONT, self.size, fr.colw)]
@@ -681,7 +691,7 @@ class _PageComposer:
             "kicker": section_head or art.kicker,
             "title": art.title,
             "subtitle": art.subtitle,
-            "byline": art.byline,
+            "byline": byline,
             "body": "\n".join(art.paragraphs),
             "captions": list(art.captions),
             "bbox": None,
@@ -803,8 +813,12 @@ class _PageComposer:
             return
         if role == "byline":
             if lang == "zh":
-                g, _ = place_zh(data, ZH_FONT, size, width, False)
-                self._run(b, ZH_FONT, size, x, y, g)
+                style = self.spec.byline_style
+                spaced = style == "spaced" and len(data) > 1
+                g, used = place_zh(list("".join(data)) if spaced else data, ZH_FONT, size,
+                                   min(width, 1.6 * size * len("".join(data))), spaced)
+                shift = max(0.0, width - used) if style == "right" else 0.0
+                self._run(b, ZH_FONT, size, x + shift, y, g)
             else:
                 g, used = place_en(data, EN_ITALIC, size, width, False, self.spec.space_glyphs)
                 self._run(b, EN_ITALIC, size, x + max(0.0, width - used) / 2, y, g)

@@ -29,6 +29,11 @@ from pipelines.archive import Archive
 from pipelines.archive.store import now
 
 
+def fetched(url: str) -> bool:
+    """Whether a link from a page may be requested: http(s) only (never file:// or data:)."""
+    return urlparse(url).scheme.lower() in FETCHED_SCHEMES
+
+
 def site_record(
     url: str, article: SiteArticle, spot: Hotspot | None, size: tuple[int, int] | None
 ) -> dict:
@@ -39,6 +44,10 @@ def site_record(
         hotspot = {"image": list(size),
                    "polygons": [[list(point) for point in ring] for ring in spot.polygons]}
     return {**article.as_record(), "url": url, "hotspot": hotspot, "fetched_at": now()}
+
+# Links followed: anything else on a page (javascript:, mailto:, data:) is recorded as the
+# page's failure, never handed to Scrapy (whose Request refuses it with a ValueError).
+FETCHED_SCHEMES = ("http", "https")
 
 
 def parse_day(value: str, name: str) -> date:
@@ -167,7 +176,10 @@ class EpaperSpider(scrapy.Spider):
             if self.attempts.get(key, 0) >= self.settings.getint("PAGE_MAX_ATTEMPTS", 5):
                 stats.inc_value("newsarchive/pages_given_up")
                 continue
-            if link.url == response.url:
+            if urlparse(link.url).scheme.lower() not in FETCHED_SCHEMES:
+                reason = f"the page link is not an http(s) URL: {link.url[:200]!r}"
+                yield self.failure(day, response.url, "page", reason, link)
+            elif link.url == response.url:
                 async for output in self.parse_page(response, day=day, link=link):
                     yield output
             else:
@@ -209,11 +221,15 @@ class EpaperSpider(scrapy.Spider):
             return
         info = self.family.page_info(decoded)
         fetch = self.settings.getbool("FETCH_ARTICLE_PAGES", True)
-        urls = self.family.article_urls(info) if fetch else []
+        urls = [u for u in self.family.article_urls(info) if fetched(u)] if fetch else []
         if not info.pdf_url:
             yield self.failure(day, response.url, "page", "the page has no PDF link", link)
             if not urls:
                 return
+        elif urlparse(info.pdf_url).scheme.lower() not in FETCHED_SCHEMES:
+            reason = f"the page's PDF link is not an http(s) URL: {info.pdf_url[:200]!r}"
+            yield self.failure(day, response.url, "page", reason, link)
+            return
         item = PageItem(
             paper=self.paper.id,
             date=day.isoformat(),
@@ -242,7 +258,7 @@ class EpaperSpider(scrapy.Spider):
             return
         info = self.family.page_info(decoded)
         wanted = self.missing_articles.get((day.isoformat(), link.number), set())
-        urls = [url for url in self.family.article_urls(info) if url in wanted]
+        urls = [url for url in self.family.article_urls(info) if url in wanted and fetched(url)]
         if not urls:
             return
         item = SiteArticlesItem(self.paper.id, day.isoformat(), link.number)
@@ -272,7 +288,7 @@ class EpaperSpider(scrapy.Spider):
         page image comes first when the map needs it and the page does not declare it."""
         spots = {spot.url: spot for spot in page_map.hotspots} if page_map else {}
         size = page_map.image_size if page_map else None
-        if spots and size is None and page_map.image_url:
+        if spots and size is None and page_map.image_url and fetched(page_map.image_url):
             size = await self.image_size(page_map.image_url)
         outcomes = await asyncio.gather(*(self.fetch_article(url) for url in urls))
         failures = []

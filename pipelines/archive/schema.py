@@ -9,6 +9,12 @@ from __future__ import annotations
 
 import sqlite_utils
 
+# Stages of a failure that count as one of the page's attempts (up to PAGE_MAX_ATTEMPTS);
+# HOST_STAGE, a fault of our own host (full disk, read-only files store, no worker process
+# could be started), never does.
+ATTEMPT_STAGES = ("download", "extract")
+HOST_STAGE = "host"
+
 TABLES: dict[str, dict] = {
     "papers": {
         "columns": {
@@ -133,6 +139,7 @@ TABLES: dict[str, dict] = {
             "pages_new": int,
             "pages_skipped": int,
             "pages_failed": int,
+            "pages_given_up": int,  # pages left alone: PAGE_MAX_ATTEMPTS failed attempts
             "bytes": int,
             "duration": float,
             "status": str,
@@ -208,6 +215,17 @@ from pages p join articles a on a.page_id = p.id
 where a.match is not null
 group by p.id
 order by cer is null desc, cer desc, missing + extra desc, p.date desc, p.page_no""",
+    # Pages not archived (no ok or pending row) with their failed attempts: those at
+    # PAGE_MAX_ATTEMPTS are given up by the crawl (`newsarchive status` lists them).
+    "page_attempts": f"""
+select f.paper, f.date, f.page_no, count(*) as attempts, max(f.occurred_at) as last_seen,
+       (select l.reason from failures l where l.paper = f.paper and l.date = f.date
+        and l.page_no = f.page_no order by l.id desc limit 1) as last_reason
+from failures f
+where f.stage in {ATTEMPT_STAGES} and f.page_no is not null
+  and not exists (select 1 from pages p where p.paper = f.paper and p.date = f.date
+                  and p.page_no = f.page_no and p.status in ('ok', 'pending'))
+group by f.paper, f.date, f.page_no""",
     "failure_reasons": """
 select paper, stage, reason, count(*) as failures, min(date) as first_date,
        max(date) as last_date, max(occurred_at) as last_seen
@@ -244,3 +262,15 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
     for name, sql in VIEWS.items():
         if name not in db.view_names() or sql.strip() not in db[name].schema:
             db.create_view(name, sql.strip(), replace=True)
+    forget_local_paths(db)
+
+
+# Columns where older versions recorded the importer's file:// URLs.
+LOCAL_URL_COLUMNS = [("pages", "page_url"), ("pages", "pdf_url"), ("failures", "url")]
+
+
+def forget_local_paths(db: sqlite_utils.Database) -> None:
+    """Drop file:// URLs that ``newsarchive import`` once recorded: they name the importer's
+    disk and the archive is published (the PDF itself stays, found by its sha256)."""
+    for table, column in LOCAL_URL_COLUMNS:
+        db.execute(f"update [{table}] set [{column}] = null where [{column}] like 'file:%'")

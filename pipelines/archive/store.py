@@ -9,6 +9,8 @@ attempt: the failure is recorded in ``failures`` and the archived text stays.
 from __future__ import annotations
 
 import json
+import os
+import sqlite3
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,7 +18,7 @@ from pathlib import Path
 import sqlite_utils
 
 from pipelines.archive import matching, permalinks, search
-from pipelines.archive.schema import ensure_schema
+from pipelines.archive.schema import ATTEMPT_STAGES, ensure_schema
 
 ARTICLE_FIELDS = ("section", "kicker", "title", "subtitle", "byline", "body")
 SITE_FIELDS = ("url", "kicker", "title", "subtitle", "byline")
@@ -36,11 +38,66 @@ def now() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
-class Archive:
-    """An archive.db opened for reading and writing (schema created on first use)."""
+def is_writable(path: str | Path) -> bool:
+    """Whether ``path`` (if it exists) and its directory can be written: SQLite writes its
+    -wal and -shm files beside the database. False on a read-only mount, an immutable file
+    or directory, or file modes that forbid it."""
+    path = Path(path).resolve()
+    return os.access(path.parent, os.W_OK) and (not path.exists() or os.access(path, os.W_OK))
 
-    def __init__(self, path: str | Path, *, busy_timeout_ms: int = 30_000):
+
+def reader_uri(path: str | Path) -> str:
+    """A URI that reads ``path`` without writing anything: ``mode=ro`` (sees a crawler's
+    writes), else ``immutable=1`` where mode=ro cannot open it (a WAL database in a directory
+    that cannot be written has no -shm file, and mode=ro needs one)."""
+    base = Path(path).resolve().as_uri()
+    try:
+        probe = sqlite3.connect(f"{base}?mode=ro", uri=True)
+        try:
+            probe.execute("select count(*) from sqlite_master").fetchone()
+            return f"{base}?mode=ro"
+        finally:
+            probe.close()
+    except sqlite3.Error:
+        return f"{base}?immutable=1"
+
+
+def check_not_empty(path: str | Path) -> None:
+    """Refuse a 0-byte archive file: SQLite would take it for a new database, and the archive
+    it once held (truncated by a fault or a mistake) would be silently started afresh."""
+    path = Path(path)
+    if path.is_file() and path.stat().st_size == 0:
+        raise ArchiveError(
+            f"{path} is empty (0 bytes), not an archive: restore it from a backup, "
+            "or pass --init to start a new, empty archive there"
+        )
+
+
+class Archive:
+    """An archive.db opened for reading and writing (schema created on first use), or for
+    reading only (``readonly=True``, or ``None``: when the file cannot be written)."""
+
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        busy_timeout_ms: int = 30_000,
+        readonly: bool | None = False,
+        init: bool = False,
+    ):
         self.path = Path(path)
+        if not init:
+            check_not_empty(self.path)
+        writable = is_writable(self.path)
+        self.readonly = not writable if readonly is None else readonly
+        if self.readonly:
+            self._open_reader()
+            return
+        if not writable:
+            raise ArchiveError(
+                f"archive {self.path} is read-only (file or directory cannot be written): "
+                "this command writes to it"
+            )
         try:
             self.db = sqlite_utils.Database(self.path)
             self.db.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
@@ -55,6 +112,19 @@ class Archive:
                 permalinks.ensure_keys(self.db)
         except Exception as exc:  # sqlite3 errors, unreadable path, not a database
             raise ArchiveError(f"cannot open archive {self.path}: {exc}") from exc
+
+    def _open_reader(self) -> None:
+        """Open without writing a byte: no migration, no journal-mode change."""
+        if not self.path.is_file():
+            raise ArchiveError(f"no archive at {self.path}")
+        try:
+            conn = sqlite3.connect(reader_uri(self.path), uri=True)
+            self.db = sqlite_utils.Database(conn)
+            missing = {"pages", "articles", "failures"} - set(self.db.table_names())
+        except sqlite3.Error as exc:
+            raise ArchiveError(f"cannot read archive {self.path}: {exc}") from exc
+        if missing:
+            raise ArchiveError(f"{self.path} is not a newsarchive archive (no {min(missing)})")
 
     def close(self) -> None:
         self.db.close()
@@ -97,7 +167,7 @@ class Archive:
         """How often each page not archived yet failed to download or extract."""
         rows = self.db.execute(
             "select f.date, f.page_no, count(*) from failures f "
-            "where f.paper = ? and f.date between ? and ? and f.stage in ('download', 'extract') "
+            f"where f.paper = ? and f.date between ? and ? and f.stage in {ATTEMPT_STAGES} "
             "and not exists (select 1 from pages p where p.paper = f.paper and p.date = f.date "
             "and p.page_no = f.page_no and p.status = 'ok') group by f.date, f.page_no",
             [paper, start, end],
@@ -160,6 +230,7 @@ class Archive:
         *,
         site_articles: Iterable[dict] | None = None,
         run_id: int | None = None,
+        stage: str | None = None,
     ) -> int:
         """Store one page and its articles atomically; return the page id.
 
@@ -170,14 +241,16 @@ class Archive:
         combined (``matching.combine``). A status other than ``ok``, ``pending`` or
         ``no_pdf`` is also recorded in ``failures``. When the page is already archived with
         status ok, a failed attempt replaces nothing, and neither does a ``pending`` one (PDF
-        stored, not extracted) of the same PDF: the archived id is returned.
+        stored, not extracted) of the same PDF: the archived id is returned. ``stage``
+        overrides the failure's stage (default: download or extract, by status).
         """
         articles = list(articles)
         status = page.get("status")
         with self.db.atomic():
             existing = self.page(page["paper"], page["date"], page["page_no"])
-            stage = FAILURE_STAGE.get(status, "extract")
-            if status not in KEPT and stage:
+            default = FAILURE_STAGE.get(status, "extract")
+            if status not in KEPT and default:
+                stage = stage or default
                 reason = page.get("reason") or status or "failed"
                 self._failure(page, stage=stage, reason=reason, run_id=run_id)
             if existing and existing["status"] == "ok" and status != "ok":

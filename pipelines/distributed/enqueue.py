@@ -86,7 +86,7 @@ class EnqueuePipeline:
             )
             stats.inc_value(f"newsarchive/failures/{item.stage}")
             return item
-        if isinstance(item, PageItem) and item.pdf_url is None:
+        if isinstance(item, PageItem) and item.pdf_url is None and not item.files:
             # Article pages but no PDF: nothing for a worker; stored here, as a crawl does.
             self.archive.save_page(page_row(item, self.options["source"]), [],
                                    site_articles=item.site_articles,

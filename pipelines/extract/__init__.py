@@ -14,6 +14,8 @@ from .document import ExtractError, extract_pdf
 
 # 0.6.0 (issue #12): no glyph lost to the CJK substitute font, pages whose reading lost text
 # read again; galleys, bylines, section heads, subheads, credits, jump lines (docs/extraction.md)
-EXTRACTOR_VERSION = "0.6.0"
+# 0.6.1 (issue #14): turned and vertical pages read the way they run, text nobody sees left
+# out, wrong ToUnicode maps garbled (orientation.py, visibility.py, mojibake.py)
+EXTRACTOR_VERSION = "0.6.1"
 
 __all__ = ["EXTRACTOR_VERSION", "ExtractError", "extract_pdf"]

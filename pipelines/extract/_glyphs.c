@@ -357,10 +357,269 @@ error:
     return NULL;
 }
 
+/* visibility.walk in C: the page's text objects that may not be seen (flags MODE 1,
+ * WHITE_FILL 2, OUTSIDE 4, CLIPPED 8, as visibility.py), and only when one of them is
+ * flagged MODE or WHITE_FILL the boxes of what lies under text (images, filled shapes that
+ * are not white, shadings). Boxes are user space (left, bottom, right, top), through form matrices. */
+
+typedef struct { double a, b, c, d, e, f; } WalkAffine;
+typedef struct { void *obj; WalkAffine m; int has_m; } WalkPending;
+typedef struct { double l, b, r, t; } Box4;
+typedef struct { Box4 *items; Py_ssize_t n, cap; } Boxes;
+
+typedef int (*WalkCount)(void *page);
+typedef void *(*WalkGet)(void *page, int index);
+typedef int (*ObjType)(void *obj);
+typedef int (*FormCount)(void *obj);
+typedef void *(*FormGet)(void *obj, unsigned long index);
+typedef int (*ObjMatrix)(void *obj, Matrix *m);
+typedef int (*ObjBounds)(void *obj, float *l, float *b, float *r, float *t);
+typedef int (*RenderMode)(void *obj);
+typedef int (*FillColor)(void *obj, unsigned int *r, unsigned int *g, unsigned int *b,
+                         unsigned int *a);
+typedef void *(*ClipOf)(void *obj);
+typedef int (*ClipCount)(void *clip);
+typedef int (*ClipSegCount)(void *clip, int path);
+typedef void *(*ClipSeg)(void *clip, int path, int seg);
+typedef int (*SegPoint)(void *seg, float *x, float *y);
+typedef int (*DrawMode)(void *obj, int *fill, int *stroke);
+
+#define WALK_FUNCTIONS 15
+#define WHITE 250
+
+static Box4 apply(const WalkPending *p, double l, double b, double r, double t) {
+    if (!p->has_m) return (Box4){l, b, r, t};
+    const WalkAffine *m = &p->m;
+    double xs[4] = {l, l, r, r}, ys[4] = {b, t, b, t};
+    Box4 out = {0, 0, 0, 0};
+    for (int k = 0; k < 4; k++) {
+        double x = m->a * xs[k] + m->c * ys[k] + m->e, y = m->b * xs[k] + m->d * ys[k] + m->f;
+        if (k == 0 || x < out.l) out.l = x;
+        if (k == 0 || y < out.b) out.b = y;
+        if (k == 0 || x > out.r) out.r = x;
+        if (k == 0 || y > out.t) out.t = y;
+    }
+    return out;
+}
+
+static int push_box(Boxes *boxes, Box4 box) {
+    if (boxes->n == boxes->cap) {
+        Py_ssize_t cap = boxes->cap ? 2 * boxes->cap : 64;
+        Box4 *items = PyMem_Realloc(boxes->items, cap * sizeof(Box4));
+        if (!items) return -1;
+        boxes->items = items;
+        boxes->cap = cap;
+    }
+    boxes->items[boxes->n++] = box;
+    return 0;
+}
+
+static int contains(Box4 outer, Box4 inner) {
+    return outer.l <= inner.l && outer.b <= inner.b && inner.r <= outer.r && inner.t <= outer.t;
+}
+
+static PyObject *box_tuple(Box4 box) {
+    return Py_BuildValue("(dddd)", box.l, box.b, box.r, box.t);
+}
+
+static PyObject *box_list(const Boxes *boxes) {
+    PyObject *list = PyList_New(boxes->n);
+    for (Py_ssize_t k = 0; list && k < boxes->n; k++) {
+        PyObject *item = box_tuple(boxes->items[k]);
+        if (!item) {
+            Py_CLEAR(list);
+            break;
+        }
+        PyList_SET_ITEM(list, k, item);
+    }
+    return list;
+}
+
+PyDoc_STRVAR(flagged_text_objects_doc,
+"flagged_text_objects(page, page_box, functions) -> (flagged, images, fills)\n\n"
+"visibility.walk: flagged is a list of (handle, flags, box, clip box or None); images and\n"
+"fills are lists of boxes (empty unless a flagged object needs them). page and functions\n"
+"(visibility.FUNCTIONS) are addresses; page_box is (left, bottom, right, top).");
+
+static PyObject *flagged_text_objects(PyObject *module, PyObject *const *args,
+                                      Py_ssize_t nargs) {
+    if (nargs != 3 || !PyTuple_Check(args[2]) || PyTuple_GET_SIZE(args[2]) != WALK_FUNCTIONS) {
+        PyErr_SetString(PyExc_TypeError, "flagged_text_objects(): bad arguments");
+        return NULL;
+    }
+    void *page = PyLong_AsVoidPtr(args[0]);
+    Box4 page_box;
+    if (!page || !PyArg_ParseTuple(args[1], "dddd", &page_box.l, &page_box.b, &page_box.r,
+                                   &page_box.t)) {
+        if (!PyErr_Occurred()) PyErr_SetString(PyExc_ValueError, "null page");
+        return NULL;
+    }
+    void *f[WALK_FUNCTIONS];
+    for (int k = 0; k < WALK_FUNCTIONS; k++) {
+        f[k] = PyLong_AsVoidPtr(PyTuple_GET_ITEM(args[2], k));
+        if (!f[k]) {
+            if (!PyErr_Occurred()) PyErr_SetString(PyExc_ValueError, "null function");
+            return NULL;
+        }
+    }
+    WalkCount count = (WalkCount)f[0];
+    WalkGet get = (WalkGet)f[1];
+    ObjType kind_of = (ObjType)f[2];
+    FormCount form_count = (FormCount)f[3];
+    FormGet form_get = (FormGet)f[4];
+    ObjMatrix get_matrix = (ObjMatrix)f[5];
+    ObjBounds bounds_of = (ObjBounds)f[6];
+    RenderMode mode_of = (RenderMode)f[7];
+    FillColor fill_of = (FillColor)f[8];
+    ClipOf clip_of = (ClipOf)f[9];
+    ClipCount clip_count = (ClipCount)f[10];
+    ClipSegCount seg_count = (ClipSegCount)f[11];
+    ClipSeg seg_get = (ClipSeg)f[12];
+    SegPoint point_of = (SegPoint)f[13];
+    DrawMode draw_mode = (DrawMode)f[14];
+
+    Boxes images = {NULL, 0, 0}, fills = {NULL, 0, 0};
+    WalkPending *stack = NULL;
+    Py_ssize_t depth = 0, cap = 0;
+    int needs_under = 0;
+    PyObject *flagged = PyList_New(0), *result = NULL;
+    if (!flagged) return NULL;
+    int n = count(page);
+    cap = n > 16 ? n : 16;
+    if (!(stack = PyMem_Malloc(cap * sizeof(WalkPending)))) goto nomem;
+    for (int i = 0; i < n; i++) stack[depth++] = (WalkPending){get(page, i), {0, 0, 0, 0, 0, 0}, 0};
+    while (depth > 0) {
+        WalkPending p = stack[--depth];
+        int kind = kind_of(p.obj);
+        if (kind == 5) {  /* FPDF_PAGEOBJ_FORM */
+            Matrix fm = {0, 0, 0, 0, 0, 0};
+            get_matrix(p.obj, &fm);
+            WalkAffine in = {fm.a, fm.b, fm.c, fm.d, fm.e, fm.f}, m = in;
+            if (p.has_m) {
+                const WalkAffine *o = &p.m;
+                m = (WalkAffine){in.a * o->a + in.b * o->c, in.a * o->b + in.b * o->d,
+                             in.c * o->a + in.d * o->c, in.c * o->b + in.d * o->d,
+                             in.e * o->a + in.f * o->c + o->e, in.e * o->b + in.f * o->d + o->f};
+            }
+            int inner = form_count(p.obj);
+            if (inner > 0 && depth + inner > cap) {
+                Py_ssize_t grown = 2 * (depth + inner);
+                WalkPending *bigger = PyMem_Realloc(stack, grown * sizeof(WalkPending));
+                if (!bigger) goto nomem;
+                stack = bigger;
+                cap = grown;
+            }
+            for (int j = 0; j < inner; j++)
+                stack[depth++] = (WalkPending){form_get(p.obj, (unsigned long)j), m, 1};
+            continue;
+        }
+        if (kind < 1 || kind > 4) continue;  /* text, path, image, shading */
+        float l, b, r, t;
+        if (!bounds_of(p.obj, &l, &b, &r, &t)) continue;
+        Box4 box = apply(&p, l, b, r, t);
+        if (kind == 4) {  /* a gradient lies under text as a filled shape does */
+            if (push_box(&fills, box) < 0) goto nomem;
+            continue;
+        }
+        unsigned int rgba[4] = {0, 0, 0, 0};
+        if (kind == 2) {
+            int fill = 0, stroke = 0;
+            fill_of(p.obj, &rgba[0], &rgba[1], &rgba[2], &rgba[3]);
+            unsigned int low = rgba[0] < rgba[1] ? rgba[0] : rgba[1];
+            low = low < rgba[2] ? low : rgba[2];
+            if (draw_mode(p.obj, &fill, &stroke) && fill && rgba[3] && low < WHITE &&
+                push_box(&fills, box) < 0)
+                goto nomem;
+            continue;
+        }
+        if (kind == 3) {
+            if (push_box(&images, box) < 0) goto nomem;
+            continue;
+        }
+        int flags = 0, mode = mode_of(p.obj);
+        fill_of(p.obj, &rgba[0], &rgba[1], &rgba[2], &rgba[3]);
+        unsigned int low = rgba[0] < rgba[1] ? rgba[0] : rgba[1];
+        low = low < rgba[2] ? low : rgba[2];
+        if (mode == 3 || mode == 7)
+            flags |= 1;
+        else if ((mode == 0 || mode == 2 || mode == 4 || mode == 6) &&
+                 (rgba[3] == 0 || low >= WHITE))
+            flags |= 2;
+        if (!contains(page_box, box)) flags |= 4;
+        int has_clip = 0;
+        Box4 clip = {0, 0, 0, 0};
+        void *cp = clip_of(p.obj);
+        if (cp) {
+            int paths = clip_count(cp);
+            for (int k = 0; k < paths; k++) {
+                int segs = seg_count(cp, k), any = 0;
+                double x0 = 0, y0 = 0, x1 = 0, y1 = 0;
+                for (int s = 0; s < segs; s++) {
+                    float x, y;
+                    if (!point_of(seg_get(cp, k, s), &x, &y)) continue;
+                    if (!any || x < x0) x0 = x;
+                    if (!any || y < y0) y0 = y;
+                    if (!any || x > x1) x1 = x;
+                    if (!any || y > y1) y1 = y;
+                    any = 1;
+                }
+                if (!any) continue;
+                Box4 part = apply(&p, x0, y0, x1, y1);
+                if (!has_clip) {
+                    clip = part;
+                    has_clip = 1;
+                } else {
+                    clip.l = clip.l > part.l ? clip.l : part.l;
+                    clip.b = clip.b > part.b ? clip.b : part.b;
+                    clip.r = clip.r < part.r ? clip.r : part.r;
+                    clip.t = clip.t < part.t ? clip.t : part.t;
+                }
+            }
+            if (has_clip && !contains(clip, box)) flags |= 8;
+        }
+        if (!flags) continue;
+        needs_under |= flags & 3;
+        PyObject *handle = PyLong_FromVoidPtr(p.obj), *bx = box_tuple(box);
+        PyObject *cl = has_clip ? box_tuple(clip) : Py_NewRef(Py_None);
+        if (!handle || !bx || !cl) {
+            Py_XDECREF(handle);
+            Py_XDECREF(bx);
+            Py_XDECREF(cl);
+            goto error;
+        }
+        PyObject *item = Py_BuildValue("(NiNN)", handle, flags, bx, cl);  /* takes all three */
+        if (!item) goto error;
+        int failed = PyList_Append(flagged, item);
+        Py_DECREF(item);
+        if (failed < 0) goto error;
+    }
+    {
+        Boxes none = {NULL, 0, 0};
+        PyObject *im = box_list(needs_under ? &images : &none);
+        PyObject *fl = box_list(needs_under ? &fills : &none);
+        if (im && fl) result = PyTuple_Pack(3, flagged, im, fl);
+        Py_XDECREF(im);
+        Py_XDECREF(fl);
+    }
+    goto done;
+nomem:
+    PyErr_NoMemory();
+error:
+    result = NULL;
+done:
+    Py_DECREF(flagged);
+    PyMem_Free(stack);
+    PyMem_Free(images.items);
+    PyMem_Free(fills.items);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"read_glyphs", (PyCFunction)(void (*)(void))read_glyphs, METH_FASTCALL, read_glyphs_doc},
     {"text_objects", (PyCFunction)(void (*)(void))text_objects, METH_FASTCALL, text_objects_doc},
     {"walk_objects", (PyCFunction)(void (*)(void))walk_objects, METH_FASTCALL, walk_objects_doc},
+    {"flagged_text_objects", (PyCFunction)(void (*)(void))flagged_text_objects, METH_FASTCALL,
+     flagged_text_objects_doc},
     {NULL, NULL, 0, NULL},
 };
 

@@ -7,7 +7,8 @@ bottom = base + 0.2 em), because real glyph boxes vary by glyph and by library.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -55,6 +56,10 @@ class PageContent:
     text_objects: int = 0
     unread_objects: int = 0
     reader: str = "pypdfium2"  # the char source that read the page
+    # a page read turned from how it is shown (orientation.py): its boxes as shown
+    to_display: Callable[[Box], Box] | None = None
+    hidden: Counter[str] = field(default_factory=Counter)  # glyphs not seen, by why (visibility.py)
+    vertical: PageContent | None = None  # its columns of vertical writing, read apart
 
 
 class PageTooLarge(Exception):

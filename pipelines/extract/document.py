@@ -13,6 +13,9 @@ from .reread import ScanReader
 
 MAX_CHARS = 120_000  # glyphs per page; a denser page gets status "error"
 PAGE_BUDGET = 10.0  # seconds of layout analysis per page
+# Pages a PDF may declare: a page tree saying /Count 1000000 over one real page would
+# otherwise give a million "cannot read page" results (and take minutes to list them).
+MAX_PAGES = 1_000
 SOURCES = ("pypdfium2", "pdfplumber")
 
 
@@ -57,6 +60,10 @@ def open_source(path: str, source: str) -> CharSource:
     if opened.page_count == 0:
         opened.close()
         raise ExtractError("PDF has zero pages")
+    if opened.page_count > MAX_PAGES:
+        count = opened.page_count
+        opened.close()
+        raise ExtractError(f"PDF declares {count:,} pages, over the limit of {MAX_PAGES:,}")
     return opened
 
 

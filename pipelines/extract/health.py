@@ -17,6 +17,8 @@ import re
 from dataclasses import dataclass
 
 from .chars import PageContent
+from .mojibake import mojibake_reason
+from .visibility import describe
 
 MIN_CHARS = 10
 UNMAPPED_SHARE = 0.05
@@ -77,6 +79,10 @@ def check_page(content: PageContent) -> Health:
     visible = [c.text for c in content.chars]
     n = len(visible)
     if n + content.unmapped < MIN_CHARS:
+        if content.hidden:
+            return Health("no_text", f"no visible text: {n} glyphs seen, "
+                                     f"{sum(content.hidden.values())} drawn unseen "
+                                     f"({describe(content.hidden)})")
         images = len(content.images) + content.full_images
         if images:
             return Health("no_text", f"no text layer: {n} glyphs, {images} image(s); "
@@ -97,4 +103,6 @@ def check_page(content: PageContent) -> Health:
     if private / n > PRIVATE_SHARE:
         return Health("garbled", f"{private} of {n} glyphs are private-use or control "
                                  "codes (font without a usable Unicode map)")
+    if reason := mojibake_reason(text, content.chars):
+        return Health("garbled", reason)
     return Health("ok")

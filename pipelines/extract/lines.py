@@ -17,6 +17,7 @@ from .text.script import is_cjk
 
 RUN_GAP_EM = 0.6  # a wider gap ends a run: it may be a column gutter (often 0.8 em)
 TRACKED_GAP_EM = 1.5  # ... unless the line is letter-spaced evenly, up to this gap
+TRACK_LOOKBACK = 6  # glyphs back on the line where the same letter-spacing may be found
 EVEN_GAP_EM = 0.05  # gaps this close to one another are even letter-spacing
 DISPLAY_GAP_EM = 16.0  # display pieces on one baseline this close may be one line (title halves)
 HALVES_GAP_EM = 2.0  # display pieces further apart than this are halves of a title, or two
@@ -103,13 +104,17 @@ def build_runs(chars: Sequence[Char]) -> list[Run]:
 
 def _tracked(chars: Sequence[Char], k: int, gap: float, em: float) -> bool:
     """Whether the gap before glyph ``k`` is letter-spacing: no wider than TRACKED_GAP_EM,
-    and as wide as the gap before or after it on the same baseline, or on the same pitch
-    (a CJK line letter-spaced on a grid: a half-width digit leaves a wider gap)."""
+    and as wide as the gap after it or one of the TRACK_LOOKBACK before it on the same
+    baseline, or on the same pitch (a CJK line letter-spaced on a grid: a half-width digit
+    leaves a wider gap). Looking back past the gap just before finds the tracking of a
+    letter-spaced byline again after its word space (本 报 记 者  孟 佳)."""
     if gap > TRACKED_GAP_EM * em or gap <= 0:
         return False
     c, last = chars[k], chars[k - 1]
     pitch = c.x0 - last.x0 if is_cjk(c.text[0]) or is_cjk(last.text[0]) else None
-    for i, j in ((k - 2, k - 1), (k, k + 1)):
+    back = TRACK_LOOKBACK if is_cjk(c.text[0]) and is_cjk(last.text[0]) else 1
+    pairs = [(i - 1, i) for i in range(k - 1, max(k - 1 - back, 0), -1)]
+    for i, j in [*pairs, (k, k + 1)]:
         if i < 0 or j >= len(chars):
             continue
         a, b = chars[i], chars[j]

@@ -58,9 +58,25 @@ def _byline_items(items: list, body: float) -> frozenset[int]:
                      and it.size >= DISPLAY_RATIO * body and is_byline(join_line(it.chars)))
 
 
+def _both_ways(content: PageContent, budget: float, reader: ScanReader | None) -> dict:
+    """A page of vertical writing: its columns read as lines of their own frame
+    (orientation.split_vertical), then the glyphs in rows; the articles of both."""
+    columns, content.vertical = content.vertical, None
+    down = extract_page(columns, budget, reader)
+    rows = extract_page(content, budget, reader)
+    if rows["status"] != "ok":
+        return down
+    if down["status"] != "ok":
+        return rows
+    return page_result(content.number, "ok", None, rows["header"] or down["header"],
+                       rows["articles"] + down["articles"])
+
+
 def extract_page(content: PageContent, budget: float, reader: ScanReader | None = None) -> dict:
     """Articles of one page; raises LayoutTimeout when over ``budget`` seconds. With a
     ``reader``, the headings of a scanned page (an OCR layer) are re-read from the scan."""
+    if content.vertical is not None:
+        return _both_ways(content, budget, reader)
     deadline = time.monotonic() + budget
     health = check_page(content)
     if health.status != "ok":
@@ -93,4 +109,8 @@ def extract_page(content: PageContent, budget: float, reader: ScanReader | None 
         blocks.extend(leaf_blocks(caption, "caption"))
     blocks.extend(Block([], box, "image") for box in content.images)
     articles = [a.to_dict() for a in assemble(blocks, body, ocr)]
+    if content.to_display is not None:
+        for article in articles:
+            if article["bbox"]:
+                article["bbox"] = [round(v, 1) for v in content.to_display(article["bbox"])]
     return page_result(content.number, "ok", None, heads_text(header), articles)

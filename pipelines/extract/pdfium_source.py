@@ -15,7 +15,7 @@ from collections.abc import Iterator
 import pypdfium2 as pdfium
 import pypdfium2.raw as raw
 
-from . import fonts
+from . import fonts, orientation, visibility
 from .chars import Box, Char, PageContent, PageTooLarge, rules_from_box
 
 try:  # built by setup.py where a C compiler is; the same loop in Python otherwise
@@ -65,15 +65,50 @@ class PdfiumSource:
             width, height = page.get_size()
             content = PageContent(number=index + 1, width=width, height=height)
             textpage = page.get_textpage()
+            rotation = raw.FPDFPage_GetRotation(page.raw)
+            hidden = _hidden_text(page.raw)
+            glyphs = None
             try:
-                _read_chars(textpage.raw, content, self.max_chars)
+                _read_chars(textpage.raw, content, self.max_chars, hidden)
                 read = text_objects(textpage.raw, content.raw_chars)
+                if orientation.needs_reading(content, rotation):
+                    glyphs = orientation.read_glyphs(textpage.raw, _SPECIAL, _SKIP_GENERATED,
+                                                     _HYPHEN_MARKERS, decode_font_name)
             finally:
                 textpage.close()
             _read_objects(page.raw, content, read)
+            frame = orientation.Frame(0, content.width, content.height)
+            if glyphs is not None:
+                if hidden:
+                    content.hidden.clear()  # counted again, glyph by glyph
+                    glyphs = _seen(glyphs, hidden, content)
+                frame = orientation.reorient(content, glyphs, rotation)
+            orientation.split_vertical(content, frame)
             return content
         finally:
             page.close()
+
+
+def _hidden_text(page: ctypes.c_void_p) -> dict[int, visibility.Verdict]:
+    """The page's text objects that hide some or all of their glyphs (visibility.py)."""
+    rect = raw.FS_RECTF()
+    raw.FPDF_GetPageBoundingBox(page, rect)
+    box = (rect.left, rect.bottom, rect.right, rect.top)
+    return visibility.verdicts(visibility.walk(page, box), box)
+
+
+def _seen(glyphs: list[orientation.Glyph], hidden: dict[int, visibility.Verdict],
+          content: PageContent) -> list[orientation.Glyph]:
+    """The glyphs a reader sees; those not seen are counted by why in ``content.hidden``."""
+    kept = []
+    for g in glyphs:
+        verdict = hidden.get(g.obj)
+        why = verdict and visibility.hidden_reason(verdict, g.rect)
+        if why:
+            content.hidden[why] += 1
+        else:
+            kept.append(g)
+    return kept
 
 
 def _address(func: object) -> int:
@@ -104,8 +139,10 @@ _FUNCTIONS = tuple(map(_address, (
 )))
 
 
-def _read_chars(tp: ctypes.c_void_p, content: PageContent, max_chars: int) -> None:
-    """Glyphs of a text page, with the page's count of glyphs without a Unicode map."""
+def _read_chars(tp: ctypes.c_void_p, content: PageContent, max_chars: int,
+                hidden: dict[int, visibility.Verdict] | None = None) -> None:
+    """Glyphs of a text page, with the page's count of glyphs without a Unicode map;
+    without the glyphs nobody sees (``hidden``: visibility.verdicts)."""
     count = raw.FPDFText_CountChars(tp)
     content.raw_chars = max(count, 0)
     if count <= 0:
@@ -118,6 +155,8 @@ def _read_chars(tp: ctypes.c_void_p, content: PageContent, max_chars: int) -> No
     if len(text) != count:  # surrogate pairs: fall back to one call per glyph
         text = "".join(chr(raw.FPDFText_GetUnicode(tp, i)) for i in range(count))
     vtp = ctypes.cast(tp, ctypes.c_void_p)
+    if hidden:
+        text = visibility.blank_hidden(vtp, text, hidden, content.hidden)
     if _glyphs is not None:
         content.unmapped += _glyphs.read_glyphs(vtp.value, text, content.height, content.chars,
                                                 Char, decode_font_name, _FUNCTIONS)

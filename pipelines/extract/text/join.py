@@ -46,10 +46,11 @@ def _gaps(glyphs: Sequence[Glyph]) -> list[float]:
     return out
 
 
-def _natural_gap(cjk_gaps: Sequence[float]) -> float:
+def _natural_gap(cjk_gaps: Sequence[float], lone: float = 0.0) -> float:
     """The natural gap between CJK glyphs of a line: the low median (a 2-gap line has 1
-    space); a lone gap is measured against natural spacing (0)."""
-    return median_low(cjk_gaps) if len(cjk_gaps) > 1 else min([*cjk_gaps, 0.0])
+    space); a lone gap is measured against ``lone``: natural spacing (0), or the spacing of
+    the rest of its line."""
+    return median_low(cjk_gaps) if len(cjk_gaps) > 1 else min([*cjk_gaps, lone])
 
 
 def _latin_limit(letter_gaps: Sequence[float]) -> float:
@@ -59,13 +60,14 @@ def _latin_limit(letter_gaps: Sequence[float]) -> float:
                (median(letter_gaps) if letter_gaps else 0.0) + LATIN_GAP_EXCESS_EM)
 
 
-def _join_segment(glyphs: Sequence[Glyph], gaps: Sequence[float]) -> str:
-    """Text of glyphs with no very wide gap; ``gaps[i]`` precedes ``glyphs[i + 1]``."""
+def _join_segment(glyphs: Sequence[Glyph], gaps: Sequence[float], lone: float = 0.0) -> str:
+    """Text of glyphs with no very wide gap; ``gaps[i]`` precedes ``glyphs[i + 1]``; a lone
+    CJK gap is measured against ``lone`` (see _natural_gap)."""
     texts = [g.text for g in glyphs]
     joined = "".join(texts)
     if all_cjk(joined) and not any(g.sp == 2 for g in glyphs):
         # all CJK (most Chinese body lines): a space only at an outlier gap
-        if not gaps or max(gaps) <= _natural_gap(gaps) + CJK_SPACE_EM:
+        if not gaps or max(gaps) <= _natural_gap(gaps, lone) + CJK_SPACE_EM:
             return joined
     if not any_cjk(joined):  # no CJK (Latin body lines): the Latin rule below, alone
         limit = _latin_limit([gap for gap, g in zip(gaps, glyphs[1:], strict=True) if not g.sp])
@@ -83,7 +85,7 @@ def _join_segment(glyphs: Sequence[Glyph], gaps: Sequence[float]) -> str:
             cjk_gaps.append(gap)
         elif not (a or b or glyphs[i + 1].sp):
             lat_gaps.append(gap)
-    m_cjk = _natural_gap(cjk_gaps)
+    m_cjk = _natural_gap(cjk_gaps, lone)
     lat_limit = _latin_limit(lat_gaps)
     m_all = max(median(gaps), 0.0) if gaps else 0.0
     parts = [texts[0]]
@@ -115,13 +117,17 @@ def join_line(glyphs: Sequence[Glyph]) -> str:
     gaps = _gaps(glyphs)
     if max(gaps) < WIDE_GAP_EM:
         return _join_segment(glyphs, gaps)
+    # a piece of two glyphs has one gap: it is measured against the letter-spacing of the
+    # line's other pieces (a letter-spaced byline: 通 讯 员   吕 晨), never above it
+    narrow = [gap for gap in gaps if gap < WIDE_GAP_EM]
+    lone = max(_natural_gap(narrow), 0.0) if len(narrow) > 1 else 0.0
     pieces = []
     start = 0
     for i, gap in enumerate(gaps):
         if gap >= WIDE_GAP_EM:
-            pieces.append(_join_segment(glyphs[start:i + 1], gaps[start:i]))
+            pieces.append(_join_segment(glyphs[start:i + 1], gaps[start:i], lone))
             start = i + 1
-    pieces.append(_join_segment(glyphs[start:], gaps[start:]))
+    pieces.append(_join_segment(glyphs[start:], gaps[start:], lone))
     return " ".join(pieces)
 
 
