@@ -174,10 +174,10 @@ def _crawl(papers, start_day, end_day, db, files, base_url, papers_file, refresh
     crawl_args = dict(start=start_day, end=end_day, db=db, files=files, base_url=base_url,
                       registry=papers_file, settings=settings, refresh=refresh)
     try:
-        with Archive(db, init=init):  # refuse a read-only or emptied archive before locking
-            pass
+        if Path(db).exists():  # refuse a read-only or emptied archive before locking
+            Archive(db, init=init).close()
         with paper_locks(Path(db).resolve().parent / "locks", list(papers)):
-            with Archive(db) as archive:
+            with Archive(db, init=init) as archive:
                 for paper in papers:
                     archive.mark_interrupted_runs(paper)
             if redis_url:
