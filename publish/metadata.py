@@ -109,6 +109,12 @@ def build_metadata(db_path: str | Path, database: str = "archive") -> dict:
                         "columns": {
                             "date_key": "The date and the id in one number, rising with the "
                             "date: the search index's key (newest first when sorted by it).",
+                            "source": "Where the text shown comes from: pdf (our extraction "
+                            "of the page PDF) or html (the site's own article page at url).",
+                            "pdf_text": "The matched PDF article's own text (JSON), kept for "
+                            "comparison with the site's.",
+                            "cer": "Character error rate of the PDF's text against the "
+                            "site's, whitespace removed (cer_edits / cer_chars).",
                         },
                         # No default facets: over 100,000 hits three facets cost more than
                         # the search itself; ?_facet=paper (or a column's menu) adds one.
@@ -118,6 +124,17 @@ def build_metadata(db_path: str | Path, database: str = "archive") -> dict:
                     "papers": {"label_column": "name"},
                     "crawl_runs": {"sort_desc": "started_at"},
                     "failures": {"sort_desc": "occurred_at", "facets": ["paper", "stage"]},
+                    "site_articles": {
+                        "description": "The site's own article pages, as published beside "
+                        "each page PDF; polygon and bbox in PDF points.",
+                        "label_column": "title",
+                    },
+                    "extraction_quality": {
+                        "description": "Per page: how our PDF extraction agrees with the "
+                        "site's own text (CER over matched articles; articles missing from "
+                        "the extraction or extra in it), worst first.",
+                        "facets": ["paper"],
+                    },
                 },
                 "queries": {
                     "search": {

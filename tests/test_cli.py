@@ -120,6 +120,12 @@ def test_demo_builds_the_archive_and_adds_nothing_twice(tmp_path):
     articles = db.execute("select count(*) from articles").fetchone()[0]
     assert counts == (12,)
     assert articles >= 24
+    # The sample site publishes its article pages: the publisher's text is shown (source
+    # html), every page's extraction is measured against it.
+    sources = dict(db.execute("select source, count(*) from articles group by source"))
+    assert sources.get("html", 0) >= 24
+    quality = db.execute("select count(*), sum(matched), sum(missing) from extraction_quality")
+    assert quality.fetchone() == (12, sources["html"], 0)
     assert "xcrb: ok: 0 new, 12 skipped, 0 failed pages" in demo()
     assert db.execute("select count(*) from articles").fetchone()[0] == articles
     dates = [r[0] for r in db.execute("select distinct date from pages order by date")]
