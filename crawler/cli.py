@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import sys
 import tempfile
 from datetime import date, datetime, timedelta
@@ -35,6 +36,10 @@ SOURCE_OPTION = click.option(
     show_default=True,
     help="Where characters come from.",
 )
+# Exit statuses (README "Exit status"): 2 is click's for a usage error.
+EXIT_PAGES_FAILED = 1  # pages failed to download or extract, or were given up
+EXIT_ARCHIVE_UNUSABLE = 66  # EX_NOINPUT: archive missing, empty, read-only for a writer, damaged
+EXIT_HOST_FAULT = 74  # EX_IOERR: files store, log or lock directory cannot be written
 REDIS_OPTION = click.option(
     "--redis",
     "redis_url",
@@ -43,10 +48,48 @@ REDIS_OPTION = click.option(
     help="Redis of the distributed queue, e.g. redis://HOST:6379/0.",
 )
 EXIT_ALREADY_RUNNING = 75  # EX_TEMPFAIL: try again later
+def limit_options(command):
+    """--timeout and --memory-limit: the limits of the worker that opens each PDF."""
+    from pipelines.sandbox import MEMORY_LIMIT_MB, TIMEOUT_S
+
+    command = click.option(
+        "--memory-limit", "memory_mb", default=MEMORY_LIMIT_MB, show_default=True,
+        type=click.IntRange(min=64), help="MB of memory a PDF may take (its worker's).")(command)
+    return click.option(
+        "--timeout", default=TIMEOUT_S, show_default=True, type=click.FloatRange(min=0.1),
+        help="Seconds a PDF may take.")(command)
+
+
+INIT_OPTION = click.option(
+    "--init", is_flag=True, help="Start a new archive even where an empty (0-byte) file is."
+)
 DEMO_DATES = [date(2023, 6, 14), date(2023, 6, 15), date(2023, 6, 16)]
 
 
-@click.group()
+class ArchiveGroup(click.Group):
+    """The command group: an archive that cannot be opened, read or written ends a command
+    with one line on stderr and EXIT_ARCHIVE_UNUSABLE, a directory of ours that cannot be
+    written (files store, logs, locks) with EXIT_HOST_FAULT; never a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        from pipelines.archive import ArchiveError
+
+        try:
+            return super().invoke(ctx)
+        except (ArchiveError, sqlite3.Error) as exc:
+            click.echo(f"{_command(ctx)}: archive unusable: {exc}", err=True)
+            ctx.exit(EXIT_ARCHIVE_UNUSABLE)
+        except OSError as exc:
+            where = f": {exc.filename}" if exc.filename else ""
+            click.echo(f"{_command(ctx)}: {exc.strerror or exc}{where}", err=True)
+            ctx.exit(EXIT_HOST_FAULT)
+
+
+def _command(ctx: click.Context) -> str:
+    return f"newsarchive {ctx.invoked_subcommand or ''}".strip()
+
+
+@click.group(cls=ArchiveGroup)
 @click.version_option(package_name="newsarchive")
 def cli() -> None:
     """Crawl regional newspaper e-papers into a searchable archive."""
@@ -63,8 +106,9 @@ def cli() -> None:
 @click.option("--refresh", is_flag=True, help="Download archived pages again (new versions).")
 @click.option("--log-dir", default="logs", show_default=True, help="Where the crawl log goes.")
 @click.option("-s", "--set", "overrides", multiple=True, help="Scrapy setting KEY=VALUE.")
+@INIT_OPTION
 def crawl(
-    papers, start, end, db, files, base_url, papers_file, refresh, log_dir, overrides
+    papers, start, end, db, files, base_url, papers_file, refresh, log_dir, overrides, init
 ) -> None:
     """Crawl PAPERS (registry ids) from --from to --to (default: yesterday and today).
 
@@ -74,7 +118,7 @@ def crawl(
     end_day = end.date() if end else date.today()
     start_day = start.date() if start else end_day - timedelta(days=1)
     _crawl(papers, start_day, end_day, db, files, base_url, papers_file, refresh, log_dir,
-           overrides)
+           overrides, init=init)
 
 
 @cli.command()
@@ -91,9 +135,10 @@ def crawl(
 @click.option("--papers-file", type=click.Path(exists=True, dir_okay=False), help="Registry.")
 @click.option("--log-dir", default="logs", show_default=True, help="Where the crawl log goes.")
 @click.option("-s", "--set", "overrides", multiple=True, help="Scrapy setting KEY=VALUE.")
+@INIT_OPTION
 def backfill(
     papers, start, end, distributed, redis_url, db, files, base_url, papers_file, log_dir,
-    overrides
+    overrides, init
 ) -> None:
     """Archive PAPERS from --from to --to (a crawl of that span).
 
@@ -104,11 +149,11 @@ def backfill(
     if distributed:
         _require_redis(redis_url)
     _crawl(papers, start.date(), end.date(), db, files, base_url, papers_file, False, log_dir,
-           overrides, redis_url=redis_url if distributed else None)
+           overrides, redis_url=redis_url if distributed else None, init=init)
 
 
 def _crawl(papers, start_day, end_day, db, files, base_url, papers_file, refresh, log_dir,
-           overrides, redis_url: str | None = None) -> None:
+           overrides, redis_url: str | None = None, init: bool = False) -> None:
     """What crawl and backfill do: lock the papers, crawl them (their pages sent to the
     workers when ``redis_url`` is given), print the runs; exit 1 if pages failed."""
     from crawler.locking import AlreadyRunning, paper_locks
@@ -116,7 +161,7 @@ def _crawl(papers, start_day, end_day, db, files, base_url, papers_file, refresh
 
     for paper in papers:
         try:
-            get_paper(paper, papers_file)
+            get_paper(paper, papers_file, db=db)
         except RegistryError as exc:
             raise click.UsageError(str(exc)) from exc
     if start_day > end_day:
@@ -129,8 +174,10 @@ def _crawl(papers, start_day, end_day, db, files, base_url, papers_file, refresh
     crawl_args = dict(start=start_day, end=end_day, db=db, files=files, base_url=base_url,
                       registry=papers_file, settings=settings, refresh=refresh)
     try:
+        if Path(db).exists():  # refuse a read-only or emptied archive before locking
+            Archive(db, init=init).close()
         with paper_locks(Path(db).resolve().parent / "locks", list(papers)):
-            with Archive(db) as archive:
+            with Archive(db, init=init) as archive:
                 for paper in papers:
                     archive.mark_interrupted_runs(paper)
             if redis_url:
@@ -146,7 +193,7 @@ def _crawl(papers, start_day, end_day, db, files, base_url, papers_file, refresh
         _print_run(run)
     click.echo(f"log: {settings['LOG_FILE']}")
     if any(run["status"] != "ok" for run in runs):
-        sys.exit(1)
+        sys.exit(EXIT_PAGES_FAILED)
 
 
 def _crawl_distributed(papers: list[str], redis_url: str, crawl_args: dict) -> list[dict]:
@@ -191,19 +238,26 @@ def _crawl_distributed(papers: list[str], redis_url: str, crawl_args: dict) -> l
 @DB_OPTION
 @FILES_OPTION
 @SOURCE_OPTION
-def import_(pdfs, paper, day, first_page, page_name, db, files, source) -> None:
-    """Archive PDFs already on disk as pages --page, --page+1, … of PAPER on --date."""
+@INIT_OPTION
+@limit_options
+def import_(pdfs, paper, day, first_page, page_name, db, files, source, init, timeout,
+            memory_mb) -> None:
+    """Archive PDFs already on disk as pages --page, --page+1, … of PAPER on --date.
+
+    Each PDF is read in a worker limited to --timeout and --memory-limit: one over a limit
+    is archived with status error and the reason, and the next one is imported."""
     from scrapy.pipelines.media import FileException
 
     from pipelines.archive import Archive
     from pipelines.ingest import ingest_pdf
+    from pipelines.sandbox import Sandbox
 
     try:
         entry = get_paper(paper)
     except RegistryError as exc:
         raise click.UsageError(str(exc)) from exc
     failed = 0
-    with Archive(db) as archive:
+    with Archive(db, init=init) as archive, Sandbox(timeout, memory_mb) as sandbox:
         archive.upsert_paper(entry.as_row())
         for page_no, pdf in enumerate(pdfs, start=first_page):
             try:
@@ -216,6 +270,7 @@ def import_(pdfs, paper, day, first_page, page_name, db, files, source) -> None:
                     page_no=page_no,
                     page_name=page_name,
                     source=source,
+                    sandbox=sandbox,
                 )
             except FileException as exc:
                 click.echo(f"{pdf}: {exc}", err=True)
@@ -225,31 +280,37 @@ def import_(pdfs, paper, day, first_page, page_name, db, files, source) -> None:
             click.echo(f"{pdf}: page {page_no} {row['status']}{note}")
             failed += row["status"] != "ok"
     if failed:
-        sys.exit(1)
+        sys.exit(EXIT_PAGES_FAILED)
 
 
 @cli.command()
 @click.argument("pdfs", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
 @click.option("--format", "fmt", type=click.Choice(["json", "text"]), default="text")
 @SOURCE_OPTION
-def extract(pdfs, fmt, source) -> None:
-    """Print the articles of page PDFs (JSON: the engine's document, one per file)."""
+@limit_options
+def extract(pdfs, fmt, source, timeout, memory_mb) -> None:
+    """Print the articles of page PDFs (JSON: the engine's document, one per file).
+
+    Each PDF is read in a worker limited to --timeout and --memory-limit; one over a limit
+    gets its reason on stderr (and exit status 1), and the next one is read."""
     from pipelines.extract import ExtractError, extract_pdf
+    from pipelines.sandbox import LimitExceeded, Sandbox
 
     failed = False
-    for pdf in pdfs:
-        try:
-            doc = extract_pdf(pdf, source=source)
-        except ExtractError as exc:
-            click.echo(f"{pdf}: {exc}", err=True)
-            failed = True
-            continue
-        if fmt == "json":
-            click.echo(json.dumps(doc, ensure_ascii=False, indent=2))
-        else:
-            click.echo(_as_text(doc))
+    with Sandbox(timeout, memory_mb) as sandbox:
+        docs = ((pdf, _sandboxed(sandbox, extract_pdf, pdf, source, ExtractError))
+                for pdf in pdfs)
+        for pdf, doc in docs:
+            if isinstance(doc, ExtractError | LimitExceeded):
+                click.echo(f"{pdf}: {doc}", err=True)
+                failed = True
+                continue
+            if fmt == "json":
+                click.echo(json.dumps(doc, ensure_ascii=False, indent=2))
+            else:
+                click.echo(_as_text(doc))
     if failed:
-        sys.exit(1)
+        sys.exit(EXIT_PAGES_FAILED)
 
 
 @cli.command()
@@ -258,11 +319,16 @@ def extract(pdfs, fmt, source) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8001, show_default=True)
 def serve(db, files, host, port) -> None:
-    """Serve the archive with Datasette (search, facets, page PDFs, CSV/JSON)."""
+    """Serve the archive with Datasette (search, facets, page PDFs, CSV/JSON).
+
+    Never writes to it: an archive that cannot be written (read-only mount, immutable file)
+    is served as it is."""
     from pipelines.archive import Archive
     from publish.server import serve as serve_datasette
 
-    with Archive(_existing(db)) as archive:  # an index older than this code is rebuilt first
+    # Brought up to date when it can be written (the server itself only reads); refused with
+    # exit 66 when it is empty or not an archive.
+    with Archive(_existing(db), readonly=None) as archive:  # an older index is rebuilt
         if archive.index_rebuilt is not None:
             click.echo(f"search index rebuilt for this version: {archive.index_rebuilt} articles")
 
@@ -275,9 +341,14 @@ def serve(db, files, host, port) -> None:
 @FILES_OPTION
 @click.option("--serve/--no-serve", default=True, help="Start Datasette afterwards.")
 @click.option("--port", default=8001, show_default=True)
-def demo(db, files, serve, port) -> None:
+@INIT_OPTION
+def demo(db, files, serve, port, init) -> None:
     """Crawl a bundled sample e-paper (served on 127.0.0.1) into the archive and serve it."""
     from crawler.demo.server import LocalSite
+    from pipelines.archive import Archive
+
+    with Archive(db, init=init):  # refuse a read-only or emptied archive before typesetting
+        pass
     from crawler.demo.site import build_site
     from crawler.runner import crawl as run_crawl
     from crawler.runner import local_site_settings
@@ -299,7 +370,7 @@ def demo(db, files, serve, port) -> None:
     for run in runs:
         _print_run(run)
     if any(run["status"] != "ok" for run in runs):
-        sys.exit(1)
+        sys.exit(EXIT_PAGES_FAILED)
     if serve:
         from publish.server import serve as serve_datasette
 
@@ -318,8 +389,10 @@ def demo(db, files, serve, port) -> None:
 @DB_OPTION
 @FILES_OPTION
 @SOURCE_OPTION
+@limit_options
 def reextract(
-    paper, since, failed_only, older_than, workers, distributed, redis_url, db, files, source
+    paper, since, failed_only, older_than, workers, distributed, redis_url, db, files, source,
+    timeout, memory_mb,
 ) -> None:
     """Extract stored PDFs again and replace their pages' articles (no crawling).
 
@@ -329,8 +402,8 @@ def reextract(
     from rich.progress import Progress
 
     from pipelines.archive import Archive
+    from pipelines.reextract import agreement_change, select_pages
     from pipelines.reextract import reextract as run
-    from pipelines.reextract import select_pages
 
     with Archive(_existing(db)) as archive:
         pages = select_pages(
@@ -340,12 +413,16 @@ def reextract(
             failed_only=failed_only,
             older_than=older_than,
         )
+        before = archive.agreement(p["id"] for p in pages)
         if distributed:
             _require_redis(redis_url)
             with Progress(disable=not pages) as progress:
                 counts = _reextract_distributed(redis_url, db, files, pages, source, progress)
             summary = ", ".join(f"{n} {status}" for status, n in counts.items())
             click.echo(f"{len(pages)} pages re-extracted by workers: {summary}")
+            change = agreement_change(before, archive.agreement(p["id"] for p in pages))
+            if change:
+                click.echo(change)
             return
         with Progress(disable=not pages) as progress:
             task = progress.add_task("re-extracting", total=len(pages))
@@ -355,10 +432,15 @@ def reextract(
                 pages,
                 source=source,
                 workers=workers,
+                timeout=timeout,
+                memory_mb=memory_mb,
                 advance=lambda page, status: progress.advance(task),
             )
+        change = agreement_change(before, archive.agreement(p["id"] for p in pages))
     summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "nothing to do"
     click.echo(f"{len(pages)} pages re-extracted: {summary}")
+    if change:
+        click.echo(change)
 
 
 @cli.command()
@@ -421,7 +503,9 @@ def reindex(db) -> None:
 @REDIS_OPTION
 def status(db, redis_url) -> None:
     """Per paper: dates covered, gaps, failures by reason (also Datasette's views); with
-    --redis, the distributed queue too: queued, running, done, failed, per-worker rates."""
+    --redis, the distributed queue too: queued, running, done, failed, per-worker rates.
+
+    Reads only, when the archive cannot be written (read-only mount, immutable file)."""
     from rich.console import Console
     from rich.table import Table
 
@@ -430,7 +514,7 @@ def status(db, redis_url) -> None:
     console = Console()
     if redis_url:
         _print_queue(console, redis_url)
-    with Archive(_existing(db)) as archive:
+    with Archive(_existing(db), readonly=None) as archive:
         coverage = Table(
             "paper",
             "first",
@@ -467,6 +551,118 @@ def status(db, redis_url) -> None:
                 row["paper"], row["stage"], row["reason"], str(row["failures"]), row["last_date"]
             )
         console.print(failures)
+        _print_given_up(console, archive)
+        _print_quality(console, archive)
+
+
+def _print_given_up(console, archive) -> None:
+    """Pages the crawl no longer tries (PAGE_MAX_ATTEMPTS failed attempts): say which."""
+    from rich.table import Table
+
+    from crawler.settings import PAGE_MAX_ATTEMPTS
+
+    rows = list(archive.db["page_attempts"].rows_where(
+        "attempts >= ?", [PAGE_MAX_ATTEMPTS], order_by="paper, date, page_no"))
+    if not rows:
+        return
+    table = Table("paper", "date", "page", "attempts", "last reason",
+                  title=f"Given up ({len(rows)} pages, {PAGE_MAX_ATTEMPTS}+ failed attempts)")
+    for row in rows:
+        table.add_row(row["paper"], row["date"], str(row["page_no"]), str(row["attempts"]),
+                      row["last_reason"])
+    console.print(table)
+    console.print("A crawl tries them again with a higher limit: -s PAGE_MAX_ATTEMPTS=N.")
+
+
+def _sandboxed(sandbox, fn, pdf: str, source: str, expected: type[Exception]):
+    """``fn(pdf, source=…)`` computed in the sandbox, or the exception that says why not."""
+    from pipelines.sandbox import LimitExceeded
+
+    try:
+        return sandbox.run(fn, pdf, source)
+    except (LimitExceeded, expected) as exc:
+        return exc
+
+
+@cli.group(invoke_without_command=True)
+@DB_OPTION
+@click.pass_context
+def papers(ctx, db) -> None:
+    """List the papers of the registry: the bundled one, extended by the operator's
+    (papers.toml beside the archive, or the file NEWSARCHIVE_PAPERS names)."""
+    from crawler.papers import bundled_papers, load_papers, registry_path
+
+    ctx.obj = {"db": db}
+    if ctx.invoked_subcommand:
+        return
+    own = registry_path(db)
+    bundled = bundled_papers()
+    for paper in sorted(load_papers(db=db).values(), key=lambda p: p.id):
+        origin = "bundled" if bundled.get(paper.id) == paper else str(own)
+        click.echo(f"{paper.id:12} {paper.family:16} {paper.name}  {paper.base_url}  ({origin})")
+
+
+@papers.command(name="add")
+@click.argument("paper_id")
+@click.argument("url")
+@click.option("--name", help="The paper's name (default: its id).")
+@click.option("--first-date", type=click.DateTime(["%Y-%m-%d"]),
+              help="Oldest edition the site serves (default: two years ago).")
+@click.pass_context
+def papers_add(ctx, paper_id, url, name, first_date) -> None:
+    """Add PAPER_ID to the operator's registry from a URL of its e-paper (any page or
+    article): the family, base URL and entry page are guessed from the URL's shape."""
+    from crawler.papers import OWN_REGISTRY, load_papers, registry_path
+    from crawler.spiders.families import FAMILIES, guess_family
+
+    db = ctx.obj["db"]
+    guessed = guess_family(url)
+    if guessed is None:
+        raise click.UsageError(
+            f"cannot tell the site family from {url}: none of {', '.join(FAMILIES)} has URLs "
+            "like it; add the entry to papers.toml by hand"
+        )
+    target = registry_path(db) or Path(db).resolve().parent / OWN_REGISTRY
+    if target.is_file() and paper_id in load_papers(target):
+        raise click.UsageError(f"{paper_id} is already in {target}")
+    first = (first_date.date() if first_date else date.today() - timedelta(days=730))
+    entry = {"name": name or paper_id, **guessed, "first_date": first.isoformat()}
+    lines = [f"\n[{paper_id}]"] + [
+        f"{key} = {json.dumps(value, ensure_ascii=False)}" for key, value in entry.items()
+    ]
+    with target.open("a", encoding="utf-8") as out:
+        out.write("\n".join(lines) + "\n")
+    load_papers(target)  # the file still reads, with the new entry checked
+    shown = ", ".join(f"{k} {v}" for k, v in guessed.items() if k != "family")
+    click.echo(f"guessed family {guessed['family']} from the URL's shape ({shown})")
+    click.echo(f"added {paper_id} to {target} (first_date {first}); check it with "
+               f"`newsarchive crawl {paper_id}`")
+
+
+QUALITY_ROWS = 10  # pages shown by `newsarchive status`, worst agreement first
+
+
+def _print_quality(console, archive) -> None:
+    """The pages whose extraction agrees least with the site's own text (view
+    extraction_quality), and the totals."""
+    from rich.table import Table
+
+    totals = archive.agreement()
+    if not totals["pages"]:
+        return
+    cer = "n/a" if totals["cer"] is None else f"{totals['cer']:.2%}"
+    table = Table(
+        "paper", "date", "page", "CER", "matched", "missing", "extra",
+        title=f"Extraction vs the site's text: CER {cer} over {totals['pages']} pages "
+        f"(worst first)",
+    )
+    for row in archive.db["extraction_quality"].rows_where(limit=QUALITY_ROWS):
+        table.add_row(
+            row["paper"], row["date"], str(row["page_no"]),
+            "n/a" if row["cer"] is None else f"{row['cer']:.2%}",
+            str(row["matched"]), str(row["missing"]), str(row["extra"]),
+        )
+    console.print(table)
 
 
 def _require_redis(redis_url: str | None) -> None:
@@ -534,6 +730,7 @@ def _print_run(run: dict) -> None:
     click.echo(
         f"{run.get('paper')}: {run.get('status')}: {run.get('pages_new', 0)} new, "
         f"{run.get('pages_skipped', 0)} skipped, {run.get('pages_failed', 0)} failed pages"
+        + (f", {run['pages_given_up']} given up" if run.get("pages_given_up") else "")
     )
 
 

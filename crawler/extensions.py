@@ -41,14 +41,17 @@ class RunRecorder:
     def spider_closed(self, spider, reason: str) -> None:
         stats = self.crawler.stats
         failed = stats.get_value("newsarchive/pages_failed", 0)
+        given_up = stats.get_value("newsarchive/pages_given_up", 0)
         errors = stats.get_value("log_count/ERROR", 0)
-        status = "ok" if reason == "finished" and not failed and not errors else "errors"
+        clean = reason == "finished" and not failed and not given_up and not errors
+        status = "ok" if clean else "errors"
         with Archive(self.crawler.settings.get("ARCHIVE_DB")) as archive:
             archive.finish_run(
                 self.run_id,
                 pages_new=stats.get_value("newsarchive/pages_ok", 0),
                 pages_skipped=stats.get_value("newsarchive/pages_skipped", 0),
                 pages_failed=failed,
+                pages_given_up=given_up,
                 bytes=stats.get_value("newsarchive/bytes", 0),
                 duration=round(time.monotonic() - self.started, 3),
                 status=status if reason == "finished" else f"errors ({reason})",

@@ -6,6 +6,7 @@ Paths can be moved with environment variables (NEWSARCHIVE_DB, NEWSARCHIVE_FILES
 
 import os
 
+import pipelines.sandbox as sandbox
 from crawler import __version__
 
 BOT_NAME = "newsarchive"
@@ -65,7 +66,10 @@ ARCHIVE_DB = os.environ.get("NEWSARCHIVE_DB", "archive.db")
 EXTRACT_SOURCE = "pypdfium2"  # or "pdfplumber"
 EXTRACT_WORKERS = 0  # 0: one per core, at most 4
 EXTRACT_MAX_TASKS_PER_CHILD = 200  # recycle workers: PDF libraries keep memory
-EXTRACT_TIMEOUT = 120  # seconds per PDF before the page is recorded as failed
+EXTRACT_TIMEOUT = sandbox.TIMEOUT_S  # seconds per PDF before the page is recorded as failed
+# Address space of an extraction worker (RLIMIT_AS): a PDF that needs more is recorded as
+# failed with that reason, and the worker is replaced.
+EXTRACT_MEMORY_LIMIT_MB = sandbox.MEMORY_LIMIT_MB
 # Headings of scanned pages (an OCR text layer over a scan) are read again from the scan with
 # Tesseract when it is installed: better headlines, but 3-11 s a page instead of under 0.5 s.
 # A long backfill of scans may turn it off, and later run `newsarchive reextract --paper P`.
@@ -82,6 +86,11 @@ TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False  # Scrapy 2.19 starts a code-execution server by default
 EXTENSIONS = {"crawler.extensions.RunRecorder": 500}
 FEED_EXPORT_ENCODING = "utf-8"
+
+# The site's own article pages (Founder families): each page's article pages and, when the
+# page's HTML does not say its size, the first bytes of the page image are fetched too, so
+# the archive has the publisher's text and each article's region. 0 turns it off.
+FETCH_ARTICLE_PAGES = True
 
 # Incremental crawls: a page that failed this often is left alone (see `newsarchive status`);
 # this many dates in a row without an edition mean the site's archive ends there.

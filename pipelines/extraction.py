@@ -1,23 +1,30 @@
 """Run the extraction engine on each downloaded PDF in a process pool.
 
 Extraction is CPU-bound pure Python: on the reactor thread it would stall every download
-(shared/research/scrapy-practice.md §1.2). pebble's ProcessPool gives what
-concurrent.futures lacks here: a per-task timeout that kills a worker stuck on a hostile PDF,
-and worker recycling after N tasks (PDF libraries keep memory).
+(shared/research/scrapy-practice.md §1.2). The pool is ``pipelines.sandbox``'s: pebble
+workers with a memory limit (RLIMIT_AS, EXTRACT_MEMORY_LIMIT_MB) and a per-task timeout
+(EXTRACT_TIMEOUT) that end a hostile PDF's task with a reason, recycled after N tasks.
 """
 
 from __future__ import annotations
 
 import asyncio
-import multiprocessing
 import os
-from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
 from typing import Any
 
-from pebble import ProcessPool
-
 from crawler.items import PageItem
+from pipelines.sandbox import (
+    MAX_TASKS,
+    MEMORY_LIMIT_MB,
+    TIMEOUT_S,
+    failure_reason,
+    is_host_fault,
+    new_pool,
+    start_pool,
+)
+
+__all__ = ["ExtractPipeline", "extract_file", "new_pool", "start_pool"]
 
 
 def extract_file(path: str, source: str, reread: bool = True) -> dict:
@@ -27,44 +34,23 @@ def extract_file(path: str, source: str, reread: bool = True) -> dict:
     try:
         doc = extract_pdf(path, source=source, reread=reread)
     except ExtractError as exc:
-        doc = {"status": "error", "reason": str(exc), "pages": []}
-    return {**doc, "extractor_version": EXTRACTOR_VERSION}
+        return {"status": "error", "reason": str(exc), "pages": [],
+                "extractor_version": EXTRACTOR_VERSION}
+    return {**doc, "extractor_version": EXTRACTOR_VERSION, "page_size": page_size(path)}
 
 
-def lower_priority(increment: int) -> None:
-    """Worker initializer: raise the worker's niceness by ``increment`` (0: leave it)."""
-    if increment > 0:
-        try:
-            os.nice(increment)
-        except OSError:  # not allowed here: run at the crawler's priority
-            pass
+def page_size(path: str) -> list[float] | None:
+    """[width, height] in points of the PDF's first page (hot-spot pixels map onto it)."""
+    import pypdfium2
 
-
-def _forkserver() -> multiprocessing.context.BaseContext:
-    """The forkserver context, its server preloading the engine (pipelines.extract.warm)."""
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["pipelines.extract.warm"])
-    return context
-
-
-def new_pool(workers: int, max_tasks: int, nice: int = 0) -> ProcessPool:
-    """A pool of forkserver workers (never fork a process that runs a reactor thread),
-    ``nice`` steps below the calling process's priority."""
-    return ProcessPool(
-        max_workers=workers,
-        max_tasks=max_tasks,
-        initializer=lower_priority if nice > 0 else None,
-        initargs=(nice,),
-        context=_forkserver(),
-    )
-
-
-def start_pool(workers: int, max_tasks: int, nice: int = 0) -> ProcessPool:
-    """A pool whose worker processes are already running (one trivial task each)."""
-    pool = new_pool(workers, max_tasks, nice)
-    for future in [pool.schedule(os.getpid) for _ in range(workers)]:
-        future.result()
-    return pool
+    try:
+        document = pypdfium2.PdfDocument(path)
+    except pypdfium2.PdfiumError:
+        return None
+    try:
+        return [round(v, 2) for v in document[0].get_size()] if len(document) else None
+    finally:
+        document.close()
 
 
 def default_workers() -> int:
@@ -83,6 +69,7 @@ class ExtractPipeline:
         timeout: float,
         nice: int = 0,
         reread: bool = True,
+        memory_mb: int = MEMORY_LIMIT_MB,
     ):
         self.files_store = Path(files_store)
         self.source = source
@@ -91,7 +78,8 @@ class ExtractPipeline:
         self.timeout = timeout
         self.nice = nice
         self.reread = reread
-        self.pool: ProcessPool | None = None
+        self.memory_mb = memory_mb
+        self.pool = None
 
     @classmethod
     def from_crawler(cls, crawler) -> ExtractPipeline:
@@ -100,17 +88,19 @@ class ExtractPipeline:
             s.get("FILES_STORE"),
             s.get("EXTRACT_SOURCE", "pypdfium2"),
             s.getint("EXTRACT_WORKERS"),
-            s.getint("EXTRACT_MAX_TASKS_PER_CHILD", 200),
-            s.getfloat("EXTRACT_TIMEOUT", 120),
+            s.getint("EXTRACT_MAX_TASKS_PER_CHILD", MAX_TASKS),
+            s.getfloat("EXTRACT_TIMEOUT", TIMEOUT_S),
             s.getint("EXTRACT_NICE", 0),
             s.getbool("EXTRACT_REREAD_SCANS", True),
+            s.getint("EXTRACT_MEMORY_LIMIT_MB", MEMORY_LIMIT_MB),
         )
         pipeline.stats = crawler.stats
         return pipeline
 
     async def open_spider(self, spider=None) -> None:
         # Starting the forkserver and the workers takes a few hundred ms: not on the reactor.
-        self.pool = await asyncio.to_thread(start_pool, self.workers, self.max_tasks, self.nice)
+        self.pool = await asyncio.to_thread(
+            start_pool, self.workers, self.max_tasks, self.nice, self.memory_mb)
 
     async def close_spider(self, spider=None) -> None:
         if self.pool is not None:
@@ -127,19 +117,20 @@ class ExtractPipeline:
 
     async def extract(self, path: str) -> dict:
         """The engine's document for ``path``; a timeout or crash becomes a status."""
-        future = self.pool.schedule(extract_file, (path, self.source, self.reread),
-                                    timeout=self.timeout)
         try:
+            future = self.pool.schedule(extract_file, (path, self.source, self.reread),
+                                        timeout=self.timeout)
             return await asyncio.wrap_future(future)
-        except Exception as exc:  # a worker that died, a bug in the engine: not the crawl's end
-            return failed_extraction(exc, self.timeout)
+        except Exception as exc:  # a worker over a limit or dead, a bug: not the crawl's end
+            return failed_extraction(exc, self.timeout, self.memory_mb)
 
 
-def failed_extraction(exc: BaseException, timeout: float) -> dict:
-    """The document recorded when a pool task did not return one."""
-    if isinstance(exc, FutureTimeout):
-        return {"status": "error", "reason": f"extraction took over {timeout:g} s"}
-    return {"status": "error", "reason": f"extraction failed: {exc!r}"}
+def failed_extraction(exc: BaseException, timeout: float,
+                      memory_mb: int = MEMORY_LIMIT_MB) -> dict:
+    """The document recorded when a pool task did not return one (``host_fault``: no
+    worker could run it, which does not count as one of the page's attempts)."""
+    doc = {"status": "error", "reason": failure_reason(exc, timeout, memory_mb)}
+    return {**doc, "host_fault": True} if is_host_fault(exc) else doc
 
 
 def page_status(doc: dict) -> str:
@@ -159,13 +150,16 @@ def extraction_fields(doc: dict, source: str) -> dict:
     header = "\n".join(p.get("header") or "" for p in pages).strip()
     # the char source of each page: the configured one, or pdfminer where it read a page again
     readers = sorted({p["reader"] for p in pages if p.get("reader")})
-    return {
+    fields = {
         "status": page_status(doc),
         "reason": reason,
         "header": header or None,
         "extractor": ",".join(readers) if readers else (source if pages else None),
         "extractor_version": doc.get("extractor_version"),
     }
+    if doc.get("page_size"):  # unknown for a PDF that did not open: keep the stored size
+        fields["width"], fields["height"] = doc["page_size"]
+    return fields
 
 
 def articles_of(doc: dict | None) -> list[dict]:

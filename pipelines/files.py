@@ -26,10 +26,10 @@ from scrapy.pipelines.media import FileException
 
 from crawler.items import PageItem
 from pipelines.archive.store import now
+from pipelines.pdf_header import has_pdf_header
 
 logger = logging.getLogger(__name__)
 
-PDF_MAGIC = b"%PDF-"
 # Errors of the files store itself (full disk, read-only, permissions), not of one download.
 STORE_ERRNOS = {
     errno.ENOSPC,
@@ -42,11 +42,18 @@ STORE_ERRNOS = {
 }
 
 
+def is_store_fault(error: BaseException) -> bool:
+    """Whether ``error`` is the files store's own (full disk, read-only, permissions)."""
+    cause = error.__cause__
+    return isinstance(cause, OSError) and cause.errno in STORE_ERRNOS
+
+
 def check_pdf(body: bytes, content_type: str = "") -> None:
-    """Raise FileException with a clear reason when ``body`` is not a PDF file."""
+    """Raise FileException with a clear reason when ``body`` is not a PDF file (header at
+    its start: ``pipelines.pdf_header``)."""
     if not body:
         raise FileException("empty body instead of a PDF")
-    if PDF_MAGIC not in body[:1024]:
+    if not has_pdf_header(body):
         head = body[:60].decode("utf-8", "replace").strip()
         kind = content_type or "unknown type"
         raise FileException(f"not a PDF ({kind}), starts with {head!r}")
@@ -96,7 +103,7 @@ class PdfFilesPipeline(FilesPipeline):
         try:
             result = await super().media_downloaded(response, request, info, item=item)
         except FileException as exc:
-            if isinstance(exc.__cause__, OSError) and exc.__cause__.errno in STORE_ERRNOS:
+            if is_store_fault(exc):
                 self.store_failed(exc.__cause__)
             raise
         result["size"] = len(response.body)
@@ -149,7 +156,9 @@ class PdfFilesPipeline(FilesPipeline):
             info.downloaded.pop(self.crawler.request_fingerprinter.fingerprint(Request(url)), None)
         item = super().item_completed(results, item, info)
         if isinstance(item, PageItem):
-            errors = [str(value.value) for ok, value in results if not ok]
+            errors = [value.value for ok, value in results if not ok]
             if errors and not item.files:
-                item.download_error = errors[0] or "PDF download failed"
+                item.download_error = str(errors[0]) or "PDF download failed"
+                if is_store_fault(errors[0]):
+                    item.store_error = f"cannot store the PDF: {errors[0].__cause__}"
         return item

@@ -93,21 +93,15 @@ def papers_html(papers: list[dict]) -> str:
     return f"<ul class=\"newsarchive-papers\">{''.join(items)}</ul>" if items else ""
 
 
-def build_metadata(
-    db_path: str | Path, database: str = "archive", files_dir: str | Path | None = None,
-    image_cache_dir: str | Path | None = None,
-) -> dict:
-    """The metadata dict for Datasette (0.65: table configuration lives here)."""
+def build_metadata(db_path: str | Path, database: str = "archive") -> dict:
+    """The metadata dict for Datasette (0.65: table configuration lives here). It is public
+    (``/-/metadata.json``): no paths of the server's disk go in it."""
     papers = read_papers(db_path)
     search_url = f"/{database}/search"
     names = ", ".join(p.get("name") or p["id"] for p in papers)
     return {
         "title": TITLE,
         "description": "Regional newspaper pages and articles, archived from e-paper PDFs.",
-        "plugins": {"newsarchive": {
-            "files_dir": str(files_dir) if files_dir else None,
-            "image_cache_dir": str(image_cache_dir) if image_cache_dir else None,
-        }},
         "databases": {
             database: {
                 "description_html": papers_html(papers),
@@ -120,6 +114,12 @@ def build_metadata(
                         "columns": {
                             "date_key": "The date and the id in one number, rising with the "
                             "date: the search index's key (newest first when sorted by it).",
+                            "source": "Where the text shown comes from: pdf (our extraction "
+                            "of the page PDF) or html (the site's own article page at url).",
+                            "pdf_text": "The matched PDF article's own text (JSON), kept for "
+                            "comparison with the site's.",
+                            "cer": "Character error rate of the PDF's text against the "
+                            "site's, whitespace removed (cer_edits / cer_chars).",
                         },
                         # No default facets: over 100,000 hits three facets cost more than
                         # the search itself; ?_facet=paper (or a column's menu) adds one.
@@ -129,6 +129,17 @@ def build_metadata(
                     "papers": {"label_column": "name"},
                     "crawl_runs": {"sort_desc": "started_at"},
                     "failures": {"sort_desc": "occurred_at", "facets": ["paper", "stage"]},
+                    "site_articles": {
+                        "description": "The site's own article pages, as published beside "
+                        "each page PDF; polygon and bbox in PDF points.",
+                        "label_column": "title",
+                    },
+                    "extraction_quality": {
+                        "description": "Per page: how our PDF extraction agrees with the "
+                        "site's own text (CER over matched articles; articles missing from "
+                        "the extraction or extra in it), worst first.",
+                        "facets": ["paper"],
+                    },
                 },
                 "queries": {
                     "search": {

@@ -16,7 +16,7 @@ from datasette.utils.asgi import NotFound, Response, asgi_send_file
 
 from publish import page_image
 from publish.browse import edition_url, image_url, page_url
-from publish.pages import files_dir
+from publish.pages import files_dir, image_cache_dir
 
 PLUGIN = "newsarchive"
 IMAGE_MAX_AGE = 7 * 24 * 3600  # seconds a browser may keep a page image before revalidating
@@ -24,8 +24,8 @@ _IMAGES: dict[str, page_image.PageImages] = {}
 
 
 def images(datasette) -> page_image.PageImages | None:
-    """The image cache configured for this server (``image_cache_dir``), or None."""
-    configured = (datasette.plugin_config(PLUGIN) or {}).get("image_cache_dir")
+    """The image cache configured for this server (``pages.image_cache_dir``), or None."""
+    configured = image_cache_dir(datasette)
     if not configured:
         return None
     if configured not in _IMAGES:

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
+import weakref
 from pathlib import Path
 
 from datasette.utils import urlsafe_components
 from datasette.utils.asgi import NotFound, Response, asgi_send_file
+
+from pipelines.pdf_header import BOM, HEAD_BYTES, has_pdf_header
 
 PLUGIN = "newsarchive"
 
@@ -70,10 +74,46 @@ def search_vars(datasette, database: str):
     return inner
 
 
+# Each server's directories (PDFs, page-image cache): kept here, not in the plugin's
+# metadata, which anyone can read at /-/metadata.json.
+_DIRS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def set_dirs(datasette, *, files: Path, image_cache: Path) -> None:
+    """Serve the PDFs of ``datasette``'s archive from ``files``, page images from
+    ``image_cache``."""
+    _DIRS[datasette] = {"files": Path(files), "image_cache": Path(image_cache)}
+
+
 def files_dir(datasette) -> Path | None:
     """Where the crawler stored the PDFs (``pages.pdf_path`` is relative to it)."""
-    configured = (datasette.plugin_config(PLUGIN) or {}).get("files_dir")
-    return Path(configured) if configured else None
+    return _DIRS.get(datasette, {}).get("files")
+
+
+def image_cache_dir(datasette) -> Path | None:
+    """Where this server keeps the page images it renders."""
+    return _DIRS.get(datasette, {}).get("image_cache")
+
+
+def pdf_filename(row) -> str:
+    """The name a saved page PDF gets: paper-date-pNN.pdf (only safe characters)."""
+    name = f"{row['paper']}-{row['date']}-p{int(row['page_no'] or 0):02d}.pdf"
+    return re.sub(r"[^A-Za-z0-9._-]", "_", name)
+
+
+async def send_stored_pdf(send, path: Path, filename: str) -> None:
+    """Send an archived PDF: shown inline as a PDF, never sniffed as anything else; a file
+    that does not start like a PDF (stored before the header check was strict) is only
+    offered as a download of unknown type."""
+    with open(path, "rb") as handle:
+        is_pdf = has_pdf_header(handle.read(HEAD_BYTES + len(BOM)))
+    disposition = "inline" if is_pdf else "attachment"
+    headers = {
+        "content-disposition": f'{disposition}; filename="{filename}"',
+        "x-content-type-options": "nosniff",
+    }
+    content_type = "application/pdf" if is_pdf else "application/octet-stream"
+    await asgi_send_file(send, path, content_type=content_type, headers=headers)
 
 
 async def page_pdf(request, send, datasette):
@@ -95,9 +135,9 @@ async def page_pdf(request, send, datasette):
     if root and row["pdf_path"]:
         path = (root / row["pdf_path"]).resolve()
         if path.is_relative_to(root.resolve()) and path.is_file():
-            await asgi_send_file(send, path, content_type="application/pdf")
+            await send_stored_pdf(send, path, pdf_filename(row))
             return
-    if row["pdf_url"]:
+    if (row["pdf_url"] or "").lower().startswith(("http://", "https://")):
         await Response.redirect(row["pdf_url"]).asgi_send(send)
         return
     raise NotFound("No PDF stored for this page")

@@ -21,22 +21,17 @@
 from __future__ import annotations
 
 import datetime
+import logging
 from urllib.parse import parse_qsl, urlencode
 
+import datasette.handle_exception as datasette_errors
 from datasette import hookimpl
 from datasette.utils import to_css_class
 
-from pipelines.archive.search import (
-    FTS_TABLE,
-    exact_terms,
-    forms_required,
-    forms_unsure,
-    fts_query,
-    fts_query_raw,
-)
-from publish import browse, citation, hits, page_view, pages, timeline
+from pipelines.archive.search import FORMS_TABLE, FTS_TABLE
+from publish import browse, citation, functions, hits, page_view, pages, timeline
 from publish.browse import ROUTE
-from publish.highlight import has_exact_forms, highlight, marks_to_html, snippet
+from publish.highlight import highlight, marks_to_html
 from publish.search_filter import search_filter
 
 
@@ -46,41 +41,44 @@ def safe_url(url: str | None) -> str:
     return url if url.lower().startswith(("http://", "https://")) else ""
 
 
-def _snippet(query, *texts):
-    return snippet(query or "", *texts)
-
-
 def _highlight(text, query):
     return highlight(text, query or "")
 
 
+# Datasette prints every error it answers, a 400 for bad SQL included, as a rich traceback
+# with local variables when rich is installed (our CLI needs it): 1-2 s of the event loop's
+# CPU, during which no other request is served, for every bad query anyone sends. Without
+# rich it prints the plain traceback of server errors (500) only.
+datasette_errors.rich = None
+
+log = logging.getLogger(__name__)
 CACHE_KIB = 65536  # page cache of a connection to an archive: its search indexes stay in memory
 
 
 @hookimpl
-def prepare_connection(conn):
-    """Register the SQL functions of the ranked search on every connection; give
-    connections to an archive a larger page cache and the search hit lists."""
+def prepare_connection(conn, datasette):
+    """Register the SQL functions of the ranked search on every connection, bounded by the
+    request's time limit (publish.functions); give connections to an archive a larger page
+    cache and the search hit lists."""
+    forms_index = True
     if conn.execute("select 1 from sqlite_master where name = ?", [FTS_TABLE]).fetchone():
         conn.execute(f"pragma cache_size = -{CACHE_KIB}")
+        forms_index = _has_forms_index(conn)  # before the hit store's authorizer
         hits.STORE.attach(conn)
-    conn.create_function("newsarchive_query", 1, lambda q: fts_query(q or ""), deterministic=True)
-    conn.create_function(
-        "newsarchive_query_raw", 1, lambda q: fts_query_raw(q or ""), deterministic=True
-    )
-    conn.create_function("newsarchive_snippet", -1, _snippet, deterministic=True)
-    conn.create_function("newsarchive_highlight", 2, _highlight, deterministic=True)
-    conn.create_function(
-        "newsarchive_has_exact", 1, lambda q: bool(exact_terms(q or "")), deterministic=True
-    )
-    conn.create_function("newsarchive_forms_required", 1, lambda q: forms_required(q or ""),
-                         deterministic=True)
-    conn.create_function("newsarchive_forms_unsure", 1, lambda q: forms_unsure(q or ""),
-                         deterministic=True)
-    conn.create_function(
-        "newsarchive_exact", -1, lambda q, *texts: has_exact_forms(q or "", *texts),
-        deterministic=True,
-    )
+    functions.register(conn, datasette.setting("sql_time_limit_ms"), forms_index=forms_index)
+
+
+def _has_forms_index(conn) -> bool:
+    """Whether the archive has the forms index (an archive not opened by this version, served
+    read-only, has none). Without it an empty one in the connection's temp schema keeps the
+    search SQL valid, and exact-form searches read every hit's text instead."""
+    if conn.execute("select 1 from sqlite_master where name = ?", [FORMS_TABLE]).fetchone():
+        return True
+    log.warning("%s has no %s: its search index is older than this version; run "
+                "`newsarchive reindex` where it can be written", FTS_TABLE, FORMS_TABLE)
+    conn.execute(f"create virtual table if not exists temp.{FORMS_TABLE} using "
+                 "fts5(forms, content='')")
+    return False
 
 
 @hookimpl(trylast=True)

@@ -30,9 +30,10 @@ def practice_corpus() -> Path:
 
 def _site(family: str, tmp_path_factory, **server_options):
     root = tmp_path_factory.mktemp(family)
-    truths = build_fixture_site(family, root)
+    truths, published = build_fixture_site(family, root)
     with LocalSite(root, **server_options) as site:
         site.truths = truths
+        site.published = published
         site.root = root
         yield site
 

@@ -58,7 +58,7 @@ def test_permalinks_survive_reextract_with_a_changed_engine(room, monkeypatch):
     changed[0]["title"] = changed[0]["title"] + "（图）"  # a new heading: a new key
     changed[1]["body"] = changed[1]["body"].replace("，", ",", 3)  # same heading, other text
 
-    def new_engine(files_store, pages, source, workers, timeout):
+    def new_engine(files_store, pages, source, workers, *limits):
         for p in pages:
             yield p, {"pages": [{"number": 1, "status": "ok", "reason": None,
                                  "header": "", "articles": changed}]}

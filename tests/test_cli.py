@@ -76,7 +76,7 @@ def test_import_archives_pdfs_once_and_rejects_non_pdfs(page_pdf, tmp_path):
     CliRunner().invoke(cli, [*args, str(path)])  # again: nothing twice
     db = sqlite3.connect(tmp_path / "a.db")
     assert db.execute("select paper, date, page_no, status, pdf_url from pages").fetchall() == [
-        ("xcrb", "2023-06-16", 3, "ok", path.resolve().as_uri())
+        ("xcrb", "2023-06-16", 3, "ok", None)  # the importer's paths are not published
     ]
     titles = [r[0] for r in db.execute("select title from articles order by seq")]
     assert titles == [a["title"] for a in truth["articles"]]
@@ -120,6 +120,12 @@ def test_demo_builds_the_archive_and_adds_nothing_twice(tmp_path):
     articles = db.execute("select count(*) from articles").fetchone()[0]
     assert counts == (12,)
     assert articles >= 24
+    # The sample site publishes its article pages: the publisher's text is shown (source
+    # html), every page's extraction is measured against it.
+    sources = dict(db.execute("select source, count(*) from articles group by source"))
+    assert sources.get("html", 0) >= 24
+    quality = db.execute("select count(*), sum(matched), sum(missing) from extraction_quality")
+    assert quality.fetchone() == (12, sources["html"], 0)
     assert "xcrb: ok: 0 new, 12 skipped, 0 failed pages" in demo()
     assert db.execute("select count(*) from articles").fetchone()[0] == articles
     dates = [r[0] for r in db.execute("select distinct date from pages order by date")]

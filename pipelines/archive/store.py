@@ -9,16 +9,24 @@ attempt: the failure is recorded in ``failures`` and the archived text stays.
 from __future__ import annotations
 
 import json
+import os
+import sqlite3
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 
 import sqlite_utils
 
-from pipelines.archive import permalinks, search
-from pipelines.archive.schema import ensure_schema
+from pipelines.archive import matching, permalinks, search
+from pipelines.archive.schema import ATTEMPT_STAGES, ensure_schema
 
 ARTICLE_FIELDS = ("section", "kicker", "title", "subtitle", "byline", "body")
+SITE_FIELDS = ("url", "kicker", "title", "subtitle", "byline")
+# Page statuses whose PDF was not extracted: nothing to compare with the site's articles.
+NOT_EXTRACTED = ("pending", "no_pdf", "download_failed")
+# Statuses that are no failure of their own: no_pdf is recorded by the crawl (stage page).
+KEPT = ("ok", "pending")
+FAILURE_STAGE = {"download_failed": "download", "no_pdf": None}
 
 
 class ArchiveError(Exception):
@@ -30,11 +38,68 @@ def now() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
-class Archive:
-    """An archive.db opened for reading and writing (schema created on first use)."""
+def is_writable(path: str | Path) -> bool:
+    """Whether ``path`` (if it exists) and its directory can be written: SQLite writes its
+    -wal and -shm files beside the database. False on a read-only mount, an immutable file
+    or directory, or file modes that forbid it."""
+    path = Path(path).resolve()
+    return os.access(path.parent, os.W_OK) and (not path.exists() or os.access(path, os.W_OK))
 
-    def __init__(self, path: str | Path, *, busy_timeout_ms: int = 30_000):
+
+def reader_uri(path: str | Path) -> str:
+    """A URI that reads ``path`` without writing anything: ``mode=ro`` (sees a crawler's
+    writes), else ``immutable=1`` where mode=ro cannot open it (a WAL database in a directory
+    that cannot be written has no -shm file, and mode=ro needs one)."""
+    base = Path(path).resolve().as_uri()
+    try:
+        probe = sqlite3.connect(f"{base}?mode=ro", uri=True)
+        try:
+            probe.execute("select count(*) from sqlite_master").fetchone()
+            return f"{base}?mode=ro"
+        finally:
+            probe.close()
+    except sqlite3.Error:
+        return f"{base}?immutable=1"
+
+
+def check_not_empty(path: str | Path) -> None:
+    """Refuse a 0-byte archive file: SQLite would take it for a new database, and the archive
+    it once held (truncated by a fault or a mistake) would be silently started afresh."""
+    path = Path(path)
+    if path.is_file() and path.stat().st_size == 0:
+        raise ArchiveError(
+            f"{path} is empty (0 bytes), not an archive: restore it from a backup, "
+            "or pass --init to start a new, empty archive there"
+        )
+
+
+class Archive:
+    """An archive.db opened for reading and writing (schema created on first use), or for
+    reading only (``readonly=True``, or ``None``: when the file cannot be written)."""
+
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        busy_timeout_ms: int = 30_000,
+        readonly: bool | None = False,
+        init: bool = False,
+    ):
         self.path = Path(path)
+        # Articles re-indexed on opening because the index was older than this code (or None).
+        self.index_rebuilt: int | None = None
+        if not init:
+            check_not_empty(self.path)
+        writable = is_writable(self.path)
+        self.readonly = not writable if readonly is None else readonly
+        if self.readonly:
+            self._open_reader()
+            return
+        if not writable:
+            raise ArchiveError(
+                f"archive {self.path} is read-only (file or directory cannot be written): "
+                "this command writes to it"
+            )
         try:
             self.db = sqlite_utils.Database(self.path)
             self.db.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
@@ -45,11 +110,23 @@ class Archive:
             self.db.execute("PRAGMA synchronous = NORMAL")
             with self.db.atomic():
                 ensure_schema(self.db)
-                # Articles re-indexed because the index was older than this code (or None).
                 self.index_rebuilt = search.ensure_search_index(self.db)
                 permalinks.ensure_keys(self.db)
         except Exception as exc:  # sqlite3 errors, unreadable path, not a database
             raise ArchiveError(f"cannot open archive {self.path}: {exc}") from exc
+
+    def _open_reader(self) -> None:
+        """Open without writing a byte: no migration, no journal-mode change."""
+        if not self.path.is_file():
+            raise ArchiveError(f"no archive at {self.path}")
+        try:
+            conn = sqlite3.connect(reader_uri(self.path), uri=True)
+            self.db = sqlite_utils.Database(conn)
+            missing = {"pages", "articles", "failures"} - set(self.db.table_names())
+        except sqlite3.Error as exc:
+            raise ArchiveError(f"cannot read archive {self.path}: {exc}") from exc
+        if missing:
+            raise ArchiveError(f"{self.path} is not a newsarchive archive (no {min(missing)})")
 
     def close(self) -> None:
         self.db.close()
@@ -92,29 +169,90 @@ class Archive:
         """How often each page not archived yet failed to download or extract."""
         rows = self.db.execute(
             "select f.date, f.page_no, count(*) from failures f "
-            "where f.paper = ? and f.date between ? and ? and f.stage in ('download', 'extract') "
+            f"where f.paper = ? and f.date between ? and ? and f.stage in {ATTEMPT_STAGES} "
             "and not exists (select 1 from pages p where p.paper = f.paper and p.date = f.date "
             "and p.page_no = f.page_no and p.status = 'ok') group by f.date, f.page_no",
             [paper, start, end],
         ).fetchall()
         return {(d, n): count for d, n, count in rows}
 
+    def pages_missing_articles(
+        self, paper: str, start: str, end: str, max_attempts: int
+    ) -> dict[tuple[str, int], set[str]]:
+        """(date, page_no) -> URLs of the article pages that failed (fewer than
+        ``max_attempts`` times) on pages archived since, and are not stored: a later crawl
+        fetches them again."""
+        rows = self.db.execute(
+            "select f.date, f.page_no, f.url from failures f join pages p on p.paper = f.paper "
+            "and p.date = f.date and p.page_no = f.page_no "
+            "where f.paper = ? and f.date between ? and ? and f.stage = 'article' "
+            "and p.status in ('ok', 'pending') and not exists (select 1 from site_articles s "
+            "where s.page_id = p.id and s.url = f.url) "
+            "group by f.date, f.page_no, f.url having count(*) < ?",
+            [paper, start, end, max_attempts],
+        ).fetchall()
+        missing: dict[tuple[str, int], set[str]] = {}
+        for day, page_no, url in rows:
+            missing.setdefault((day, page_no), set()).add(url)
+        return missing
+
+    def add_site_articles(self, paper: str, date: str, page_no: int, sites: list[dict]) -> None:
+        """Store site articles fetched for a page archived before (its PDF articles stay),
+        and combine them with its PDF's articles again."""
+        with self.db.atomic():
+            page = self.page(paper, date, page_no)
+            if page is None:
+                return
+            self._save_site_articles(page["id"], page, sites)
+            self._combine(page["id"], page, self._pdf_articles(page["id"]))
+
+    def _pdf_articles(self, page_id: int) -> list[dict]:
+        """The PDF's own articles of a stored page, in reading order (from its rows)."""
+        out = []
+        for row in self.db["articles"].rows_where("page_id = ?", [page_id], order_by="seq"):
+            if row["pdf_text"]:
+                out.append(json.loads(row["pdf_text"]))
+            elif row["source"] != matching.SOURCE_HTML:
+                out.append({**{f: row[f] for f in ARTICLE_FIELDS},
+                            "captions": json.loads(row["captions"] or "[]"),
+                            "bbox": json.loads(row["bbox"]) if row["bbox"] else None})
+        return out
+
+    def _combine(self, page_id: int, page: dict, articles: list[dict]) -> None:
+        """Write the page's articles: its PDF's and its site's, combined."""
+        size = page.get("width"), page.get("height")
+        sites = self._site_articles(page_id, size if all(size) else None)
+        rows = matching.combine(articles, sites, compare=page.get("status") not in NOT_EXTRACTED)
+        self._replace_articles(page_id, page, rows)
+
     def save_page(
-        self, page: dict, articles: Iterable[dict] = (), *, run_id: int | None = None
+        self,
+        page: dict,
+        articles: Iterable[dict] = (),
+        *,
+        site_articles: Iterable[dict] | None = None,
+        run_id: int | None = None,
+        stage: str | None = None,
     ) -> int:
         """Store one page and its articles atomically; return the page id.
 
-        ``page`` has at least paper, date, page_no and status. A status other than ``ok`` or
-        ``pending`` is also recorded in ``failures``. When the page is already archived with
+        ``page`` has at least paper, date, page_no and status; ``articles`` are the PDF's.
+        ``site_articles`` (url, kicker, title, subtitle, byline, paragraphs, captions,
+        hotspot) are the site's article pages fetched this time: they replace the stored ones
+        of the same URL, and the others stay. The page's articles are then both sources
+        combined (``matching.combine``). A status other than ``ok``, ``pending`` or
+        ``no_pdf`` is also recorded in ``failures``. When the page is already archived with
         status ok, a failed attempt replaces nothing, and neither does a ``pending`` one (PDF
-        stored, not extracted) of the same PDF: the archived id is returned.
+        stored, not extracted) of the same PDF: the archived id is returned. ``stage``
+        overrides the failure's stage (default: download or extract, by status).
         """
         articles = list(articles)
         status = page.get("status")
         with self.db.atomic():
             existing = self.page(page["paper"], page["date"], page["page_no"])
-            if status not in ("ok", "pending"):
-                stage = "download" if status == "download_failed" else "extract"
+            default = FAILURE_STAGE.get(status, "extract")
+            if status not in KEPT and default:
+                stage = stage or default
                 reason = page.get("reason") or status or "failed"
                 self._failure(page, stage=stage, reason=reason, run_id=run_id)
             if existing and existing["status"] == "ok" and status != "ok":
@@ -129,8 +267,50 @@ class Archive:
                 table.update(page_id, row, alter=True)
             else:
                 page_id = table.insert(row, alter=True).last_pk
-            self._replace_articles(page_id, page, articles)
+            if site_articles is not None:
+                self._save_site_articles(page_id, page, list(site_articles))
+            sized = page if page.get("width") or not existing else {**page, **{
+                k: existing.get(k) for k in ("width", "height")}}
+            self._combine(page_id, sized, articles)
             return page_id
+
+    def _save_site_articles(self, page_id: int, page: dict, sites: list[dict]) -> None:
+        """Store the site articles fetched now, keyed by (page, URL); keep the others."""
+        table = self.db["site_articles"]
+        known = {r["url"]: r for r in table.rows_where("page_id = ?", [page_id])}
+        next_seq = max((r["seq"] for r in known.values()), default=0) + 1
+        for site in sites:
+            row = {
+                "page_id": page_id,
+                "paper": page["paper"],
+                "date": page["date"],
+                "page_no": page["page_no"],
+                **{f: site.get(f) for f in SITE_FIELDS},
+                "paragraphs": _column_value(list(site.get("paragraphs") or [])),
+                "captions": _column_value(list(site.get("captions") or [])),
+                "hotspot": _column_value(site["hotspot"]) if site.get("hotspot") else None,
+                "fetched_at": site.get("fetched_at") or now(),
+            }
+            old = known.get(site["url"])
+            if old:
+                table.update(old["id"], row)
+            else:
+                table.insert({**row, "seq": next_seq})
+                next_seq += 1
+
+    def _site_articles(self, page_id: int, page_size) -> list[dict]:
+        """The page's stored site articles in their order, their regions (re)mapped into the
+        PDF's points (the size of the page's PDF may be known only now)."""
+        rows = list(self.db["site_articles"].rows_where("page_id = ?", [page_id], order_by="seq"))
+        for row in rows:
+            hotspot = json.loads(row["hotspot"]) if row["hotspot"] else None
+            polygons, bbox = matching.region(hotspot, page_size)
+            if _column_value(bbox) != row["bbox"] or _column_value(polygons) != row["polygon"]:
+                self.db["site_articles"].update(
+                    row["id"], {"polygon": _column_value(polygons), "bbox": _column_value(bbox)}
+                )
+            row["polygon"], row["bbox"] = polygons, bbox
+        return rows
 
     def save_job_result(
         self, job: dict, page: dict, articles: Iterable[dict] = ()
@@ -141,7 +321,9 @@ class Archive:
             seen = self.db.execute("select 1 from distributed_jobs where id = ?", [job["id"]])
             if seen.fetchone():
                 return None
-            page_id = self.save_page(page, articles)
+            page = dict(page)
+            sites = page.pop("site_articles", None)  # fetched by the crawl that made the job
+            page_id = self.save_page(page, articles, site_articles=sites)
             row = {**job, "page_id": page_id, "applied_at": now()}
             self.db.execute(
                 f"insert into distributed_jobs ({', '.join(row)}) "
@@ -221,7 +403,29 @@ class Archive:
             **{f: article.get(f) for f in ARTICLE_FIELDS},
             "captions": json.dumps(article.get("captions") or [], ensure_ascii=False),
             "bbox": json.dumps(article.get("bbox")) if article.get("bbox") else None,
+            "source": article.get("source") or matching.SOURCE_PDF,
+            **{f: article.get(f) for f in ("url", "match", "cer_edits", "cer_chars", "cer")},
+            "pdf_text": _column_value(article["pdf_text"]) if article.get("pdf_text") else None,
         }
+
+    # agreement with the site's text ---------------------------------------------------------
+
+    def agreement(self, page_ids: Iterable[int] | None = None) -> dict:
+        """Totals of the ``extraction_quality`` view (over ``page_ids``, or every page): pages,
+        matched, missing and extra articles, edits, characters and their CER."""
+        where, params = "", []
+        if page_ids is not None:  # any number of them: one JSON parameter
+            where = "where page_id in (select value from json_each(?))"
+            params = [json.dumps(list(page_ids))]
+        row = self.db.execute(
+            "select count(*), sum(matched), sum(missing), sum(extra), sum(edits), sum(chars) "
+            f"from extraction_quality {where}",
+            params,
+        ).fetchone()
+        keys = ("pages", "matched", "missing", "extra", "edits", "chars")
+        totals = {k: v or 0 for k, v in zip(keys, row, strict=True)}
+        totals["cer"] = round(totals["edits"] / totals["chars"], 4) if totals["chars"] else None
+        return totals
 
     # failures and runs ----------------------------------------------------------------------
 

@@ -7,12 +7,15 @@ from typing import Any
 
 from .chars import CharSource, PageContent, PageTooLarge
 from .columns import LayoutTimeout
-from .health import INCOMPLETE, lost_text, unread_reason, unread_text
+from .health import INCOMPLETE, lost_text, seen_only, unread_reason, unread_text
 from .page import extract_page, page_result
 from .reread import ScanReader
 
 MAX_CHARS = 120_000  # glyphs per page; a denser page gets status "error"
 PAGE_BUDGET = 10.0  # seconds of layout analysis per page
+# Pages a PDF may declare: a page tree saying /Count 1000000 over one real page would
+# otherwise give a million "cannot read page" results (and take minutes to list them).
+MAX_PAGES = 1_000
 SOURCES = ("pypdfium2", "pdfplumber")
 
 
@@ -57,6 +60,10 @@ def open_source(path: str, source: str) -> CharSource:
     if opened.page_count == 0:
         opened.close()
         raise ExtractError("PDF has zero pages")
+    if opened.page_count > MAX_PAGES:
+        count = opened.page_count
+        opened.close()
+        raise ExtractError(f"PDF declares {count:,} pages, over the limit of {MAX_PAGES:,}")
     return opened
 
 
@@ -126,10 +133,13 @@ class SecondReading:
                 from .plumber_source import PlumberSource
 
                 self._source = PlumberSource(self.path, MAX_CHARS)
+            if content.rotation or content.to_display or content.vertical is not None:
+                return content, unread_reason(  # pdfminer reads no page turned
+                    content, "the page is read turned, which a second reading cannot")
             again = self._source.read(content.number)
             if not lost_text(content, again):
                 return content, None
-            return self._source.read(content.number, dedupe=True), None
+            return seen_only(self._source.read(content.number, dedupe=True), content), None
         except Exception as exc:  # pdfminer fails where pdfium did not: say so
             return content, unread_reason(
                 content, f"a second reading failed ({type(exc).__name__}: {exc})")

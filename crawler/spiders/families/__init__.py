@@ -11,9 +11,21 @@ FAMILIES: dict[str, type[Family]] = {
 }
 
 
+def guess_family(url: str) -> dict | None:
+    """The registry fields an e-paper URL gives: family, base_url and, where the URL shows
+    them, entry or lccn; None when no family's URLs look like it."""
+    for name, cls in FAMILIES.items():
+        found = cls().guess(url)
+        if found:
+            return {"family": name, **found}
+    return None
+
+
 def get_family(name: str) -> Family:
     """The adapter for a registry family name."""
     return FAMILIES[name]()
 
 
-__all__ = ["FAMILIES", "Family", "PageInfo", "PageLink", "get_family", "page_number"]
+__all__ = [
+    "FAMILIES", "Family", "PageInfo", "PageLink", "get_family", "guess_family", "page_number"
+]
