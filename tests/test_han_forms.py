@@ -285,3 +285,26 @@ def test_only_the_hits_that_may_hold_another_form_are_read(archive_path):
                 assert read == []
     finally:
         conn.close()
+
+
+def test_an_archive_served_without_the_forms_index_still_searches_exact_forms(
+        archive_path, tmp_path):
+    # As an archive indexed before the forms index and served without being opened (read
+    # only): an empty forms index in each connection's temp schema, every hit read.
+    copy = tmp_path / "copy.db"
+    src = sqlite3.connect(archive_path)
+    src.execute("vacuum into ?", [str(copy)])
+    src.close()
+    db = sqlite_utils.Database(copy)
+    db.execute(f"drop table {search.FORMS_TABLE}")
+    db.conn.commit()
+    db.close()
+    ds = build_datasette(copy)
+    for query in ("=臺灣", "=台湾", "=颱風", "台湾"):
+        assert table_search(ds, _search=query) == truth(archive_path, query), query
+        response = get(ds, "/archive/search.json", _shape="array", q=query)
+        assert {r["id"] for r in response.json()} == truth(archive_path, query), query
+        chart = get(ds, "/-/newsarchive/timeline/archive.svg", q=query).text
+        assert sum(int(n) for n in re.findall(r'data-hits="(\d+)"', chart)) == len(
+            truth(archive_path, query))
+    assert search.FORMS_TABLE not in sqlite_utils.Database(copy).table_names()
