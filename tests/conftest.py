@@ -56,3 +56,9 @@ def classic_site(tmp_path_factory):
 def new_site(tmp_path_factory):
     """New Founder pc/layout site."""
     yield from _site("founder_new", tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def xhby_site(tmp_path_factory):
+    """新华报业-style site (新华日报): 2022-11-08, page 3 without a PDF."""
+    yield from _site("xhby", tmp_path_factory)

@@ -1,0 +1,56 @@
+"""The families beyond Founder's three (research note §5): adapters on their fixture sites'
+HTML, and each site crawled by the real spider into a temporary archive."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from scrapy.http import HtmlResponse
+from scrapy.utils.defer import deferred_f_from_coro_f
+
+from crawler.spiders.families import get_family, guess_family
+from tests.crawling import run_spider
+from tests.fixture_sites import SITES
+from tests.test_crawl import articles_by_page, assert_articles_match, failures, pages
+
+
+def response(family: str, path: str, host: str = "http://site.test/") -> HtmlResponse:
+    return HtmlResponse(url=host + path, body=(SITES / family / path).read_bytes())
+
+
+def test_xhby_pages_come_from_the_second_link_of_each_list_item():
+    family = get_family("xhby")
+    page = response("xhby", "xhrb/pc/layout/202211/08/node_2.html")
+    assert [(p.label, p.name, p.url.rsplit("/", 1)[1]) for p in family.page_links(page)] == [
+        ("01", "要闻", "node_1.html"),
+        ("02", "综合", "node_2.html"),
+        ("03", "理论", "node_3.html"),
+    ]
+    assert family.is_edition(page, date(2022, 11, 8))
+    info = family.page_info(page)
+    assert info.pdf_url == "http://site.test/xhrb/pc/attachement/202211/08/8b0d47aa.pdf"
+    assert info.name == "综合"
+    assert info.hints == [
+        {"title": "版面稿件2", "url": "http://site.test/xhrb/pc/con/202211/08/content_112001.html"}
+    ]
+    assert guess_family("http://szb.ahnews.com.cn/jhsb/pc/con/202211/08/c123.html") == {
+        "family": "xhby", "base_url": "http://szb.ahnews.com.cn/jhsb/"
+    }
+
+
+@deferred_f_from_coro_f
+async def test_xhby_site(xhby_site, tmp_path):
+    await run_spider(
+        tmp_path, paper="xhrb", start="2022-11-08", end="2022-11-08",
+        base_url=f"{xhby_site.url}/xhrb/",
+    )
+    db = tmp_path / "archive.db"
+    assert pages(db) == [
+        ("2022-11-08", 1, "01", "要闻", "ok"),
+        ("2022-11-08", 2, "02", "综合", "ok"),
+    ]
+    assert failures(db) == [("2022-11-08", 3, "page", "the page has no PDF link")]
+    stored = articles_by_page(db)
+    prefix = "xhrb/pc/attachement/202211/08/"
+    assert_articles_match(stored[("2022-11-08", 1)], xhby_site.truths[prefix + "3f2a9c1e.pdf"])
+    assert_articles_match(stored[("2022-11-08", 2)], xhby_site.truths[prefix + "8b0d47aa.pdf"])
