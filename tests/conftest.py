@@ -62,3 +62,10 @@ def new_site(tmp_path_factory):
 def xhby_site(tmp_path_factory):
     """新华报业-style site (新华日报): 2022-11-08, page 3 without a PDF."""
     yield from _site("xhby", tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def dated_html_site(tmp_path_factory):
+    """驻马店日报-style YYYYMMDD/html site: 2022-12-03, its index.htm a meta refresh to
+    page_01.htm; page 02 without a PDF; 2022-12-04 missing (404)."""
+    yield from _site("dated_html", tmp_path_factory)

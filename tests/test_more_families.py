@@ -54,3 +54,46 @@ async def test_xhby_site(xhby_site, tmp_path):
     prefix = "xhrb/pc/attachement/202211/08/"
     assert_articles_match(stored[("2022-11-08", 1)], xhby_site.truths[prefix + "3f2a9c1e.pdf"])
     assert_articles_match(stored[("2022-11-08", 2)], xhby_site.truths[prefix + "8b0d47aa.pdf"])
+
+
+def test_dated_html_pages_and_guess():
+    family = get_family("dated_html")
+    page = response("dated_html", "zmdrb/20221203/html/page_04.htm")
+    assert [(p.label, p.name, p.url.rsplit("/", 1)[1]) for p in family.page_links(page)] == [
+        ("01", "要闻", "page_01.htm"),
+        ("02", "综合", "page_02.htm"),
+        ("04", "天中新闻", "page_04.htm"),
+    ]
+    assert family.is_edition(page, date(2022, 12, 3))
+    assert not family.is_edition(page, date(2022, 12, 4))
+    assert family.find_pdf(page) == "http://site.test/zmdrb/pdf/20221203/zmdrb2022120304.pdf"
+    assert family.find_pdf(response("dated_html", "zmdrb/20221203/html/page_02.htm")) is None
+    assert family.hints(page) == [
+        {"title": "本版稿件04",
+         "url": "http://site.test/zmdrb/20221203/html/content_20221203040401.htm"}
+    ]
+    assert guess_family("http://zmdrb.zmdnews.cn/zmdrb/20221203/html/index.htm") == {
+        "family": "dated_html", "base_url": "http://zmdrb.zmdnews.cn/zmdrb/"
+    }
+
+
+@deferred_f_from_coro_f
+async def test_dated_html_site_through_its_meta_refresh(dated_html_site, tmp_path):
+    await run_spider(
+        tmp_path, paper="zmdrb", start="2022-12-03", end="2022-12-04",
+        base_url=f"{dated_html_site.url}/zmdrb/",
+    )
+    db = tmp_path / "archive.db"
+    assert pages(db) == [
+        ("2022-12-03", 1, "01", "要闻", "ok"),
+        ("2022-12-03", 4, "04", "天中新闻", "ok"),
+    ]
+    assert failures(db) == [
+        ("2022-12-03", 2, "page", "the page has no PDF link"),
+        ("2022-12-04", 0, "edition", "no edition: HTTP 404"),
+    ]
+    stored = articles_by_page(db)
+    prefix = "zmdrb/pdf/20221203/"
+    truths = dated_html_site.truths
+    assert_articles_match(stored[("2022-12-03", 1)], truths[prefix + "zmdrb2022120301.pdf"])
+    assert_articles_match(stored[("2022-12-03", 4)], truths[prefix + "zmdrb2022120304.pdf"])
