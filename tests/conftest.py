@@ -69,3 +69,9 @@ def dated_html_site(tmp_path_factory):
     """驻马店日报-style YYYYMMDD/html site: 2022-12-03, its index.htm a meta refresh to
     page_01.htm; page 02 without a PDF; 2022-12-04 missing (404)."""
     yield from _site("dated_html", tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def page_nn_site(tmp_path_factory):
+    """法治日报-style content/YYYYMMDD/PageNNTB.htm site: 2022-11-10, page 03 without a PDF."""
+    yield from _site("page_nn", tmp_path_factory)

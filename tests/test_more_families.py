@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from scrapy.http import HtmlResponse
 from scrapy.utils.defer import deferred_f_from_coro_f
 
+from crawler.papers import Paper
 from crawler.spiders.families import get_family, guess_family
 from tests.crawling import run_spider
 from tests.fixture_sites import SITES
@@ -97,3 +99,43 @@ async def test_dated_html_site_through_its_meta_refresh(dated_html_site, tmp_pat
     truths = dated_html_site.truths
     assert_articles_match(stored[("2022-12-03", 1)], truths[prefix + "zmdrb2022120301.pdf"])
     assert_articles_match(stored[("2022-12-03", 4)], truths[prefix + "zmdrb2022120304.pdf"])
+
+
+def test_page_nn_pages_and_guess():
+    family = get_family("page_nn")
+    page = response("page_nn", "fzrb/content/20221110/Page02TB.htm")
+    assert [(p.label, p.name, p.url.rsplit("/", 1)[1]) for p in family.page_links(page)] == [
+        ("01", "要闻", "Page01TB.htm"),
+        ("02", "要闻", "Page02TB.htm"),
+        ("03", "法治评论", "Page03TB.htm"),
+    ]
+    assert family.is_edition(page, date(2022, 11, 10))
+    assert family.find_pdf(page) == "http://site.test/fzrb/images/20221110/02/FZRB2022111002.pdf"
+    assert family.hints(page) == [
+        {"title": "本版稿件02", "url": "http://site.test/fzrb/content/20221110/Articel02001TB.htm"}
+    ]
+    assert guess_family("http://epaper.legaldaily.com.cn/fzrb/content/20221110/Page01TB.htm") == {
+        "family": "page_nn", "base_url": "http://epaper.legaldaily.com.cn/fzrb/",
+        "entry": "Page01TB.htm",
+    }
+    with pytest.raises(ValueError, match="needs the first page's file name"):
+        family.issue_url(Paper("x", "X", "page_nn", "http://x.test/", "2020-01-01"), date.today())
+
+
+@deferred_f_from_coro_f
+async def test_page_nn_site(page_nn_site, tmp_path):
+    await run_spider(
+        tmp_path, paper="fzrb", start="2022-11-10", end="2022-11-10",
+        base_url=f"{page_nn_site.url}/fzrb/",
+    )
+    db = tmp_path / "archive.db"
+    assert pages(db) == [
+        ("2022-11-10", 1, "01", "要闻", "ok"),
+        ("2022-11-10", 2, "02", "要闻", "ok"),
+    ]
+    assert failures(db) == [("2022-11-10", 3, "page", "the page has no PDF link")]
+    stored = articles_by_page(db)
+    prefix = "fzrb/images/20221110/"
+    truths = page_nn_site.truths
+    assert_articles_match(stored[("2022-11-10", 1)], truths[prefix + "01/FZRB2022111001.pdf"])
+    assert_articles_match(stored[("2022-11-10", 2)], truths[prefix + "02/FZRB2022111002.pdf"])
