@@ -75,3 +75,9 @@ def dated_html_site(tmp_path_factory):
 def page_nn_site(tmp_path_factory):
     """法治日报-style content/YYYYMMDD/PageNNTB.htm site: 2022-11-10, page 03 without a PDF."""
     yield from _site("page_nn", tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def resfile_site(tmp_path_factory):
+    """河南日报's PDF-only resfile site: three pages on 2022-11-09, nothing on 2022-11-10."""
+    yield from _site("resfile", tmp_path_factory)

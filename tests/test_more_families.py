@@ -139,3 +139,47 @@ async def test_page_nn_site(page_nn_site, tmp_path):
     truths = page_nn_site.truths
     assert_articles_match(stored[("2022-11-10", 1)], truths[prefix + "01/FZRB2022111001.pdf"])
     assert_articles_match(stored[("2022-11-10", 2)], truths[prefix + "02/FZRB2022111002.pdf"])
+
+
+def test_resfile_urls_and_guess():
+    family = get_family("resfile")
+    paper = Paper("hnrb_pdf", "河南日报", "resfile", "http://x.test/hnrb/", "2020-01-01",
+                  entry="hnrb{date}{page}.pdf")
+    assert family.issue_url(paper, date(2022, 11, 9)) == (
+        "http://x.test/hnrb/resfile/2022-11-09/01/hnrb2022110901.pdf")
+    assert family.page_url(paper, date(2022, 11, 9), 12) == (
+        "http://x.test/hnrb/resfile/2022-11-09/12/hnrb2022110912.pdf")
+    plain = Paper("yqb", "延庆报", "resfile", "http://y.test/", "2020-01-01")
+    assert family.page_url(plain, date(2022, 11, 9), 3) == "http://y.test/resfile/2022-11-09/03/03.pdf"
+    url = "http://newpaper.dahe.cn/hnrb/resfile/2022-11-09/01/hnrb2022110901.pdf"
+    assert guess_family(url) == {
+        "family": "resfile", "base_url": "http://newpaper.dahe.cn/hnrb/",
+        "entry": "hnrb{date}{page}.pdf",
+    }
+
+
+@deferred_f_from_coro_f
+async def test_resfile_site_pages_are_probed_until_the_first_missing(resfile_site, tmp_path):
+    stats = await run_spider(
+        tmp_path, paper="hnrb_pdf", start="2022-11-09", end="2022-11-10",
+        base_url=f"{resfile_site.url}/hnrb/",
+    )
+    db = tmp_path / "archive.db"
+    assert pages(db) == [
+        ("2022-11-09", 1, "01", None, "ok"),
+        ("2022-11-09", 2, "02", None, "ok"),
+        ("2022-11-09", 3, "03", None, "ok"),
+    ]
+    assert failures(db) == [("2022-11-10", 0, "edition", "no edition: HTTP 404")]
+    stored = articles_by_page(db)
+    for n in (1, 2, 3):
+        path = f"hnrb/resfile/2022-11-09/{n:02d}/hnrb202211090{n}.pdf"
+        assert_articles_match(stored[("2022-11-09", n)], resfile_site.truths[path])
+    # HEAD probes: pages 1-3 and the missing 4th of 2022-11-09, page 1 of 2022-11-10
+    assert stats["downloader/request_method_count/HEAD"] == 5
+    again = await run_spider(
+        tmp_path, paper="hnrb_pdf", start="2022-11-09", end="2022-11-09",
+        base_url=f"{resfile_site.url}/hnrb/",
+    )
+    assert again["newsarchive/pages_skipped"] == 3
+    assert "newsarchive/pages_ok" not in again

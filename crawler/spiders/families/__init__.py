@@ -7,11 +7,13 @@ from crawler.spiders.families.founder_classic import FounderClassic
 from crawler.spiders.families.founder_col import FounderCol
 from crawler.spiders.families.founder_new import FounderNew
 from crawler.spiders.families.page_nn import PageNN
+from crawler.spiders.families.resfile import Resfile
 from crawler.spiders.families.xhby import Xhby
 
 FAMILIES: dict[str, type[Family]] = {
     cls.name: cls
-    for cls in (FounderClassic, FounderNew, FounderCol, Xhby, PageNN, DatedHtml, ChronAm)
+    for cls in (FounderClassic, FounderNew, FounderCol, Xhby, PageNN, DatedHtml, Resfile,
+                ChronAm)
 }
 
 
