@@ -328,8 +328,9 @@ def serve(db, files, host, port) -> None:
 
     # Brought up to date when it can be written (the server itself only reads); refused with
     # exit 66 when it is empty or not an archive.
-    with Archive(_existing(db), readonly=None):
-        pass
+    with Archive(_existing(db), readonly=None) as archive:  # an older index is rebuilt
+        if archive.index_rebuilt is not None:
+            click.echo(f"search index rebuilt for this version: {archive.index_rebuilt} articles")
 
     click.echo(f"Serving {db} on http://{host}:{port}/")
     serve_datasette(db, host=host, port=port, files_dir=files)
@@ -490,7 +491,10 @@ def reindex(db) -> None:
     from pipelines.archive.search import rebuild_index
 
     with Archive(_existing(db)) as archive:
-        count = rebuild_index(archive.db)
+        # Opening an archive whose index is older than this code has just rebuilt it.
+        count = archive.index_rebuilt
+        if count is None:
+            count = rebuild_index(archive.db)
     click.echo(f"indexed {count} articles")
 
 

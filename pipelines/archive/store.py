@@ -86,6 +86,8 @@ class Archive:
         init: bool = False,
     ):
         self.path = Path(path)
+        # Articles re-indexed on opening because the index was older than this code (or None).
+        self.index_rebuilt: int | None = None
         if not init:
             check_not_empty(self.path)
         writable = is_writable(self.path)
@@ -108,7 +110,7 @@ class Archive:
             self.db.execute("PRAGMA synchronous = NORMAL")
             with self.db.atomic():
                 ensure_schema(self.db)
-                search.ensure_search_index(self.db)
+                self.index_rebuilt = search.ensure_search_index(self.db)
                 permalinks.ensure_keys(self.db)
         except Exception as exc:  # sqlite3 errors, unreadable path, not a database
             raise ArchiveError(f"cannot open archive {self.path}: {exc}") from exc
