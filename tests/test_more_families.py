@@ -183,3 +183,21 @@ async def test_resfile_site_pages_are_probed_until_the_first_missing(resfile_sit
     )
     assert again["newsarchive/pages_skipped"] == 3
     assert "newsarchive/pages_ok" not in again
+
+
+def test_founder_col_pc_is_the_col_template_under_lowercase_pc():
+    family = get_family("founder_col_pc")
+    gsrb = Paper("gsrb", "甘肃日报", "founder_col_pc", "http://szb.gansudaily.com.cn/gsrb/",
+                 "2020-01-01")
+    assert family.issue_url(gsrb, date(2022, 4, 18)) == (
+        "http://szb.gansudaily.com.cn/gsrb/pc/layout/202204/18/col01.html")
+    assert guess_family("http://epaper.sxxynews.com/pc/layout/202204/18/col01.htm") == {
+        "family": "founder_col_pc", "base_url": "http://epaper.sxxynews.com/",
+        "entry": "col01.htm",
+    }
+    # the upper-case 21xc URLs stay founder_col's
+    assert guess_family("http://szb.21xc.com/xcrb/PC/layout/202211/08/col01.html")["family"] == (
+        "founder_col")
+    page = response("founder_col", "xcrb/PC/layout/202306/16/col01.html")
+    assert [p.label for p in family.page_links(page)] == ["01", "02", "05"]
+    assert family.find_pdf(page).endswith("/xcrb/PC/attachement/202306/16/6f1c0a9be2.pdf")
