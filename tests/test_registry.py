@@ -85,7 +85,7 @@ def test_every_bundled_paper_says_where_and_when_its_url_was_seen():
         # the source quotes the URL the entry's base_url comes from (scheme aside)
         assert paper.base_url.split("://", 1)[1] in paper.source, paper.id
     assert {p.family for p in papers.values()} == set(FAMILIES)
-    assert len(papers) >= 21
+    assert len(papers) >= 24
 
 
 def test_a_seen_that_is_not_a_date_is_refused(tmp_path):
