@@ -30,11 +30,13 @@ LISTS = {
     "founder_classic": re.compile(rb'(<ul class="ul02_l">)(.*?)(</ul>)', re.S),
     "founder_new": re.compile(rb'(<ul class="news-list">)(.*?)(</ul>)', re.S),
     "founder_col": re.compile(rb'(<div class="news-list"><ul>)(.*?)(</ul>)', re.S),
+    "xhby": re.compile(rb'(<div class="newslist"><ul>)(.*?)(</ul>)', re.S),
 }
 ARTICLE_HREF = {
     "founder_classic": "content_{id}.htm",
     "founder_new": "../../../content/{ym}/{dd}/content_{id}.html",
     "founder_col": "../../../con/{ym}/{dd}/c{id}.html",
+    "xhby": "../../../con/{ym}/{dd}/content_{id}.html",
 }
 # A typo the site's page corrects: the first of these characters in the article's first
 # paragraph is printed as its look-alike.

@@ -3,6 +3,7 @@ HTML, and each site crawled by the real spider into a temporary archive."""
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import pytest
@@ -11,6 +12,7 @@ from scrapy.utils.defer import deferred_f_from_coro_f
 
 from crawler.papers import Paper
 from crawler.spiders.families import get_family, guess_family
+from pipelines.archive import Archive
 from tests.crawling import run_spider
 from tests.fixture_sites import SITES
 from tests.test_crawl import articles_by_page, assert_articles_match, failures, pages
@@ -51,7 +53,28 @@ async def test_xhby_site(xhby_site, tmp_path):
         ("2022-11-08", 1, "01", "要闻", "ok"),
         ("2022-11-08", 2, "02", "综合", "ok"),
     ]
-    assert failures(db) == [("2022-11-08", 3, "page", "the page has no PDF link")]
+    published = xhby_site.published
+    missing = published["xhrb/pc/layout/202211/08/node_2.html"].missing[0]
+    assert failures(db) == [
+        ("2022-11-08", 2, "article", "article page unavailable: HTTP 404"),
+        ("2022-11-08", 3, "page", "the page has no PDF link"),
+    ]
+    with Archive(db) as archive:
+        site = {r["url"]: r for r in archive.db["site_articles"].rows}
+    expected = 0
+    for page_no in (1, 2):
+        for path, article in published[f"xhrb/pc/layout/202211/08/node_{page_no}.html"].articles:
+            if path == missing:
+                assert xhby_site.url + path not in site
+                continue
+            expected += 1
+            row = site[xhby_site.url + path]
+            # the page shows no kicker or subtitle; a byline opening the text is taken from it
+            assert (row["page_no"], row["kicker"], row["title"], row["subtitle"], row["byline"],
+                    json.loads(row["paragraphs"])) == (
+                page_no, None, article.title, None, article.byline, article.paragraphs)
+            assert json.loads(row["bbox"]) == pytest.approx(article.bbox, abs=2)
+    assert len(site) == expected
     stored = articles_by_page(db)
     prefix = "xhrb/pc/attachement/202211/08/"
     assert_articles_match(stored[("2022-11-08", 1)], xhby_site.truths[prefix + "3f2a9c1e.pdf"])
