@@ -22,6 +22,33 @@ def response(family: str, path: str, host: str = "http://site.test/") -> HtmlRes
     return HtmlResponse(url=host + path, body=(SITES / family / path).read_bytes())
 
 
+def assert_site_articles(db, site, layouts: dict[int, str], *, fields=("kicker", "subtitle")):
+    """The site's article pages landed, field by field, as its fixture published them (the
+    fields the family's pages do not show are None), mapped within 2 pt where the page has
+    an image map; the missing ones did not."""
+    with Archive(db) as archive:
+        stored = {r["url"]: r for r in archive.db["site_articles"].rows}
+    expected = []
+    for page_no, layout in layouts.items():
+        published = site.published[layout]
+        for path, article in published.articles:
+            if path in published.missing:
+                continue
+            expected.append(site.url + path)
+            row = stored[site.url + path]
+            shown = {name: getattr(article, name) if name in fields else None
+                     for name in ("kicker", "subtitle")}
+            assert (row["page_no"], row["kicker"], row["title"], row["subtitle"], row["byline"],
+                    json.loads(row["paragraphs"])) == (
+                page_no, shown["kicker"], article.title, shown["subtitle"], article.byline,
+                article.paragraphs)
+            if published.space:
+                assert json.loads(row["bbox"]) == pytest.approx(article.bbox, abs=2)
+            else:
+                assert row["bbox"] is None
+    assert sorted(stored) == sorted(expected)
+
+
 def test_xhby_pages_come_from_the_second_link_of_each_list_item():
     family = get_family("xhby")
     page = response("xhby", "xhrb/pc/layout/202211/08/node_2.html")
@@ -53,28 +80,12 @@ async def test_xhby_site(xhby_site, tmp_path):
         ("2022-11-08", 1, "01", "要闻", "ok"),
         ("2022-11-08", 2, "02", "综合", "ok"),
     ]
-    published = xhby_site.published
-    missing = published["xhrb/pc/layout/202211/08/node_2.html"].missing[0]
     assert failures(db) == [
         ("2022-11-08", 2, "article", "article page unavailable: HTTP 404"),
         ("2022-11-08", 3, "page", "the page has no PDF link"),
     ]
-    with Archive(db) as archive:
-        site = {r["url"]: r for r in archive.db["site_articles"].rows}
-    expected = 0
-    for page_no in (1, 2):
-        for path, article in published[f"xhrb/pc/layout/202211/08/node_{page_no}.html"].articles:
-            if path == missing:
-                assert xhby_site.url + path not in site
-                continue
-            expected += 1
-            row = site[xhby_site.url + path]
-            # the page shows no kicker or subtitle; a byline opening the text is taken from it
-            assert (row["page_no"], row["kicker"], row["title"], row["subtitle"], row["byline"],
-                    json.loads(row["paragraphs"])) == (
-                page_no, None, article.title, None, article.byline, article.paragraphs)
-            assert json.loads(row["bbox"]) == pytest.approx(article.bbox, abs=2)
-    assert len(site) == expected
+    assert_site_articles(db, xhby_site, {1: "xhrb/pc/layout/202211/08/node_1.html",
+                                         2: "xhrb/pc/layout/202211/08/node_2.html"}, fields=())
     stored = articles_by_page(db)
     prefix = "xhrb/pc/attachement/202211/08/"
     assert_articles_match(stored[("2022-11-08", 1)], xhby_site.truths[prefix + "3f2a9c1e.pdf"])
@@ -117,6 +128,8 @@ async def test_dated_html_site_through_its_meta_refresh(dated_html_site, tmp_pat
         ("2022-12-03", 2, "page", "the page has no PDF link"),
         ("2022-12-04", 0, "edition", "no edition: HTTP 404"),
     ]
+    assert_site_articles(db, dated_html_site, {1: "zmdrb/20221203/html/page_01.htm",
+                                               4: "zmdrb/20221203/html/page_04.htm"})
     stored = articles_by_page(db)
     prefix = "zmdrb/pdf/20221203/"
     truths = dated_html_site.truths
@@ -156,7 +169,12 @@ async def test_page_nn_site(page_nn_site, tmp_path):
         ("2022-11-10", 1, "01", "要闻", "ok"),
         ("2022-11-10", 2, "02", "要闻", "ok"),
     ]
-    assert failures(db) == [("2022-11-10", 3, "page", "the page has no PDF link")]
+    assert failures(db) == [
+        ("2022-11-10", 2, "article", "article page unavailable: HTTP 404"),
+        ("2022-11-10", 3, "page", "the page has no PDF link"),
+    ]
+    assert_site_articles(db, page_nn_site, {1: "fzrb/content/20221110/Page01TB.htm",
+                                            2: "fzrb/content/20221110/Page02TB.htm"}, fields=())
     stored = articles_by_page(db)
     prefix = "fzrb/images/20221110/"
     truths = page_nn_site.truths

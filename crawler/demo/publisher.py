@@ -119,7 +119,7 @@ def title_list(family: str, articles: list[PublishedArticle]) -> str:
             f'<li><span>·</span><a href="{a.href}"> {html.escape(a.title)} </a></li>'
             for a in articles
         )
-    if family == "xhby":
+    if family in ("xhby", "page_nn", "dated_html"):
         return "\n".join(
             f'<li><a href="{a.href}">{html.escape(a.title)}</a></li>' for a in articles
         )
@@ -220,6 +220,32 @@ def xhby_article(article: PublishedArticle) -> str:
 """
 
 
+def page_nn_article(article: PublishedArticle) -> str:
+    """A ``PageNNXX`` site's ``Articel…htm``: title ``.xha-view-title h1``, text
+    ``#article_view_content`` (what the research note shows)."""
+    paragraphs = "".join(f"<p>{_e(p)}</p>" for p in _lead(article))
+    return f"""<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>{_e(article.title)}</title></head>
+<body><div class="xha-view-title"><h1>{_e(article.title)}</h1></div>
+<div id="article_view_content">{paragraphs}</div>
+</body></html>
+"""
+
+
+def dated_html_article(article: PublishedArticle) -> str:
+    """A ``YYYYMMDD/html`` site's ``content_…htm``: 引题, 标题, 副题 in
+    ``div.bmnr_con_yinti/_biaoti/_futi``, the text in ``div#zoom``."""
+    paragraphs = "<br>\n".join(f"　　{_e(p)}" for p in _lead(article))
+    return f"""<html><head><meta charset="utf-8"><title>{_e(article.title)}</title></head>
+<body><div class="bmnr_con">
+<div class="bmnr_con_yinti">{_e(article.kicker)}</div>
+<div class="bmnr_con_biaoti">{_e(article.title)}</div>
+<div class="bmnr_con_futi">{_e(article.subtitle)}</div>
+<div id="zoom">{paragraphs}</div>
+</div></body></html>
+"""
+
+
 def article_page(
     family: str, article: PublishedArticle, *, paper: str, date: str, label: str, encoding: str
 ) -> bytes:
@@ -231,6 +257,10 @@ def article_page(
         text = new_article(article, paper=paper, date=date, label=label)
     elif family == "xhby":
         text = xhby_article(article)
+    elif family == "page_nn":
+        text = page_nn_article(article)
+    elif family == "dated_html":
+        text = dated_html_article(article)
     else:
         text = col_article(article)
     return text.encode(encoding)

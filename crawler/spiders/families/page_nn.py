@@ -4,8 +4,8 @@
 The two-letter suffix (``TB``, ``HO``, ``DK``) is the paper's own, so the registry's
 ``entry`` names the first page (``Page01TB.htm``); the site's ``PaperIndex.htm`` only leads,
 by two meta refreshes, to today's. Pages ``.banlist-li a[href^="Page"]``; articles
-``.newslist a[href^="Articel"]`` (kept as hints; their ``.xha-view-title h1`` /
-``#article_view_content`` pages are not fetched yet). The PDF: the page's ``.pdf`` link.
+``.newslist a[href^="Articel"]``: title ``.xha-view-title h1``, text
+``#article_view_content``. The PDF: the page's ``.pdf`` link.
 """
 
 from __future__ import annotations
@@ -13,7 +13,15 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from scrapy.http import TextResponse
+
 from crawler.papers import Paper
+from crawler.spiders.families.article_pages import (
+    SiteArticle,
+    build_article,
+    founder_body,
+    text_of,
+)
 from crawler.spiders.families.base import Family
 
 
@@ -21,6 +29,7 @@ class PageNN(Family):
     name = "page_nn"
     page_link_selectors = ('.banlist-li a[href^="Page"]', 'a[href^="Page"]')
     hint_selectors = ('.newslist a[href^="Articel"]', 'map[name="PagePicMap"] area')
+    article_link = re.compile(r"/content/\d{8}/Articel\w+\.htm$")
     url_shape = re.compile(
         r"^(?P<base_url>https?://.+?/)content/\d{8}/(?:(?P<entry>Page\d\d[A-Z]{2}\.htm)|Articel)"
     )
@@ -35,3 +44,13 @@ class PageNN(Family):
                 "entry in the registry (e.g. Page01TB.htm)"
             )
         return f"{paper.base_url}content/{day:%Y%m%d}/{paper.entry}"
+
+    def parse_article(self, response: TextResponse) -> SiteArticle:
+        return build_article(
+            response,
+            title=text_of(response.css(".xha-view-title h1")),
+            kicker=None,
+            subtitle=None,
+            byline=None,  # no byline field: the text opens with it
+            body=founder_body(response, "#article_view_content"),
+        )

@@ -3,7 +3,7 @@
 URLs: ``pc/layout/YYYYMM/DD/node_1.html`` (or ``node_A01.html``, ``node_01.html``: the
 registry's ``entry``); articles under ``pc/con/YYYYMM/DD/content_N.html`` or ``cN.html``.
 Page list: the second link of each ``div.Therestlist`` item (the first is the thumbnail);
-the page's name in ``div.newslisttit em``; its articles in ``div.newslist`` (kept as hints).
+the page's name in ``div.newslisttit em``; its articles in ``div.newslist`` and the map.
 Article pages: the title in ``div.newsdetatit h3``, the text in ``div.newsdetatext`` (or
 ``div.content founder-content``); the note shows no kicker, subtitle or byline field, so a
 byline is the one the text opens with.
