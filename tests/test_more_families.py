@@ -7,10 +7,11 @@ import json
 from datetime import date
 
 import pytest
-from scrapy.http import HtmlResponse
+from scrapy.http import HtmlResponse, Response
 from scrapy.utils.defer import deferred_f_from_coro_f
 
 from crawler.papers import Paper
+from crawler.spiders.epaper import EpaperSpider
 from crawler.spiders.families import get_family, guess_family
 from pipelines.archive import Archive
 from tests.crawling import run_spider
@@ -242,3 +243,24 @@ def test_founder_col_pc_is_the_col_template_under_lowercase_pc():
     page = response("founder_col", "xcrb/PC/layout/202306/16/col01.html")
     assert [p.label for p in family.page_links(page)] == ["01", "02", "05"]
     assert family.find_pdf(page).endswith("/xcrb/PC/attachement/202306/16/6f1c0a9be2.pdf")
+
+
+def test_resfile_probes_stop_at_page_99_and_a_page_that_is_no_pdf_is_no_edition():
+    spider = EpaperSpider(paper="hnrb_pdf", start="2022-11-09", end="2022-11-09")
+    spider.archived = set()
+    day = date(2022, 11, 9)
+    url = spider.family.page_url(spider.paper, day, 99)
+    answer = Response(url, status=200, headers={"Content-Type": "application/pdf"})
+    outputs = list(spider.parse_probed_page(answer, day, 99))
+    assert [type(o).__name__ for o in outputs] == ["PageItem"]  # page 99, no probe of 100
+    assert outputs[0].page_label == "99" and outputs[0].pdf_url == url
+    before = list(spider.parse_probed_page(
+        Response(spider.family.page_url(spider.paper, day, 98), status=200,
+                 headers={"Content-Type": "application/pdf"}), day, 98))
+    assert [type(o).__name__ for o in before] == ["PageItem", "Request"]
+    assert before[1].method == "HEAD" and before[1].url == url
+    home = HtmlResponse("http://newpaper.dahe.cn/", body=b"<html></html>")  # a redirect home
+    (failure,) = spider.parse_probed_page(home, day, 1)
+    assert (failure.stage, failure.reason) == (
+        "edition", "no edition: the site answered with a page that is not this date's PDF "
+        "(soft 404)")

@@ -218,6 +218,8 @@ class EpaperSpider(scrapy.Spider):
                 page_label=link.label, page_name=None, page_url=link.url,
                 pdf_url=link.pdf_url, hints=[], file_urls=[link.pdf_url],
             )
+        if number >= self.family.last_page:
+            return
         following = self.family.page_link(self.paper, day, number + 1)
         yield self.request(
             following.url,

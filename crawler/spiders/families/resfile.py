@@ -26,6 +26,8 @@ class Resfile(Family):
         r"^(?P<base_url>https?://.+?/)resfile/\d{4}-\d{2}-\d{2}/\d{2}/"
     )
     default_entry = "{page}.pdf"
+    #: NN has two digits: no probe beyond page 99, whatever a host answers.
+    last_page = 99
 
     def guess(self, url: str) -> dict | None:
         found = super().guess(url)
