@@ -626,7 +626,8 @@ def papers_add(ctx, paper_id, url, name, first_date) -> None:
     if target.is_file() and paper_id in load_papers(target):
         raise click.UsageError(f"{paper_id} is already in {target}")
     first = (first_date.date() if first_date else date.today() - timedelta(days=730))
-    entry = {"name": name or paper_id, **guessed, "first_date": first.isoformat()}
+    entry = {"name": name or paper_id, **guessed, "first_date": first.isoformat(),
+             "source": f"newsarchive papers add {url}", "seen": date.today().isoformat()}
     lines = [f"\n[{paper_id}]"] + [
         f"{key} = {json.dumps(value, ensure_ascii=False)}" for key, value in entry.items()
     ]

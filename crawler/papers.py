@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import asdict, dataclass, fields
 from importlib import resources
@@ -31,6 +32,10 @@ class Paper:
     homepage: str = ""
     #: Library of Congress Control Number, for the ``chronam`` family (Chronicling America).
     lccn: str = ""
+    #: Where the entry's URL was seen (a research note and the page or code it quotes) and
+    #: when (``SEEN``): every bundled entry says both, so each can be checked again.
+    source: str = ""
+    seen: str = ""
 
     def as_row(self) -> dict:
         """The ``papers`` table row."""
@@ -38,8 +43,13 @@ class Paper:
         row.pop("entry")
         row.pop("lccn")  # addresses the crawl, like entry; not a papers column
         row.pop("ignore_robots")
+        row.pop("source")  # provenance of the registry entry, not of the archive
+        row.pop("seen")
         return row
 
+
+#: ``seen``: the date a source saw the entry's URL, as precise as the source is.
+SEEN = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 
 #: The operator's own registry beside the archive (archive.db's folder): it extends the
 #: bundled one, as does the file NEWSARCHIVE_PAPERS names.
@@ -83,6 +93,11 @@ def _entries(text: str, origin: str) -> dict[str, Paper]:
             )
         if not paper.base_url.endswith("/"):
             raise RegistryError(f"paper {paper_id}: base_url must end with '/'")
+        if paper.seen and not SEEN.fullmatch(paper.seen):
+            raise RegistryError(
+                f"paper {paper_id}: seen must be a date (YYYY, YYYY-MM or YYYY-MM-DD), "
+                f"got {paper.seen!r}"
+            )
         papers[paper_id] = paper
     return papers
 

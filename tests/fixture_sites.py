@@ -30,11 +30,17 @@ LISTS = {
     "founder_classic": re.compile(rb'(<ul class="ul02_l">)(.*?)(</ul>)', re.S),
     "founder_new": re.compile(rb'(<ul class="news-list">)(.*?)(</ul>)', re.S),
     "founder_col": re.compile(rb'(<div class="news-list"><ul>)(.*?)(</ul>)', re.S),
+    "xhby": re.compile(rb'(<div class="newslist"><ul>)(.*?)(</ul>)', re.S),
+    "page_nn": re.compile(rb'(<div class="newslist"><ul>)(.*?)(</ul>)', re.S),
+    "dated_html": re.compile(rb'(<div class="bmnr_list"><ul>)(.*?)(</ul>)', re.S),
 }
 ARTICLE_HREF = {
     "founder_classic": "content_{id}.htm",
     "founder_new": "../../../content/{ym}/{dd}/content_{id}.html",
     "founder_col": "../../../con/{ym}/{dd}/c{id}.html",
+    "xhby": "../../../con/{ym}/{dd}/content_{id}.html",
+    "page_nn": "Articel{id}TB.htm",
+    "dated_html": "content_{ym}{dd}{id}.htm",
 }
 # A typo the site's page corrects: the first of these characters in the article's first
 # paragraph is printed as its look-alike.
@@ -130,15 +136,19 @@ def publish(family, root, layout, entry, spec, truth, pdf, corrected, ids) -> Pu
     articles: list[publisher.PublishedArticle] = []
     if not entry.get("empty"):
         day = spec.date
-        image_src = re.search(rb'<img[^>]*?src="?([^" >]+)"?[^>]*usemap', html, re.I).group(1)
-        declared = re.search(rb'<img width="(\d+)" height="(\d+)"', html)
-        result.space = (
-            (int(declared.group(1)), int(declared.group(2))) if declared else tuple(entry["image"])
-        )
-        result.page_size = (spec.width, spec.height)
-        publisher.render_image(
-            pdf, (path.parent / image_src.decode()).resolve(), tuple(entry["image"])
-        )
+        if "image" in entry:  # else the page has no image map, only its title list
+            image_src = re.search(
+                rb'<img[^>]*?src="?([^" >]+)"?[^>]*usemap', html, re.I
+            ).group(1)
+            declared = re.search(rb'<img width="(\d+)" height="(\d+)"', html)
+            result.space = (
+                (int(declared.group(1)), int(declared.group(2)))
+                if declared else tuple(entry["image"])
+            )
+            result.page_size = (spec.width, spec.height)
+            publisher.render_image(
+                pdf, (path.parent / image_src.decode()).resolve(), tuple(entry["image"])
+            )
         for index, article in enumerate(spec.articles):
             number = next(ids)
             href = ARTICLE_HREF[family].format(id=number, ym=f"{day:%Y%m}", dd=f"{day:%d}")
@@ -168,10 +178,11 @@ def publish(family, root, layout, entry, spec, truth, pdf, corrected, ids) -> Pu
             target = (path.parent / href).resolve()
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(body)
-    map_html = publisher.map_html(
-        family, articles, result.page_size or (1, 1), result.space or (1, 1)
-    )
-    html = MAP.sub(lambda _: map_html.encode(encoding), html, count=1)
+    if family in publisher.COORD_DECIMALS:  # a family whose pages have an image map
+        map_html = publisher.map_html(
+            family, articles, result.page_size or (1, 1), result.space or (1, 1)
+        )
+        html = MAP.sub(lambda _: map_html.encode(encoding), html, count=1)
     items = publisher.title_list(family, articles).encode(encoding)
     html = LISTS[family].sub(lambda m: m.group(1) + items + m.group(3), html, count=1)
     path.write_bytes(html)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from click.testing import CliRunner
 
 from crawler.cli import cli
-from crawler.papers import bundled_papers, get_paper, load_papers
-from crawler.spiders.families import guess_family
+from crawler.papers import SEEN, RegistryError, bundled_papers, get_paper, load_papers
+from crawler.spiders.families import FAMILIES, guess_family
 
 
 @pytest.mark.parametrize(
@@ -50,6 +52,9 @@ def test_papers_add_writes_beside_the_archive_and_extends_the_bundled(tmp_path, 
     paper = get_paper("dhb", db=db)
     assert (paper.name, paper.family, paper.base_url, paper.entry, paper.first_date) == (
         "大河报", "founder_classic", "http://newpaper.dahe.cn/dhb/", "node_897.htm", "2022-01-01")
+    assert (paper.source, paper.seen) == (
+        "newsarchive papers add http://newpaper.dahe.cn/dhb/html/2022-08/20/node_897.htm",
+        date.today().isoformat())
     assert set(bundled_papers()) | {"dhb"} == set(load_papers(db=db))
     listed = CliRunner().invoke(cli, ["papers", "--db", db]).output.splitlines()
     assert [line.split()[0] for line in listed] == sorted(load_papers(db=db))
@@ -71,3 +76,21 @@ def test_an_own_entry_replaces_the_bundled_one_of_its_id(tmp_path, monkeypatch):
     papers = load_papers()
     assert papers["xcrb"].base_url == "http://mirror.test/xcrb/"
     assert papers["zzrb"] == bundled_papers()["zzrb"]
+
+
+def test_every_bundled_paper_says_where_and_when_its_url_was_seen():
+    papers = bundled_papers()
+    for paper in papers.values():
+        assert paper.source and SEEN.fullmatch(paper.seen), paper.id
+        # the source quotes the URL the entry's base_url comes from (scheme aside)
+        assert paper.base_url.split("://", 1)[1] in paper.source, paper.id
+    assert {p.family for p in papers.values()} == set(FAMILIES)
+    assert len(papers) >= 24
+
+
+def test_a_seen_that_is_not_a_date_is_refused(tmp_path):
+    bad = tmp_path / "papers.toml"
+    bad.write_text('[x]\nname="X"\nfamily="founder_col"\nbase_url="http://x/"\n'
+                   'first_date="2020-01-01"\nsource="a note"\nseen="last week"\n')
+    with pytest.raises(RegistryError, match="seen must be a date .* got 'last week'"):
+        load_papers(bad)

@@ -21,7 +21,7 @@ import pypdfium2
 
 # Map coordinates as each family writes them: integers over the _b.jpg (classic), floats
 # with decimals over the image or the declared thumbnail (pc/layout, col).
-COORD_DECIMALS = {"founder_classic": 0, "founder_new": 4, "founder_col": 1}
+COORD_DECIMALS = {"founder_classic": 0, "founder_new": 4, "founder_col": 1, "xhby": 2}
 IMAGE_QUALITY = 60
 
 
@@ -119,6 +119,10 @@ def title_list(family: str, articles: list[PublishedArticle]) -> str:
             f'<li><span>·</span><a href="{a.href}"> {html.escape(a.title)} </a></li>'
             for a in articles
         )
+    if family in ("xhby", "page_nn", "dated_html"):
+        return "\n".join(
+            f'<li><a href="{a.href}">{html.escape(a.title)}</a></li>' for a in articles
+        )
     return "\n".join(
         f'<li class="resultList"><a href="{a.href}"><h4>{html.escape(a.title)}</h4></a></li>'
         for a in articles
@@ -203,6 +207,45 @@ def col_article(article: PublishedArticle) -> str:
 """
 
 
+def xhby_article(article: PublishedArticle) -> str:
+    """新华报业's article page: the title in ``div.newsdetatit h3``, the text in
+    ``div.newsdetatext`` (all the research note shows of it: no kicker or subtitle)."""
+    paragraphs = "".join(f"<p>　　{_e(p)}</p>" for p in _lead(article))
+    return f"""<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>{_e(article.title)}</title></head>
+<body><div id="ScroLeft">
+<div class="newsdetatit"><h3>{_e(article.title)}</h3></div>
+<div class="newsdetatext"><founder-content>{paragraphs}</founder-content></div>
+</div></body></html>
+"""
+
+
+def page_nn_article(article: PublishedArticle) -> str:
+    """A ``PageNNXX`` site's ``Articel…htm``: title ``.xha-view-title h1``, text
+    ``#article_view_content`` (what the research note shows)."""
+    paragraphs = "".join(f"<p>{_e(p)}</p>" for p in _lead(article))
+    return f"""<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>{_e(article.title)}</title></head>
+<body><div class="xha-view-title"><h1>{_e(article.title)}</h1></div>
+<div id="article_view_content">{paragraphs}</div>
+</body></html>
+"""
+
+
+def dated_html_article(article: PublishedArticle) -> str:
+    """A ``YYYYMMDD/html`` site's ``content_…htm``: 引题, 标题, 副题 in
+    ``div.bmnr_con_yinti/_biaoti/_futi``, the text in ``div#zoom``."""
+    paragraphs = "<br>\n".join(f"　　{_e(p)}" for p in _lead(article))
+    return f"""<html><head><meta charset="utf-8"><title>{_e(article.title)}</title></head>
+<body><div class="bmnr_con">
+<div class="bmnr_con_yinti">{_e(article.kicker)}</div>
+<div class="bmnr_con_biaoti">{_e(article.title)}</div>
+<div class="bmnr_con_futi">{_e(article.subtitle)}</div>
+<div id="zoom">{paragraphs}</div>
+</div></body></html>
+"""
+
+
 def article_page(
     family: str, article: PublishedArticle, *, paper: str, date: str, label: str, encoding: str
 ) -> bytes:
@@ -212,6 +255,12 @@ def article_page(
         text = classic_article(article, charset=charset, date=date)
     elif family == "founder_new":
         text = new_article(article, paper=paper, date=date, label=label)
+    elif family == "xhby":
+        text = xhby_article(article)
+    elif family == "page_nn":
+        text = page_nn_article(article)
+    elif family == "dated_html":
+        text = dated_html_article(article)
     else:
         text = col_article(article)
     return text.encode(encoding)

@@ -131,6 +131,7 @@ class EpaperSpider(scrapy.Spider):
                 callback=self.parse_edition,
                 errback=self.edition_failed,
                 cb_kwargs={"day": day},
+                **({"method": "HEAD"} if self.family.pdf_only else {}),
             )
 
     def request(self, url: str, **kwargs) -> scrapy.Request:
@@ -149,6 +150,10 @@ class EpaperSpider(scrapy.Spider):
         if response.status in (403, 404):
             self.note_missing(day, response.status)
             yield self.failure(day, response.url, "edition", f"no edition: HTTP {response.status}")
+            return
+        if self.family.pdf_only:
+            for output in self.parse_probed_page(response, day, 1):
+                yield output
             return
         response = self.decoded(response)
         if response is None or not self.family.is_edition(response, day):
@@ -189,6 +194,44 @@ class EpaperSpider(scrapy.Spider):
                     errback=self.page_failed,
                     cb_kwargs={"day": day, "link": link},
                 )
+
+    def parse_probed_page(self, response: Response, day: date, number: int):
+        """A PDF-only site's page ``number`` (a HEAD answer): its PageItem and the probe of
+        the next page; the first missing page ends the edition (page 1 missing: no edition,
+        which parse_edition has already said)."""
+        if response.status != 200:
+            return
+        if not self.family.is_page_pdf(response, day):
+            if number == 1:
+                yield self.failure(
+                    day, response.url, "edition",
+                    "no edition: the site answered with a page that is not this date's PDF "
+                    "(soft 404)",
+                )
+            return
+        link = self.family.page_link(self.paper, day, number)
+        if (day.isoformat(), link.number) in self.archived:
+            self.crawler.stats.inc_value("newsarchive/pages_skipped")
+        else:
+            yield PageItem(
+                paper=self.paper.id, date=day.isoformat(), page_no=link.number,
+                page_label=link.label, page_name=None, page_url=link.url,
+                pdf_url=link.pdf_url, hints=[], file_urls=[link.pdf_url],
+            )
+        if number >= self.family.last_page:
+            return
+        following = self.family.page_link(self.paper, day, number + 1)
+        yield self.request(
+            following.url,
+            method="HEAD",
+            callback=self.probed_page,
+            errback=self.page_failed,
+            cb_kwargs={"day": day, "link": following},
+        )
+
+    def probed_page(self, response: Response, day: date, link: PageLink):
+        """The answer to a PDF-only site's probe of the page ``link``."""
+        yield from self.parse_probed_page(response, day, link.number)
 
     def note_missing(self, day: date, status: int) -> None:
         """Find where the site's archive ends: a 403, or a long run of dates without edition."""

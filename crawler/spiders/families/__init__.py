@@ -2,12 +2,20 @@
 
 from crawler.spiders.families.base import Family, PageInfo, PageLink, page_number
 from crawler.spiders.families.chronam import ChronAm
+from crawler.spiders.families.dated_html import DatedHtml
 from crawler.spiders.families.founder_classic import FounderClassic
-from crawler.spiders.families.founder_col import FounderCol
+from crawler.spiders.families.founder_col import FounderCol, FounderColPc
 from crawler.spiders.families.founder_new import FounderNew
+from crawler.spiders.families.page_nn import PageNN
+from crawler.spiders.families.resfile import Resfile
+from crawler.spiders.families.xhby import Xhby
 
 FAMILIES: dict[str, type[Family]] = {
-    cls.name: cls for cls in (FounderClassic, FounderNew, FounderCol, ChronAm)
+    cls.name: cls
+    for cls in (
+        FounderClassic, FounderNew, FounderCol, FounderColPc, Xhby, PageNN, DatedHtml, Resfile,
+        ChronAm,
+    )
 }
 
 

@@ -106,6 +106,8 @@ class Family:
         if found.get("entry") == self.default_entry:
             del found["entry"]
         return found
+    #: The site has no HTML, only page PDFs: the spider probes them (see resfile.py).
+    pdf_only = False
     #: Dailies: a long run of dates without an edition means the site's archive ends there.
     #: Weeklies and historic titles have long gaps, so their families turn this off.
     daily = True

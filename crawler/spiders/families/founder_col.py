@@ -41,12 +41,15 @@ class FounderCol(Family):
         r"^(?P<base_url>https?://.+?/)PC/(?:layout/\d{6}/\d{2}/(?P<entry>col\w+\.html)|con/)"
     )
     default_entry = "col01.html"
+    #: The folder of the pages and articles below base_url: "PC" at 21xc, "pc" elsewhere.
+    root = "PC"
 
     def date_path(self, day: date) -> str:
         return f"/layout/{day:%Y%m}/{day:%d}/"
 
     def issue_url(self, paper: Paper, day: date) -> str:
-        return f"{paper.base_url}PC/layout/{day:%Y%m}/{day:%d}/{paper.entry or self.default_entry}"
+        entry = paper.entry or self.default_entry
+        return f"{paper.base_url}{self.root}/layout/{day:%Y%m}/{day:%d}/{entry}"
 
     def parse_article(self, response: TextResponse) -> SiteArticle:
         captions = [
@@ -64,3 +67,15 @@ class FounderCol(Family):
             body=founder_body(response, "div#ozoom"),
             extra_captions=captions,
         )
+
+
+class FounderColPc(FounderCol):
+    """The same template under a lowercase ``pc/`` (甘肃日报 szb.gansudaily.com.cn/gsrb,
+    咸阳日报 epaper.sxxynews.com, whose pages end in ``.htm``): the sites the page-list and
+    hidden-PDF selectors above were first seen on."""
+
+    name = "founder_col_pc"
+    root = "pc"
+    url_shape = re.compile(
+        r"^(?P<base_url>https?://.+?/)pc/layout/\d{6}/\d{2}/(?P<entry>col\w+\.html?)"
+    )
