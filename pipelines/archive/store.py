@@ -11,7 +11,8 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -108,7 +109,7 @@ class Archive:
             # a power cut may lose the last pages, never corrupt the file, and the next crawl
             # fetches them again.
             self.db.execute("PRAGMA synchronous = NORMAL")
-            with self.db.atomic():
+            with self._writing():
                 ensure_schema(self.db)
                 self.index_rebuilt = search.ensure_search_index(self.db)
                 permalinks.ensure_keys(self.db)
@@ -128,6 +129,26 @@ class Archive:
         if missing:
             raise ArchiveError(f"{self.path} is not a newsarchive archive (no {min(missing)})")
 
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        """A write transaction that takes the write lock first (BEGIN IMMEDIATE, waiting up
+        to the busy timeout): a plain BEGIN that reads, then writes after another connection
+        committed, fails at once with "database is locked" whatever the timeout (WAL's stale
+        snapshot: the distributed writer commits while a crawl records a failure or opens
+        the archive). Inside a transaction already, a savepoint."""
+        if self.db.conn.in_transaction:
+            with self.db.atomic():
+                yield
+            return
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+            self.db.execute("COMMIT")
+        except BaseException:
+            if self.db.conn.in_transaction:
+                self.db.execute("ROLLBACK")
+            raise
+
     def close(self) -> None:
         self.db.close()
 
@@ -141,7 +162,7 @@ class Archive:
 
     def upsert_paper(self, paper: dict) -> None:
         """Record a paper's registry entry (id, name, family, base_url, …)."""
-        with self.db.atomic():
+        with self._writing():
             self.db["papers"].upsert(paper, pk="id", alter=True)
 
     # pages ----------------------------------------------------------------------------------
@@ -199,7 +220,7 @@ class Archive:
     def add_site_articles(self, paper: str, date: str, page_no: int, sites: list[dict]) -> None:
         """Store site articles fetched for a page archived before (its PDF articles stay),
         and combine them with its PDF's articles again."""
-        with self.db.atomic():
+        with self._writing():
             page = self.page(paper, date, page_no)
             if page is None:
                 return
@@ -248,7 +269,7 @@ class Archive:
         """
         articles = list(articles)
         status = page.get("status")
-        with self.db.atomic():
+        with self._writing():
             existing = self.page(page["paper"], page["date"], page["page_no"])
             default = FAILURE_STAGE.get(status, "extract")
             if status not in KEPT and default:
@@ -317,7 +338,7 @@ class Archive:
     ) -> int | None:
         """Store a distributed job's page (as ``save_page``) and the job's row in one
         transaction; None, storing nothing, when a job of that id was stored before."""
-        with self.db.atomic():
+        with self._writing():
             seen = self.db.execute("select 1 from distributed_jobs where id = ?", [job["id"]])
             if seen.fetchone():
                 return None
@@ -441,7 +462,7 @@ class Archive:
         run_id: int | None = None,
     ) -> None:
         """Record why a date or page could not be archived."""
-        with self.db.atomic():
+        with self._writing():
             self._failure(
                 {"paper": paper, "date": date, "page_no": page_no, "pdf_url": url},
                 stage=stage,
@@ -465,7 +486,7 @@ class Archive:
 
     def start_run(self, paper: str, args: dict) -> int:
         """Open a crawl_runs row; return its id."""
-        with self.db.atomic():
+        with self._writing():
             table = self.db["crawl_runs"]
             table.insert(
                 {
@@ -479,7 +500,7 @@ class Archive:
 
     def mark_interrupted_runs(self, paper: str) -> int:
         """Close runs of ``paper`` left 'running' by a killed crawl (call under its lock)."""
-        with self.db.atomic():
+        with self._writing():
             cursor = self.db.execute(
                 "update crawl_runs set status = 'interrupted' "
                 "where paper = ? and status = 'running'",
@@ -490,7 +511,7 @@ class Archive:
     def finish_run(self, run_id: int, **fields) -> None:
         """Close a crawl_runs row with its figures (pages_new, pages_failed, stats, …)."""
         fields = {k: _column_value(v) for k, v in fields.items()}
-        with self.db.atomic():
+        with self._writing():
             self.db["crawl_runs"].update(run_id, {"finished_at": now(), **fields})
 
 
