@@ -56,6 +56,10 @@ def edition_dates(pages: int) -> list[date]:
     return [FIRST_DATE + timedelta(days=i) for i in range(count)]
 
 
+# The sample site's make: v2 publishes page images, maps and article pages (issue 13).
+SITE_VERSION = "v2"
+
+
 def cached_site(pages: int, *, dense: bool = False) -> tuple[Path, list[date]]:
     """bench/out/site/ with editions for at least ``pages`` pages; built once, then extended.
 
@@ -63,7 +67,7 @@ def cached_site(pages: int, *, dense: bool = False) -> tuple[Path, list[date]]:
     broadsheet page (``broadsheet_specs``), closer to a real e-paper page than the demo's.
     Returns the site root and the dates to crawl.
     """
-    root = OUT / ("site-dense" if dense else "site")
+    root = OUT / (f"site-dense-{SITE_VERSION}" if dense else f"site-{SITE_VERSION}")
     manifest = root / "dates.json"
     built = set(json.loads(manifest.read_text())) if manifest.exists() else set()
     dates = edition_dates(pages)

@@ -8,7 +8,10 @@ is served on 127.0.0.1 with a latency of 50-150 ms per response, and crawled by 
 -s CONCURRENT_REQUESTS_PER_DOMAIN=8``) in a subprocess, into a fresh archive each time:
 
 * off - ITEM_PIPELINES without ExtractPipeline (pages land ``pending``): download throughput;
-* on  - the project's pipelines (extraction in the process pool, both cores);
+* on  - the project's pipelines (extraction in the process pool, both cores), with each
+  page's article pages fetched too (the default);
+* on, no article pages - the same with ``-s FETCH_ARTICLE_PAGES=0``: the cost of the site's
+  article pages, in requests and time per page;
 * extraction throughput: ``newsarchive reextract`` over the pages the "off" crawl stored.
 
 Prints pages/s of each (from the run's ``crawl_runs.duration``: spider open to close,
@@ -44,12 +47,17 @@ from common import (
 WITHOUT_EXTRACTION = json.dumps(
     {"pipelines.files.PdfFilesPipeline": 100, "pipelines.storage.ArchivePipeline": 800}
 )
-MODES = {"off": [f"ITEM_PIPELINES={WITHOUT_EXTRACTION}"], "on": []}
+MODES = {
+    "off": [f"ITEM_PIPELINES={WITHOUT_EXTRACTION}"],
+    "on": [],
+    "on, no article pages": ["FETCH_ARTICLE_PAGES=0"],
+}
+SHORT = {"off": "off", "on": "on", "on, no article pages": "on-no-articles"}
 
 
 def crawl_once(site: LocalSite, dates: list[date], mode: str, pages: int) -> dict:
     """One crawl in a fresh bench/out/crawl/<mode>/; its figures."""
-    workdir = fresh_dir(OUT / "crawl" / mode)
+    workdir = fresh_dir(OUT / "crawl" / SHORT[mode])
     done = run(crawl_command(site, dates, workdir, *MODES[mode]), workdir, sample=0.25)
     row = last_run(workdir / "archive.db")
     statuses = page_statuses(workdir / "archive.db")
@@ -85,14 +93,14 @@ def main() -> None:
         f"{os.getloadavg()[0]:.1f}",
         flush=True,
     )
-    results: dict[str, list[dict]] = {"off": [], "on": []}
+    results: dict[str, list[dict]] = {mode: [] for mode in MODES}
     with served(root, tuple(args.latency)) as site:
         for attempt in range(args.repeat):
-            for mode in ("off", "on"):
+            for mode in MODES:
                 result = crawl_once(site, dates, mode, pages)
                 results[mode].append(result)
                 print(
-                    f"  [{attempt + 1}] extraction {mode:3}: {result['seconds']:6.1f} s "
+                    f"  [{attempt + 1}] extraction {mode:20}: {result['seconds']:6.1f} s "
                     f"(wall {result['wall']:.1f} s), {pages / result['seconds']:5.1f} pages/s, "
                     f"{result['requests']} requests; {result['load']}",
                     flush=True,
@@ -130,6 +138,16 @@ def main() -> None:
             f"{result['crawler_cpu'] / result['wall']:.2f} cores, extraction workers "
             f"{result['workers_cpu'] / result['wall']:.2f} cores (of {cores})"
         )
+    bare = min(results["on, no article pages"], key=lambda r: r["seconds"])
+    print()
+    print("The site's article pages (FETCH_ARTICLE_PAGES), extraction on:")
+    print(f"{'':30}{'requests/page':>14}{'s/page':>9}")
+    for name, result in (("without article pages", bare), ("with article pages", on)):
+        print(f"{name:30}{result['requests'] / pages:14.2f}{result['seconds'] / pages:9.3f}")
+    print(
+        f"cost of the article pages: {on['requests'] / bare['requests']:.2f}x the requests, "
+        f"{on['seconds'] / bare['seconds']:.2f}x the crawl time"
+    )
     download_rate, _, extract_rate = (rate for _, rate in rates.values())
     ratio = on["seconds"] / off["seconds"]
     print(f"crawl time on/off: {ratio:.2f}x (target <= 1.20x when extraction is faster)")

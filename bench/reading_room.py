@@ -3,6 +3,8 @@
     .venv/bin/python bench/reading_room.py                    # 1,000,000 articles
     .venv/bin/python bench/reading_room.py --articles 100000  # a quick run
     .venv/bin/python bench/reading_room.py --reuse            # the archive of a former run
+    .venv/bin/python bench/reading_room.py --distinct 20000   # built fast: 20,000 articles
+                                                              # repeated to 1,000,000
 
 Uses the synthetic archive of ``bench/search.py`` (built here when missing, same file under
 bench/out/), gives 20 of its pages a typeset page PDF each (the demo's typesetter), serves it
@@ -113,11 +115,15 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--repeats", type=int, default=10)
     parser.add_argument("--reuse", action="store_true")
+    parser.add_argument("--distinct", type=int, default=0, help="build from this many "
+                        "distinct articles, repeated (fast, bench/search.py)")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     db = args.out / f"search-{args.articles}.db"
     if not (args.reuse and db.exists()):
-        build(db, args.articles, args.seed, args.workers)
+        t0 = time.perf_counter()
+        build(db, args.articles, args.seed, args.workers, args.distinct)
+        print(f"archive built in {time.perf_counter() - t0:.0f} s")
     files, cache = args.out / "room-files", args.out / "room-cache"
     shutil.rmtree(cache, ignore_errors=True)
     page_ids = attach_pdfs(db, files, PDF_PAGES)

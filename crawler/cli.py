@@ -168,7 +168,7 @@ def _crawl(papers, start_day, end_day, db, files, base_url, papers_file, refresh
 
     for paper in papers:
         try:
-            get_paper(paper, papers_file)
+            get_paper(paper, papers_file, db=db)
         except RegistryError as exc:
             raise click.UsageError(str(exc)) from exc
     if start_day > end_day:
@@ -335,8 +335,9 @@ def serve(db, files, host, port) -> None:
 
     # Brought up to date when it can be written (the server itself only reads); refused with
     # exit 66 when it is empty or not an archive.
-    with Archive(_existing(db), readonly=None):
-        pass
+    with Archive(_existing(db), readonly=None) as archive:  # an older index is rebuilt
+        if archive.index_rebuilt is not None:
+            click.echo(f"search index rebuilt for this version: {archive.index_rebuilt} articles")
 
     click.echo(f"Serving {db} on http://{host}:{port}/")
     serve_datasette(db, host=host, port=port, files_dir=files)
@@ -409,8 +410,8 @@ def reextract(
     from rich.progress import Progress
 
     from pipelines.archive import Archive
+    from pipelines.reextract import agreement_change, select_pages
     from pipelines.reextract import reextract as run
-    from pipelines.reextract import select_pages
 
     with Archive(_existing(db)) as archive:
         pages = select_pages(
@@ -420,6 +421,7 @@ def reextract(
             failed_only=failed_only,
             older_than=older_than,
         )
+        before = archive.agreement(p["id"] for p in pages)
         if distributed:
             _require_redis(redis_url)
             with Progress(disable=not pages) as progress:
@@ -427,6 +429,9 @@ def reextract(
                                                 shared_files)
             summary = ", ".join(f"{n} {status}" for status, n in counts.items())
             click.echo(f"{len(pages)} pages re-extracted by workers: {summary}")
+            change = agreement_change(before, archive.agreement(p["id"] for p in pages))
+            if change:
+                click.echo(change)
             return
         with Progress(disable=not pages) as progress:
             task = progress.add_task("re-extracting", total=len(pages))
@@ -440,8 +445,11 @@ def reextract(
                 memory_mb=memory_mb,
                 advance=lambda page, status: progress.advance(task),
             )
+        change = agreement_change(before, archive.agreement(p["id"] for p in pages))
     summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "nothing to do"
     click.echo(f"{len(pages)} pages re-extracted: {summary}")
+    if change:
+        click.echo(change)
 
 
 @cli.command()
@@ -496,7 +504,10 @@ def reindex(db) -> None:
     from pipelines.archive.search import rebuild_index
 
     with Archive(_existing(db)) as archive:
-        count = rebuild_index(archive.db)
+        # Opening an archive whose index is older than this code has just rebuilt it.
+        count = archive.index_rebuilt
+        if count is None:
+            count = rebuild_index(archive.db)
     click.echo(f"indexed {count} articles")
 
 
@@ -554,6 +565,7 @@ def status(db, redis_url) -> None:
             )
         console.print(failures)
         _print_given_up(console, archive)
+        _print_quality(console, archive)
 
 
 def _print_given_up(console, archive) -> None:
@@ -583,6 +595,88 @@ def _sandboxed(sandbox, fn, pdf: str, source: str, expected: type[Exception]):
         return sandbox.run(fn, pdf, source)
     except (LimitExceeded, expected) as exc:
         return exc
+
+
+@cli.group(invoke_without_command=True)
+@DB_OPTION
+@click.pass_context
+def papers(ctx, db) -> None:
+    """List the papers of the registry: the bundled one, extended by the operator's
+    (papers.toml beside the archive, or the file NEWSARCHIVE_PAPERS names)."""
+    from crawler.papers import bundled_papers, load_papers, registry_path
+
+    ctx.obj = {"db": db}
+    if ctx.invoked_subcommand:
+        return
+    own = registry_path(db)
+    bundled = bundled_papers()
+    for paper in sorted(load_papers(db=db).values(), key=lambda p: p.id):
+        origin = "bundled" if bundled.get(paper.id) == paper else str(own)
+        click.echo(f"{paper.id:12} {paper.family:16} {paper.name}  {paper.base_url}  ({origin})")
+
+
+@papers.command(name="add")
+@click.argument("paper_id")
+@click.argument("url")
+@click.option("--name", help="The paper's name (default: its id).")
+@click.option("--first-date", type=click.DateTime(["%Y-%m-%d"]),
+              help="Oldest edition the site serves (default: two years ago).")
+@click.pass_context
+def papers_add(ctx, paper_id, url, name, first_date) -> None:
+    """Add PAPER_ID to the operator's registry from a URL of its e-paper (any page or
+    article): the family, base URL and entry page are guessed from the URL's shape."""
+    from crawler.papers import OWN_REGISTRY, load_papers, registry_path
+    from crawler.spiders.families import FAMILIES, guess_family
+
+    db = ctx.obj["db"]
+    guessed = guess_family(url)
+    if guessed is None:
+        raise click.UsageError(
+            f"cannot tell the site family from {url}: none of {', '.join(FAMILIES)} has URLs "
+            "like it; add the entry to papers.toml by hand"
+        )
+    target = registry_path(db) or Path(db).resolve().parent / OWN_REGISTRY
+    if target.is_file() and paper_id in load_papers(target):
+        raise click.UsageError(f"{paper_id} is already in {target}")
+    first = (first_date.date() if first_date else date.today() - timedelta(days=730))
+    entry = {"name": name or paper_id, **guessed, "first_date": first.isoformat(),
+             "source": f"newsarchive papers add {url}", "seen": date.today().isoformat()}
+    lines = [f"\n[{paper_id}]"] + [
+        f"{key} = {json.dumps(value, ensure_ascii=False)}" for key, value in entry.items()
+    ]
+    with target.open("a", encoding="utf-8") as out:
+        out.write("\n".join(lines) + "\n")
+    load_papers(target)  # the file still reads, with the new entry checked
+    shown = ", ".join(f"{k} {v}" for k, v in guessed.items() if k != "family")
+    click.echo(f"guessed family {guessed['family']} from the URL's shape ({shown})")
+    click.echo(f"added {paper_id} to {target} (first_date {first}); check it with "
+               f"`newsarchive crawl {paper_id}`")
+
+
+QUALITY_ROWS = 10  # pages shown by `newsarchive status`, worst agreement first
+
+
+def _print_quality(console, archive) -> None:
+    """The pages whose extraction agrees least with the site's own text (view
+    extraction_quality), and the totals."""
+    from rich.table import Table
+
+    totals = archive.agreement()
+    if not totals["pages"]:
+        return
+    cer = "n/a" if totals["cer"] is None else f"{totals['cer']:.2%}"
+    table = Table(
+        "paper", "date", "page", "CER", "matched", "missing", "extra",
+        title=f"Extraction vs the site's text: CER {cer} over {totals['pages']} pages "
+        f"(worst first)",
+    )
+    for row in archive.db["extraction_quality"].rows_where(limit=QUALITY_ROWS):
+        table.add_row(
+            row["paper"], row["date"], str(row["page_no"]),
+            "n/a" if row["cer"] is None else f"{row['cer']:.2%}",
+            str(row["matched"]), str(row["missing"]), str(row["extra"]),
+        )
+    console.print(table)
 
 
 def _require_redis(redis_url: str | None) -> None:

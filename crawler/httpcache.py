@@ -1,4 +1,4 @@
-"""HTTP cache: revalidate e-paper HTML with conditional requests, never store PDFs.
+"""HTTP cache: revalidate e-paper HTML with conditional requests, never store PDFs or images.
 
 Scrapy's RFC2616Policy sends If-Modified-Since / If-None-Match for stale cached pages, so a
 daily crawl that visits the last days' editions again costs the host a 304 each. PDFs are
@@ -31,12 +31,17 @@ def is_pdf_url(url: str) -> bool:
 
 class IndexPagesPolicy(RFC2616Policy):
     def should_cache_request(self, request) -> bool:
-        # A PDF is never stored, so looking it up in the cache is wasted work.
-        return not is_pdf_url(request.url) and super().should_cache_request(request)
+        # A PDF is never stored, so looking it up in the cache is wasted work; nor is the
+        # head of a page image (a Range request: only its size is wanted).
+        return (
+            not is_pdf_url(request.url)
+            and b"Range" not in request.headers
+            and super().should_cache_request(request)
+        )
 
     def should_cache_response(self, response, request) -> bool:
         content_type = response.headers.get("Content-Type", b"").lower()
-        if response.status != 200 or b"pdf" in content_type:
+        if response.status != 200 or b"pdf" in content_type or content_type.startswith(b"image/"):
             return False
         if is_pdf_url(request.url) or response.body[:5] == b"%PDF-":
             return False

@@ -10,7 +10,11 @@ class PageItem:
     """One newspaper page (版面) of one edition, with where its PDF is.
 
     ``file_urls``/``files`` are FilesPipeline's fields; ``hints`` are the article titles and
-    links the page's HTML lists, kept as hints for checking extraction.
+    links the page's HTML lists. ``site_articles`` are the site's own article pages fetched
+    for this page (``SiteArticle.as_record()`` plus ``hotspot``: the page image's size and
+    the article's polygons in its pixels); None when they were not fetched. ``pdf_url`` is
+    None for a page that has article pages but no PDF (and for a PDF imported from disk,
+    which has ``files``).
     """
 
     paper: str
@@ -21,6 +25,7 @@ class PageItem:
     page_url: str | None  # None for PDFs imported from disk
     pdf_url: str | None
     hints: list[dict] = field(default_factory=list)
+    site_articles: list[dict] | None = None
     file_urls: list[str] = field(default_factory=list)
     files: list[dict] = field(default_factory=list)
     # Filled by the pipelines.
@@ -34,6 +39,17 @@ class PageItem:
 
 
 @dataclass
+class SiteArticlesItem:
+    """Article pages fetched again for a page archived before, whose article pages failed
+    then (``site_articles`` as on PageItem); the page's PDF is not fetched again."""
+
+    paper: str
+    date: str
+    page_no: int
+    site_articles: list[dict] = field(default_factory=list)
+
+
+@dataclass
 class PageFailure:
     """A date or page that could not be turned into a PageItem, and why."""
 
@@ -41,5 +57,5 @@ class PageFailure:
     date: str
     page_no: int | None
     url: str | None
-    stage: str  # "edition" | "page"
+    stage: str  # "edition" | "page" | "article"
     reason: str

@@ -9,6 +9,7 @@ from pathlib import Path
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
+from crawler.papers import registry_path
 from crawler.spiders.epaper import EpaperSpider
 from pipelines.archive import Archive
 
@@ -54,6 +55,7 @@ def crawl(
 ) -> list[dict]:
     """Crawl each paper over [start, end]; return their ``crawl_runs`` rows."""
     process = CrawlerProcess(Settings(crawl_settings(db, files, **(settings or {}))))
+    own = registry or registry_path(db)  # the operator's registry extends the bundled one
     crawlers = []
     for paper in papers:
         crawler = process.create_crawler(EpaperSpider)
@@ -64,7 +66,7 @@ def crawl(
             start=start.isoformat() if start else None,
             end=end.isoformat() if end else None,
             base_url=base_url,
-            papers=registry,
+            papers=str(own) if own else None,
             refresh=refresh,
         )
     process.start()

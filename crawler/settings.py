@@ -90,6 +90,11 @@ REMOTE_CONTROL_ENABLED = False  # Scrapy 2.19 starts a code-execution server by 
 EXTENSIONS = {"crawler.extensions.RunRecorder": 500}
 FEED_EXPORT_ENCODING = "utf-8"
 
+# The site's own article pages (Founder families): each page's article pages and, when the
+# page's HTML does not say its size, the first bytes of the page image are fetched too, so
+# the archive has the publisher's text and each article's region. 0 turns it off.
+FETCH_ARTICLE_PAGES = True
+
 # Incremental crawls: a page that failed this often is left alone (see `newsarchive status`);
 # this many dates in a row without an edition mean the site's archive ends there.
 PAGE_MAX_ATTEMPTS = 5

@@ -34,8 +34,23 @@ def extract_file(path: str, source: str, reread: bool = True) -> dict:
     try:
         doc = extract_pdf(path, source=source, reread=reread)
     except ExtractError as exc:
-        doc = {"status": "error", "reason": str(exc), "pages": []}
-    return {**doc, "extractor_version": EXTRACTOR_VERSION}
+        return {"status": "error", "reason": str(exc), "pages": [],
+                "extractor_version": EXTRACTOR_VERSION}
+    return {**doc, "extractor_version": EXTRACTOR_VERSION, "page_size": page_size(path)}
+
+
+def page_size(path: str) -> list[float] | None:
+    """[width, height] in points of the PDF's first page (hot-spot pixels map onto it)."""
+    import pypdfium2
+
+    try:
+        document = pypdfium2.PdfDocument(path)
+    except pypdfium2.PdfiumError:
+        return None
+    try:
+        return [round(v, 2) for v in document[0].get_size()] if len(document) else None
+    finally:
+        document.close()
 
 
 def default_workers() -> int:
@@ -135,13 +150,16 @@ def extraction_fields(doc: dict, source: str) -> dict:
     header = "\n".join(p.get("header") or "" for p in pages).strip()
     # the char source of each page: the configured one, or pdfminer where it read a page again
     readers = sorted({p["reader"] for p in pages if p.get("reader")})
-    return {
+    fields = {
         "status": page_status(doc),
         "reason": reason,
         "header": header or None,
         "extractor": ",".join(readers) if readers else (source if pages else None),
         "extractor_version": doc.get("extractor_version"),
     }
+    if doc.get("page_size"):  # unknown for a PDF that did not open: keep the stored size
+        fields["width"], fields["height"] = doc["page_size"]
+    return fields
 
 
 def articles_of(doc: dict | None) -> list[dict]:

@@ -5,16 +5,20 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from crawler.items import PageFailure, PageItem
+from crawler.items import PageFailure, PageItem, SiteArticlesItem
 from pipelines.archive import Archive, search
 from pipelines.archive.schema import HOST_STAGE
 from pipelines.extraction import articles_of, extraction_fields
+
+NO_PDF_REASON = "the page has no PDF link: its articles are the site's article pages"
 
 
 def page_row(item: PageItem, extractor: str) -> dict:
     """The ``pages`` row of a crawled page: identity, provenance and extraction status."""
     file = item.files[0] if item.files else {}
-    if item.store_error:
+    if item.pdf_url is None and not item.files:  # the site has article pages, not a PDF
+        extracted = {"status": "no_pdf", "reason": NO_PDF_REASON}
+    elif item.store_error:
         extracted = {"status": "download_failed", "reason": item.store_error}
     elif item.download_error:
         extracted = {"status": "download_failed", "reason": item.download_error}
@@ -79,13 +83,24 @@ class ArchivePipeline:
             )
             stats.inc_value(f"newsarchive/failures/{item.stage}")
             return item
+        if isinstance(item, SiteArticlesItem):
+            if item.site_articles:
+                self.archive.add_site_articles(
+                    item.paper, item.date, item.page_no, item.site_articles
+                )
+            return item
         if isinstance(item, PageItem):
             row = page_row(item, self.extractor)
             host_fault = item.store_error or (item.extraction or {}).get("host_fault")
             stage = HOST_STAGE if host_fault else None
-            self.archive.save_page(row, articles_of(item.extraction), run_id=run_id, stage=stage)
+            self.archive.save_page(
+                row, articles_of(item.extraction), site_articles=item.site_articles,
+                run_id=run_id, stage=stage,
+            )
             if row["status"] in ("ok", "pending"):
                 stats.inc_value("newsarchive/pages_ok")
+            elif row["status"] == "no_pdf":
+                stats.inc_value("newsarchive/pages_html_only")
             else:
                 stats.inc_value("newsarchive/pages_failed")
             stats.inc_value("newsarchive/bytes", row["size"] or 0)

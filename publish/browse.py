@@ -202,6 +202,7 @@ async def edition_page(request, datasette):
     context = {
         "database": database, "paper": paper, "date": date, "pages": pages,
         "calendar": paper_url(datasette, database, paper_id, int(date[:4])),
+        "search": datasette.urls.database(database) + "/search",  # within this edition
         **neighbours,
     }
     return Response.html(await datasette.render_template(

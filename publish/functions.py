@@ -22,8 +22,14 @@ from __future__ import annotations
 import sqlite3
 import time
 
-from pipelines.archive.search import fts_query, fts_query_raw
-from publish.highlight import highlight, snippet
+from pipelines.archive.search import (
+    exact_terms,
+    forms_required,
+    forms_unsure,
+    fts_query,
+    fts_query_raw,
+)
+from publish.highlight import has_exact_forms, highlight, snippet
 
 QUERY_CHARS = 1_000
 TEXT_CHARS = 10_000
@@ -80,8 +86,13 @@ def bounded_highlight(text: str | None, query: str) -> str | None:
     return highlight(text[:TEXT_CHARS], query) + text[TEXT_CHARS:]
 
 
-def register(conn: sqlite3.Connection, time_limit_ms: float) -> None:
-    """Register newsarchive_query, _query_raw, _snippet and _highlight on ``conn``."""
+def register(conn: sqlite3.Connection, time_limit_ms: float, *, forms_index: bool = True
+             ) -> None:
+    """Register newsarchive_query, _query_raw, _snippet and _highlight on ``conn``, and the
+    functions of exact-form search (``search_filter.exact_forms_sql``): _has_exact,
+    _forms_required, _forms_unsure (None without the archive's ``forms_index``: every hit
+    is then read) and _exact. The exact check reads whole texts: a hit must not be lost past
+    TEXT_CHARS; the statement's clock still bounds the calls."""
     clock = StatementClock(min(time_limit_ms, STATEMENT_BUDGET_MS) / 1000)
 
     def timed(fn):
@@ -107,7 +118,23 @@ def register(conn: sqlite3.Connection, time_limit_ms: float) -> None:
     def highlight_(text, q):
         return bounded_highlight(_text(text), _query(q))
 
+    def has_exact(q):
+        return bool(exact_terms(_query(q)))
+
+    def required(q):
+        return forms_required(_query(q)) if forms_index else None
+
+    def unsure(q):
+        return forms_unsure(_query(q)) if forms_index else None
+
+    def exact(q, *texts):
+        return has_exact_forms(_query(q), *[_text(t) for t in texts[:SNIPPET_TEXTS]])
+
     conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_VALUE_BYTES)
+    conn.create_function("newsarchive_has_exact", 1, timed(has_exact), deterministic=True)
+    conn.create_function("newsarchive_forms_required", 1, timed(required), deterministic=True)
+    conn.create_function("newsarchive_forms_unsure", 1, timed(unsure), deterministic=True)
+    conn.create_function("newsarchive_exact", -1, timed(exact), deterministic=True)
     conn.create_function("newsarchive_query", 1, timed(query), deterministic=True)
     conn.create_function("newsarchive_query_raw", 1, timed(query_raw), deterministic=True)
     conn.create_function("newsarchive_snippet", -1, timed(snippet_), deterministic=True)

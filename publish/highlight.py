@@ -2,9 +2,12 @@
 
 FTS5's own ``snippet()`` would show the shadow text (spaced characters, private-use gap
 tokens), so hits are found again here, on the original text, with the same rules as the
-index: NFKC and case folded, CJK characters and the punctuation next to them exact, Latin
-words whole. Hits are marked with ⟦ ⟧, readable in JSON and CSV; :func:`marks_to_html`
-turns them into ``<mark>`` after escaping the text.
+index: NFKC and case folded, CJK characters and the punctuation next to them exact (but a
+Han character stands for each of its traditional and simplified forms, unless the term is
+marked exact: ``=臺灣``), Latin words whole. Hits are marked with ⟦ ⟧, readable in JSON and
+CSV; :func:`marks_to_html` turns them into ``<mark>`` after escaping the text.
+:func:`has_exact_forms` is what the search keeps of the index's folded hits for terms
+marked exact.
 """
 
 from __future__ import annotations
@@ -15,7 +18,18 @@ from functools import lru_cache
 
 from markupsafe import Markup, escape
 
-from pipelines.archive.search import CJK, caption_list, gap_char, query_terms, tokens
+from pipelines.archive import han_forms
+from pipelines.archive.search import (
+    CJK,
+    EXACT_MARK,
+    caption_list,
+    exact_terms,
+    gap_char,
+    normalize,
+    query_terms,
+    term_text,
+    tokens,
+)
 
 MARK_OPEN, MARK_CLOSE = "\u27e6", "\u27e7"
 _WORD_EDGE_BEFORE = rf"(?<![^\W_{CJK}])"
@@ -26,16 +40,25 @@ def _is_word(token: str) -> bool:
     return gap_char(token) is None and not re.fullmatch(f"[{CJK}]", token)
 
 
+def _char_pattern(token: str, exact: bool) -> str:
+    """A CJK or gap token as a regex: a Han character matches each of its forms unless
+    ``exact``."""
+    char = gap_char(token) or token.lower()
+    variants = char if exact else han_forms.forms(char)
+    return re.escape(char) if len(variants) == 1 else f"[{re.escape(variants)}]"
+
+
 def _term_pattern(term: str) -> str | None:
     """A regex for one query term over folded text (None when the term has no tokens)."""
-    toks = tokens(term)
+    term, exact = term_text(term)
+    toks = tokens(term, fold=not exact)
     if not toks:
         return None
     parts = []
     for i, tok in enumerate(toks):
         if i and _is_word(toks[i - 1]) and _is_word(tok):
             parts.append(r"[\W_]+")
-        parts.append(re.escape((gap_char(tok) or tok).lower()))
+        parts.append(re.escape(tok.lower()) if _is_word(tok) else _char_pattern(tok, exact))
     if _is_word(toks[0]):
         parts.insert(0, _WORD_EDGE_BEFORE)
     if _is_word(toks[-1]):
@@ -78,6 +101,34 @@ def hits(text: str | None, query: str) -> list[tuple[int, int]]:
     if offsets is None:
         return spans
     return [(offsets[s], offsets[e - 1] + 1) for s, e in spans]
+
+
+def has_exact_forms(query: str, *texts: str | None) -> bool:
+    """Whether every term of ``query`` marked exact (``=臺灣``) occurs in that form in one of
+    ``texts`` (a search keeps an index hit only then; captions as stored, a JSON list)."""
+    for term in exact_terms(query):
+        pattern = _exact_pattern(term)
+        # CJK characters only (the usual term): the index's own normalisation is enough and
+        # far cheaper than NFKC of Chinese text (its full-width punctuation) char by char.
+        fold = normalize if _CJK_ONLY.fullmatch(term) else _nfkc_lower
+        if not any(pattern.search(fold(_plain(t))) for t in texts if t):
+            return False
+    return True
+
+
+_CJK_ONLY = re.compile(f"[{CJK}]+")
+
+
+def _nfkc_lower(text: str) -> str:
+    return _folded(text)[0]
+
+
+_NEVER = r"(?!)"
+
+
+@lru_cache(maxsize=256)
+def _exact_pattern(term: str) -> re.Pattern:
+    return re.compile(_term_pattern(EXACT_MARK + term) or _NEVER)
 
 
 def _marked(text: str, spans: list[tuple[int, int]], start: int, end: int) -> str:

@@ -13,6 +13,7 @@ from pathlib import Path
 from markupsafe import escape
 
 from pipelines.archive.search import FTS_TABLE
+from publish.search_filter import exact_forms_sql
 
 TITLE = "newsarchive"
 FACETS = ["paper", "date", "page_no"]
@@ -27,7 +28,7 @@ select
   a.date,
   a.page_no,
   pg.page_name,
-  newsarchive_snippet(:q, a.body, a.captions, a.byline) as snippet,
+  newsarchive_snippet(:q, a.body, a.captions, a.byline, a.subtitle, a.kicker) as snippet,
   round(-hits.rank, 3) as score,
   a.page_id,
   pg.pdf_url
@@ -39,6 +40,7 @@ from (
     and (:date_from = '' or articles.date >= :date_from)
     and (:date_to = '' or articles.date <= :date_to)
     and (:page_no = '' or articles.page_no = :page_no)
+    and {exact_forms_sql(":q", "articles.date_key", "articles.id")}
   order by {FTS_TABLE}.rank
   limit {SEARCH_LIMIT}
 ) hits
@@ -48,10 +50,13 @@ left join papers pp on pp.id = a.paper
 order by hits.rank"""
 
 SEARCH_HELP = (
-    "<p>Search finds the exact characters you type, in titles, bylines, text and captions: "
+    "<p>Search finds the exact characters you type, in titles, kickers, subtitles, bylines, "
+    "text and captions: "
     "疫情, 魏都区, a single character such as 疫, or a long phrase. Several words separated "
     "by spaces must all occur. English words match whole words, case-insensitive; put a "
-    'phrase in "double quotes". For OR, NOT and NEAR add <code>&amp;_searchmode=raw</code>, '
+    'phrase in "double quotes". Traditional and simplified are folded: 臺灣 finds 台湾 and the '
+    "reverse; <code>=臺灣</code> finds that form only. "
+    "For OR, NOT and NEAR add <code>&amp;_searchmode=raw</code>, "
     'e.g. <code>疫情 OR 气凝胶</code>. <a href="{search}">Ranked search with highlighted '
     "snippets</a>.</p>"
 )
@@ -109,6 +114,12 @@ def build_metadata(db_path: str | Path, database: str = "archive") -> dict:
                         "columns": {
                             "date_key": "The date and the id in one number, rising with the "
                             "date: the search index's key (newest first when sorted by it).",
+                            "source": "Where the text shown comes from: pdf (our extraction "
+                            "of the page PDF) or html (the site's own article page at url).",
+                            "pdf_text": "The matched PDF article's own text (JSON), kept for "
+                            "comparison with the site's.",
+                            "cer": "Character error rate of the PDF's text against the "
+                            "site's, whitespace removed (cer_edits / cer_chars).",
                         },
                         # No default facets: over 100,000 hits three facets cost more than
                         # the search itself; ?_facet=paper (or a column's menu) adds one.
@@ -118,12 +129,25 @@ def build_metadata(db_path: str | Path, database: str = "archive") -> dict:
                     "papers": {"label_column": "name"},
                     "crawl_runs": {"sort_desc": "started_at"},
                     "failures": {"sort_desc": "occurred_at", "facets": ["paper", "stage"]},
+                    "site_articles": {
+                        "description": "The site's own article pages, as published beside "
+                        "each page PDF; polygon and bbox in PDF points.",
+                        "label_column": "title",
+                    },
+                    "extraction_quality": {
+                        "description": "Per page: how our PDF extraction agrees with the "
+                        "site's own text (CER over matched articles; articles missing from "
+                        "the extraction or extra in it), worst first.",
+                        "facets": ["paper"],
+                    },
                 },
                 "queries": {
                     "search": {
                         "title": "Ranked search · 全文检索",
                         "description": "Articles ordered by relevance (title counts most), "
-                        f"the best {SEARCH_LIMIT} hits with highlighted snippets.",
+                        f"the best {SEARCH_LIMIT} hits with highlighted snippets. "
+                        "Traditional and simplified are one: 臺灣 finds 台湾 too; =臺灣 finds "
+                        "that form only.",
                         "sql": SEARCH_SQL,
                         "params": ["q", "paper", "date_from", "date_to", "page_no"],
                         "hide_sql": True,

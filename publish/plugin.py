@@ -6,7 +6,10 @@
   (``publish.search_filter``).
 * SQL functions used by the ranked-search canned query: ``newsarchive_query(q)``,
   ``newsarchive_query_raw(q)``, ``newsarchive_snippet(q, text, …)``,
-  ``newsarchive_highlight(text, q)``.
+  ``newsarchive_highlight(text, q)``, and by every search: ``newsarchive_has_exact(q)``,
+  ``newsarchive_exact(q, text, …)``, ``newsarchive_forms_required(q)``,
+  ``newsarchive_forms_unsure(q)`` (terms marked exact, ``=臺灣``:
+  ``search_filter.exact_forms_sql``).
 * Templates get ``article`` (the article page) and ``newsarchive_papers`` (the search form),
   and the Jinja filters ``newsarchive_marks``, ``newsarchive_highlight`` and
   ``newsarchive_safe_url``.
@@ -18,13 +21,14 @@
 from __future__ import annotations
 
 import datetime
+import logging
 from urllib.parse import parse_qsl, urlencode
 
 import datasette.handle_exception as datasette_errors
 from datasette import hookimpl
 from datasette.utils import to_css_class
 
-from pipelines.archive.search import FTS_TABLE
+from pipelines.archive.search import FORMS_TABLE, FTS_TABLE
 from publish import browse, citation, functions, hits, page_view, pages, timeline
 from publish.browse import ROUTE
 from publish.highlight import highlight, marks_to_html
@@ -47,6 +51,7 @@ def _highlight(text, query):
 # rich it prints the plain traceback of server errors (500) only.
 datasette_errors.rich = None
 
+log = logging.getLogger(__name__)
 CACHE_KIB = 65536  # page cache of a connection to an archive: its search indexes stay in memory
 
 
@@ -55,10 +60,25 @@ def prepare_connection(conn, datasette):
     """Register the SQL functions of the ranked search on every connection, bounded by the
     request's time limit (publish.functions); give connections to an archive a larger page
     cache and the search hit lists."""
+    forms_index = True
     if conn.execute("select 1 from sqlite_master where name = ?", [FTS_TABLE]).fetchone():
         conn.execute(f"pragma cache_size = -{CACHE_KIB}")
+        forms_index = _has_forms_index(conn)  # before the hit store's authorizer
         hits.STORE.attach(conn)
-    functions.register(conn, datasette.setting("sql_time_limit_ms"))
+    functions.register(conn, datasette.setting("sql_time_limit_ms"), forms_index=forms_index)
+
+
+def _has_forms_index(conn) -> bool:
+    """Whether the archive has the forms index (an archive not opened by this version, served
+    read-only, has none). Without it an empty one in the connection's temp schema keeps the
+    search SQL valid, and exact-form searches read every hit's text instead."""
+    if conn.execute("select 1 from sqlite_master where name = ?", [FORMS_TABLE]).fetchone():
+        return True
+    log.warning("%s has no %s: its search index is older than this version; run "
+                "`newsarchive reindex` where it can be written", FTS_TABLE, FORMS_TABLE)
+    conn.execute(f"create virtual table if not exists temp.{FORMS_TABLE} using "
+                 "fts5(forms, content='')")
+    return False
 
 
 @hookimpl(trylast=True)

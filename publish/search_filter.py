@@ -18,11 +18,41 @@ from datasette.filters import FilterArguments
 from datasette.utils import escape_sqlite
 from datasette.utils.asgi import BadRequest
 
-from pipelines.archive.search import COLUMNS, fts_query, fts_query_raw
+from pipelines.archive.search import (
+    COLUMNS,
+    FORMS_TABLE,
+    exact_terms,
+    fts_query,
+    fts_query_raw,
+)
 from publish import hits
 
 PLUGIN = "newsarchive"
 log = logging.getLogger(__name__)
+
+
+def exact_forms_sql(query: str, key: str, article_id: str, columns=COLUMNS) -> str:
+    """An SQL condition true for the article ``article_id`` (search key ``key``; both SQL
+    expressions) when its ``columns`` have the exact forms of the terms of ``query`` (an SQL
+    expression) marked exact (``=臺灣``); true for every article when there are none.
+
+    The forms index decides without reading the article where it can: a hit that lacks a
+    character the exact terms are written with is none, and a hit without any other form of
+    their characters is one. Only the rest is read and checked (``newsarchive_exact``), in
+    a subquery, so a statement that otherwise reads only an index still does. The
+    ``newsarchive_*(query)`` functions and the lists of the forms index are evaluated once
+    per statement."""
+    texts = ", ".join(f"x.[{c}]" for c in columns)
+    forms = f"select rowid from {FORMS_TABLE} where {FORMS_TABLE} match"
+    required, unsure = (f"newsarchive_forms_required({query})",
+                        f"newsarchive_forms_unsure({query})")
+    return (
+        f"(case when not newsarchive_has_exact({query}) then 1 "
+        f"when {required} is not null and {key} not in ({forms} {required}) then 0 "
+        f"when {unsure} is not null and {key} not in ({forms} {unsure}) then 1 "
+        f"else (select newsarchive_exact({query}, {texts}) from articles x "
+        f"where x.id = {article_id}) end)"
+    )
 
 
 def search_config(datasette, database: str, table: str) -> dict:
@@ -71,6 +101,12 @@ async def search_filter(request, database: str, table: str, datasette) -> Filter
         target = fts_table if column is None else escape_sqlite(column)
         query = {name: translate(text)}
         keys = f"select rowid as key from {fts_table} where {target} match :{name}"
+        if not raw and exact_terms(text):  # =臺灣: keep the hits that have that form
+            query[f"{name}_text"] = text
+            exact = exact_forms_sql(f":{name}_text", f"a.{pk}", "a.id",
+                                    COLUMNS if column is None else (column,))
+            keys = (f"select a.{pk} as key from {escape_sqlite(table)} a "
+                    f"where a.{pk} in ({keys}) and {exact}")
         listed = await _hit_list(db, keys, query)
         if listed is None:
             wheres.append(f"{pk} in ({keys})")

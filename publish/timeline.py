@@ -3,9 +3,10 @@ counts normalised by the articles archived that month, as a server-drawn SVG cha
 script, nothing from a CDN) and as CSV.
 
 The months come straight from the search index: its rowid is the article's ``date_key``,
-whose high bits are the date's ordinal (``pipelines.archive.search.date_key``), so
-counting hits per paper and month reads the hit list and the small covering index on
-``date_key``, never the articles' text.
+whose high bits are the date's ordinal (``pipelines.archive.search.date_key``). The chart
+of all papers counts hits per day from the index's rowids alone (``DAYS_SQL``); counts per
+paper (the CSV, a chart of one paper) read the small covering index on ``date_key`` for
+each hit's paper, never the articles' text.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ import io
 from datasette.utils.asgi import NotFound, Response
 from markupsafe import escape
 
-from pipelines.archive.search import FTS_TABLE, fts_query
+from pipelines.archive.search import FTS_TABLE, ID_BITS, fts_query
+from publish.search_filter import exact_forms_sql
 
 PER = 10_000  # normalised counts are hits per this many articles archived in the month
 WIDTH, HEIGHT = 760, 240  # the chart's size in pixels
@@ -30,16 +32,38 @@ select a.paper, substr(a.date, 1, 7) as month, count(*) as hits
 from articles a
 where a.date_key in (select rowid from {FTS_TABLE} where {FTS_TABLE} match :fts)
   and (:paper = '' or a.paper = :paper)
+  and {exact_forms_sql(":q", "a.date_key", "a.id")}
 group by a.paper, month order by month, a.paper"""
 
 
-async def hits_per_month(db, query: str, paper: str = "") -> dict[tuple[str, str], int]:
-    """{(paper, 'YYYY-MM'): articles matching ``query``} (the same rules as search)."""
+# Hits per day of every paper, from the index alone: a key's high bits are its day, its low
+# bits the article's id.
+DAYS_SQL = f"""
+select {FTS_TABLE}.rowid >> {ID_BITS} as day, count(*) as hits
+from {FTS_TABLE}
+where {FTS_TABLE} match :fts
+  and {exact_forms_sql(":q", f"{FTS_TABLE}.rowid",
+                       f"({FTS_TABLE}.rowid & {(1 << ID_BITS) - 1})")}
+group by day"""
+
+
+async def hits_per_month(db, query: str, paper: str = "", *, per_paper: bool = True
+                         ) -> dict[tuple[str, str], int]:
+    """{(paper, 'YYYY-MM'): articles matching ``query``} (the same rules as search); with
+    ``per_paper`` false and no ``paper``, {("", 'YYYY-MM'): …} for all papers together."""
     fts = fts_query(query)
     if not fts:
         return {}
-    rows = await db.execute(HITS_SQL, {"fts": fts, "paper": paper})
-    return {(r["paper"], r["month"]): r["hits"] for r in rows.rows}
+    params = {"fts": fts, "q": query, "paper": paper}
+    if per_paper or paper:
+        rows = await db.execute(HITS_SQL, params)
+        return {(r["paper"], r["month"]): r["hits"] for r in rows.rows}
+    months: dict[tuple[str, str], int] = {}
+    for day, hits in (await db.execute(DAYS_SQL, params)).rows:
+        if day > 0:  # 0: an article without a date, on no month
+            month = ("", datetime.date.fromordinal(day).isoformat()[:7])
+            months[month] = months.get(month, 0) + hits
+    return months
 
 
 async def articles_per_month(db, database: str) -> dict[tuple[str, str], int]:
@@ -65,10 +89,12 @@ def months_between(first: str, last: str) -> list[str]:
     return out
 
 
-async def series(db, database: str, queries: list[str], paper: str = "") -> dict:
-    """Per query and month: hits, articles archived and hits per ``PER`` articles."""
+async def series(db, database: str, queries: list[str], paper: str = "", *,
+                 per_paper: bool = True) -> dict:
+    """Per query and month: hits, articles archived and hits per ``PER`` articles (and the
+    counts per paper, unless ``per_paper`` is false)."""
     archived = await articles_per_month(db, database)
-    counted = {q: await hits_per_month(db, q, paper) for q in queries}
+    counted = {q: await hits_per_month(db, q, paper, per_paper=per_paper) for q in queries}
     months_seen = {m for c in counted.values() for _, m in c} or {m for _, m in archived}
     if not months_seen:
         return {"months": [], "queries": [], "archived": archived}
@@ -171,7 +197,8 @@ async def timeline_route(request, datasette):
         db = datasette.get_database(database)
     except KeyError:
         raise NotFound("Database not found") from None
-    data = await series(db, database, queries_of(request), request.args.get("paper", ""))
+    data = await series(db, database, queries_of(request), request.args.get("paper", ""),
+                        per_paper=fmt == "csv")  # the chart draws all papers together
     if fmt == "csv":
         name = f"hits-per-month-{datetime.date.today().isoformat()}.csv"
         return Response(to_csv(data), content_type="text/csv; charset=utf-8",

@@ -30,9 +30,10 @@ def practice_corpus() -> Path:
 
 def _site(family: str, tmp_path_factory, **server_options):
     root = tmp_path_factory.mktemp(family)
-    truths = build_fixture_site(family, root)
+    truths, published = build_fixture_site(family, root)
     with LocalSite(root, **server_options) as site:
         site.truths = truths
+        site.published = published
         site.root = root
         yield site
 
@@ -55,3 +56,28 @@ def classic_site(tmp_path_factory):
 def new_site(tmp_path_factory):
     """New Founder pc/layout site."""
     yield from _site("founder_new", tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def xhby_site(tmp_path_factory):
+    """新华报业-style site (新华日报): 2022-11-08, page 3 without a PDF."""
+    yield from _site("xhby", tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def dated_html_site(tmp_path_factory):
+    """驻马店日报-style YYYYMMDD/html site: 2022-12-03, its index.htm a meta refresh to
+    page_01.htm; page 02 without a PDF; 2022-12-04 missing (404)."""
+    yield from _site("dated_html", tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def page_nn_site(tmp_path_factory):
+    """法治日报-style content/YYYYMMDD/PageNNTB.htm site: 2022-11-10, page 03 without a PDF."""
+    yield from _site("page_nn", tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def resfile_site(tmp_path_factory):
+    """河南日报's PDF-only resfile site: three pages on 2022-11-09, nothing on 2022-11-10."""
+    yield from _site("resfile", tmp_path_factory)

@@ -4,7 +4,8 @@ Articles are random mixes of news-style sentences that put the query words in di
 contexts (许昌市, 防疫情, 新冠疫情, 营商环境, 5G网络, ５Ｇ…), traps where a query word is
 split by punctuation or a space (发展中，国家; 许 昌), English sentences, and text that
 contains HTML. ``truth(db, query)`` is the ground truth: articles in which ``instr()`` finds
-every term (NFKC + lower-case folded) in the title, byline, body or captions.
+every term (NFKC + lower-case folded) in the kicker, title, subtitle, byline, body or
+captions. Words that stand only in kickers (喜迎) or subtitles (访魏都区负责人) are queries too.
 """
 
 from __future__ import annotations
@@ -14,8 +15,10 @@ import sqlite3
 import unicodedata
 from pathlib import Path
 
-from pipelines.archive import Archive
-from pipelines.archive.search import query_terms
+import sqlite_utils
+
+from pipelines.archive import Archive, search
+from pipelines.archive.search import FTS_TABLE, query_terms, rebuild_index
 
 SENTENCES = [
     "魏都区召开疫情防控工作会议，部署下一阶段重点任务。",
@@ -57,6 +60,7 @@ TITLES = [
 ]
 KICKERS = [None, None, "聚焦高质量发展", "喜迎党的二十大"]
 SUBTITLES = [None, None, "——访魏都区负责人", "本报记者 许廷合"]
+INDEXED = ("kicker", "title", "subtitle", "byline", "body", "captions")  # what search covers
 BYLINES = [None, "□本报记者 许廷合 通讯员 谢纪元", "本报记者 张三", "Staff reporter"]
 CAPTIONS = [
     [],
@@ -93,6 +97,8 @@ QUERIES = [
     "5G",
     "许廷合 摄",
     "script",
+    "喜迎",  # only in kickers
+    "访魏都区负责人",  # only in subtitles
 ]
 
 
@@ -145,7 +151,7 @@ def fold(text: str | None) -> str:
     return unicodedata.normalize("NFKC", text or "").lower()
 
 
-def truth(db_path: Path, query: str, columns=("title", "byline", "body", "captions")) -> set:
+def truth(db_path: Path, query: str, columns=INDEXED) -> set:
     """Ids of articles where instr() finds every term of ``query`` in one of ``columns``."""
     terms = [fold(t) for t in query_terms(query)]
     if not terms:
@@ -159,3 +165,47 @@ def truth(db_path: Path, query: str, columns=("title", "byline", "body", "captio
         return {r[0] for r in conn.execute(sql, params)}
     finally:
         conn.close()
+
+
+def vocabulary(path, table: str = FTS_TABLE) -> list[tuple]:
+    """Every (term, rowid, column, offset) the index ``table`` holds."""
+    conn = sqlite3.connect(path)
+    try:
+        conn.execute("create virtual table temp.vocab using "
+                     f"fts5vocab(main, {table}, instance)")
+        return sorted(conn.execute("select term, doc, col, offset from temp.vocab"))
+    finally:
+        conn.close()
+
+
+def rebuilt_vocabulary(path, tmp_path, table: str = FTS_TABLE) -> list[tuple]:
+    """The vocabulary of an index built afresh from the same articles."""
+    copy = tmp_path / "rebuilt.db"
+    copy.unlink(missing_ok=True)
+    src = sqlite3.connect(path)
+    src.execute("vacuum into ?", [str(copy)])
+    src.close()
+    db = sqlite_utils.Database(copy)
+    rebuild_index(db, workers=0)
+    db.close()
+    return vocabulary(copy, table)
+
+
+OLD_COLUMNS = ("title", "byline", "body", "captions")  # what the index covered before #15
+
+
+def as_an_older_version_left_it(path) -> None:
+    """Rewrite an archive's index the way newsarchive before index versions wrote it: four
+    columns (no kicker, no subtitle), no forms index and no version recorded."""
+    db = sqlite_utils.Database(path)
+    db.execute(f"drop table {FTS_TABLE}")
+    db.execute(f"drop table {search.VERSIONS_TABLE}")
+    db.execute(f"drop table {search.FORMS_TABLE}")
+    db.execute(f"create virtual table {FTS_TABLE} using fts5({', '.join(OLD_COLUMNS)}, "
+               "content='', tokenize='unicode61 remove_diacritics 2')")
+    for row in db.query(f"select date_key, {', '.join(OLD_COLUMNS)} from articles"):
+        shadow = search.shadow_row(row)
+        db.execute(f"insert into {FTS_TABLE}(rowid, {', '.join(OLD_COLUMNS)}) "
+                   "values (?, ?, ?, ?, ?)", [row["date_key"], *(shadow[c] for c in OLD_COLUMNS)])
+    db.conn.commit()
+    db.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 
 import pytest
@@ -143,6 +144,53 @@ def test_an_archive_from_before_date_keys_is_migrated(tmp_path):
         assert archive.db.execute("select count(*) from articles where date_key is null"
                                   ).fetchone()[0] == 0
         assert hits(archive, "营商环境") == expected and len(expected) == 2
+
+
+def test_an_archive_from_before_site_articles_gains_the_columns(tmp_path):
+    """Opened by this version, an older archive.db gets site_articles, the articles'
+    source (its articles were all the PDF's) and the quality view; its text is unchanged."""
+    path = tmp_path / "a.db"
+    with Archive(path) as archive:
+        archive.save_page(PAGE, ARTICLES)
+        before = [(r["id"], r["title"], r["body"]) for r in archive.db["articles"].rows]
+    db = sqlite_utils.Database(path)  # as the version before issue 13 left it
+    db["site_articles"].drop()
+    db.execute("drop view extraction_quality")
+    for column in ("source", "url", "pdf_text", "match", "cer_edits", "cer_chars", "cer"):
+        db.execute(f"alter table articles drop column [{column}]")
+    db.conn.commit()
+    db.close()
+    with Archive(path) as archive:
+        rows = list(archive.db["articles"].rows)
+        assert [(r["id"], r["title"], r["body"]) for r in rows] == before
+        assert {r["source"] for r in rows} == {"pdf"}
+        assert archive.db["site_articles"].exists()
+        assert archive.agreement() == {"pages": 0, "matched": 0, "missing": 0, "extra": 0,
+                                       "edits": 0, "chars": 0, "cer": None}
+
+
+def test_agreement_totals_over_chosen_pages(tmp_path):
+    """Two pages measured against their site articles; totals over any set of page ids."""
+    site = {
+        "url": "http://x/c1.html",
+        "title": "魏都区召开优化营商环境推进会",
+        "byline": "本报记者 许廷合",
+        "paragraphs": ["第一段。", "第二段。"],
+        "captions": ["会议现场。许廷合 摄"],
+        "hotspot": {"image": [421, 595], "polygons": [[[5, 10], [150, 10], [150, 200], [5, 200]]]},
+    }
+    page = {**PAGE, "width": 842.0, "height": 1190.0}
+    with Archive(tmp_path / "a.db") as archive:
+        one = archive.save_page(page, ARTICLES, site_articles=[site])
+        two = archive.save_page({**page, "page_no": 2}, ARTICLES[:1],
+                                site_articles=[{**site, "paragraphs": ["第一段。"]}])
+        [stored] = archive.db["site_articles"].rows_where("page_id = ?", [one])
+        assert json.loads(stored["bbox"]) == [10.0, 20.0, 300.0, 400.0]  # pixels x 2
+        assert archive.agreement([one]) == {"pages": 1, "matched": 1, "missing": 0, "extra": 1,
+                                            "edits": 0, "chars": 29, "cer": 0.0}
+        both = archive.agreement(range(one, two + 100_000))  # many ids: one parameter
+        assert (both["pages"], both["matched"], both["edits"], both["chars"]) == (2, 2, 4, 54)
+        assert archive.agreement([])["pages"] == 0
 
 
 def test_an_articles_section_head_is_stored_and_old_archives_gain_the_column(tmp_path):

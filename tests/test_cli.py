@@ -120,6 +120,12 @@ def test_demo_builds_the_archive_and_adds_nothing_twice(tmp_path):
     articles = db.execute("select count(*) from articles").fetchone()[0]
     assert counts == (12,)
     assert articles >= 24
+    # The sample site publishes its article pages: the publisher's text is shown (source
+    # html), every page's extraction is measured against it.
+    sources = dict(db.execute("select source, count(*) from articles group by source"))
+    assert sources.get("html", 0) >= 24
+    quality = db.execute("select count(*), sum(matched), sum(missing) from extraction_quality")
+    assert quality.fetchone() == (12, sources["html"], 0)
     assert "xcrb: ok: 0 new, 12 skipped, 0 failed pages" in demo()
     assert db.execute("select count(*) from articles").fetchone()[0] == articles
     dates = [r[0] for r in db.execute("select distinct date from pages order by date")]
@@ -192,3 +198,22 @@ def test_status_shows_coverage_gaps_and_failures(imported):
         ("2023-06-17",),
         ("2023-06-18",),
     ]
+
+
+def test_reindex_of_an_older_archive_rebuilds_its_index_once(tmp_path, monkeypatch):
+    from pipelines.archive import search
+    from tests.search_corpus import as_an_older_version_left_it, build_archive
+
+    path = build_archive(tmp_path / "archive.db", pages=8)
+    as_an_older_version_left_it(path)
+    rebuilds = []
+    rebuild = search.rebuild_index
+    monkeypatch.setattr(search, "rebuild_index", lambda db, **kw: rebuilds.append(1)
+                        or rebuild(db, **kw))
+    result = CliRunner().invoke(cli, ["reindex", "--db", str(path)])
+    assert result.exit_code == 0, result.output
+    count = sqlite3.connect(path).execute("select count(*) from articles").fetchone()[0]
+    assert f"indexed {count} articles" in result.output
+    assert len(rebuilds) == 1  # opening the archive rebuilt it; reindex did not again
+    result = CliRunner().invoke(cli, ["reindex", "--db", str(path)])
+    assert len(rebuilds) == 2 and f"indexed {count} articles" in result.output

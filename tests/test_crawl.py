@@ -42,15 +42,27 @@ def articles_by_page(db_path) -> dict[tuple, list[dict]]:
         return out
 
 
+def pdf_articles(rows: list[dict]) -> list[dict]:
+    """The PDF's own articles of a page's rows: a matched row keeps them in ``pdf_text``,
+    rows of the site's articles that the PDF lacks have none."""
+    out = []
+    for r in rows:
+        if r["pdf_text"]:
+            out.append(json.loads(r["pdf_text"]))
+        elif r["source"] == "pdf":
+            out.append({**r, "captions": json.loads(r["captions"])})
+    return out
+
+
 def assert_articles_match(rows: list[dict], truth: dict) -> None:
-    """The archived articles are the page's true articles, field by field, in order."""
+    """The PDF's archived articles are the page's true articles, field by field, in order."""
     expected = [
         (a["kicker"], a["title"], a["subtitle"], a["byline"], a["body"], a["captions"])
         for a in truth["articles"]
     ]
     got = [
-        (r["kicker"], r["title"], r["subtitle"], r["byline"], r["body"], json.loads(r["captions"]))
-        for r in rows
+        (r["kicker"], r["title"], r["subtitle"], r["byline"], r["body"], r["captions"])
+        for r in pdf_articles(rows)
     ]
     assert got == expected
 
@@ -68,12 +80,15 @@ async def test_founder_col_site(col_site, tmp_path):
     assert pages(db) == [
         ("2023-06-16", 1, "01", "要闻", "ok"),
         ("2023-06-16", 2, "02", "综合", "ok"),
+        ("2023-06-16", 5, "05", "魏都新闻", "no_pdf"),  # its article pages, no PDF
         ("2023-06-17", 1, "01", "要闻", "download_failed"),
         ("2023-06-17", 2, "02", "综合", "error"),
         ("2023-06-17", 5, "05", "魏都新闻", "error"),
     ]
     reasons = failures(db)
     assert [(d, n, stage) for d, n, stage, _ in reasons] == [
+        ("2023-06-16", 1, "article"),  # a 404
+        ("2023-06-16", 2, "article"),  # a garbled page
         ("2023-06-16", 5, "page"),
         ("2023-06-17", 1, "download"),
         ("2023-06-17", 2, "extract"),
@@ -109,7 +124,7 @@ async def test_founder_col_site(col_site, tmp_path):
     assert stats["newsarchive/pages_skipped"] == 2
     assert "newsarchive/pages_ok" not in stats
     assert articles_by_page(db) == before
-    assert len(pages(db)) == 5
+    assert len(pages(db)) == 6
 
 
 async def crawl_classic_site(site, tmp_path):
@@ -148,9 +163,10 @@ async def test_founder_classic_site(classic_site, tmp_path):
     )
     with Archive(db) as archive:
         hints = json.loads(archive.page("zzrb", "2022-11-08", 1)["hints"])
-    # The image map's <area> and the title list name the same article (?div= dropped).
+    # The image map's <area> and the title list name the same articles (?div= dropped).
     assert hints == [
-        {"title": "要闻稿件", "url": f"{classic_site.url}/html/2022-11/08/content_1331011.htm"}
+        {"title": article.title, "url": classic_site.url + path}
+        for path, article in classic_site.published["html/2022-11/08/node_2.htm"].articles
     ]
 
 

@@ -170,6 +170,8 @@ def timed_sql(ds, sql: str):
      "user-defined function raised exception"),
     ("select count(newsarchive_snippet('疫情 会议', a.body, a.body, a.body)) "
      "from articles a, articles b", "user-defined function raised exception"),
+    ("select count(newsarchive_exact('=臺灣 =會議', a.body, a.body)) "
+     "from articles a, articles b", "user-defined function raised exception"),
     # a value of gigabytes is refused by SQLite before any function sees it
     ("select length(group_concat(a.body)) from articles a, articles b limit 1",
      "string or blob too big"),

@@ -335,3 +335,53 @@ def test_text_drawn_upside_down_on_a_page_rotated_half_a_turn_reads_as_shown(tmp
     (page,) = extract(tmp_path, [Page(story(595 - 72, 842 - 760, (-1, 0, 0, -1)), rotate=180)])
     assert page["status"] == "ok"
     assert articles_of(page) == articles_of(upright)
+
+
+def test_a_second_reading_leaves_out_the_text_nobody_sees(tmp_path):
+    """pdfium's text page loses a body (the substitute font as it was before #12), pdfminer's
+    reading is kept, and the white line pdfium found hidden stays out of it."""
+    from reportlab.pdfgen import canvas
+
+    from tests.test_reading_health import BODY as LOST_BODY
+    from tests.test_reading_health import TITLE, glyph_page, lossy_extract
+
+    plain, path = tmp_path / "plain.pdf", tmp_path / "glyphs.pdf"
+    glyph_page(plain)  # the same page, and the white line under it
+    c = canvas.Canvas(str(path), pagesize=(360, 400))
+    c.setFont("STSong-Light", 20)
+    c.drawString(40, 350, TITLE)
+    per_line = 22
+    for k in range(0, len(LOST_BODY), per_line):
+        for j, ch in enumerate(LOST_BODY[k:k + per_line]):
+            c.setFont("STSong-Light", 12)
+            c.drawString(40 + 12 * j + (24 if k == 0 else 0), 310 - 16 * (k // per_line), ch)
+    c.setFillColorRGB(1, 1, 1)
+    c.setFont("Helvetica", 10)
+    c.drawString(40, 60, "casino bonus cheap pills casino bonus cheap pills")
+    c.save()
+    (page,) = lossy_extract(path, tmp_path, "normal")["pages"]
+    assert page["status"] == "ok" and page["reader"] == "pdfplumber"
+    assert "".join(a["body"] for a in page["articles"]) == LOST_BODY
+    assert "casino" not in text_of(page)
+
+
+def test_a_turned_page_that_lost_text_is_incomplete_not_read_unturned(tmp_path):
+    """pdfminer reads no page turned: a turned page whose first reading lost text is
+    'incomplete', not filed with a reading in the wrong frame."""
+    from reportlab.pdfgen import canvas
+
+    from tests.test_reading_health import BODY as LOST_BODY
+    from tests.test_reading_health import lossy_extract
+
+    path = tmp_path / "turned.pdf"
+    c = canvas.Canvas(str(path), pagesize=(360, 400))
+    c.setPageRotation(90)
+    for k in range(0, len(LOST_BODY), 22):
+        for j, ch in enumerate(LOST_BODY[k:k + 22]):
+            c.setFont("STSong-Light", 12)
+            c.drawString(40 + 12 * j, 310 - 16 * (k // 22), ch)
+    c.save()
+    (page,) = lossy_extract(path, tmp_path, "normal")["pages"]
+    assert page["status"] == "incomplete" and page["articles"] == []
+    assert page["reason"].endswith("the page is read turned, which a second reading cannot: "
+                                   "text may be missing")

@@ -228,8 +228,14 @@ async def test_a_pdf_that_changed_is_kept_as_a_new_version(tmp_path):
     assert new_sha != old_sha
     assert rows(db, "select sha256, pdf_path from page_versions") == [(old_sha, old_path)]
     assert (tmp_path / "files" / old_path).exists() and (tmp_path / "files" / new_path).exists()
-    titles = [t for (t,) in rows(db, "select title from articles order by seq")]
+    # The new PDF's articles; the site's article pages still describe the old one, and
+    # stay beside them (unmatched).
+    titles = [t for (t,) in rows(db, "select title from articles where source = 'pdf' "
+                                     "order by seq")]
     assert titles == [a["title"] for a in truth["articles"]]
+    assert rows(db, "select distinct match from articles where source = 'html'") == [
+        ("missing",)
+    ]
 
 
 @deferred_f_from_coro_f
@@ -251,7 +257,10 @@ async def test_a_full_files_store_stops_the_crawl_and_keeps_the_archive(
     failed = rows(db, "select status, reason from pages where date < '2023-06-15'")
     assert failed and all(s == "download_failed" for s, _ in failed)
     assert all("No space left on device" in r for _, r in failed)
-    assert rows(db, "select count(*) from articles where date < '2023-06-15'") == [(0,)]
+    # No PDF, so none of its articles; the site's article pages were read: their text stays.
+    assert rows(
+        db, "select source, count(*) from articles where date < '2023-06-15' group by source"
+    ) == [("html", len(rows(db, "select * from site_articles where date < '2023-06-15'")))]
     pages, articles = archive_content(db)
     assert [p for p in pages if p[0] == "2023-06-15"] == before[0]
     assert [a for a in articles if a[0] == "2023-06-15"] == before[1]

@@ -466,8 +466,11 @@ def padded_site(tmp_path_factory):
 
 async def most_in_flight(tmp_path: Path, site: LocalSite, **settings: Any) -> int:
     pipelines = {**pipelines_with(SlowExtractPipeline), InFlight: 1}
+    # Without the article pages by default: pages then reach the pipelines as fast as the
+    # site serves them, which is what Scrapy's default slot size lets pile up.
     crawler = await crawl(tmp_path, site, {"EXTRACT_WORKERS": 1, "ITEM_PIPELINES": pipelines,
-                                           "CONCURRENT_REQUESTS_PER_DOMAIN": 2, **settings},
+                                           "CONCURRENT_REQUESTS_PER_DOMAIN": 2,
+                                           "FETCH_ARTICLE_PAGES": False, **settings},
                           start=LONG_DATES[0].isoformat(), end=LONG_DATES[-1].isoformat())
     assert crawler.stats.get_value("newsarchive/extract/ok") == 4 * len(LONG_DATES)
     return InFlight.last.most
@@ -484,3 +487,7 @@ async def test_pages_wait_for_extraction_in_the_site_not_in_the_crawler(padded_s
     # 7 pages of 40 KB fill the slot; pages already downloaded still come in (17 seen)
     assert ours <= 20, ours
     assert scrapys >= 30, scrapys  # of 40: most pages of the crawl (35-37 seen)
+    # A page whose article pages are being fetched holds its place in the slot too.
+    with_articles = await most_in_flight(tmp_path / "articles", padded_site,
+                                         FETCH_ARTICLE_PAGES=True)
+    assert with_articles <= 20, with_articles

@@ -18,7 +18,7 @@ from markupsafe import escape
 
 from publish import hits
 from publish.server import build_datasette
-from tests.search_corpus import QUERIES, build_archive, truth
+from tests.search_corpus import INDEXED, QUERIES, build_archive, truth
 
 
 @pytest.fixture(scope="module")
@@ -75,9 +75,9 @@ def test_json_search_gives_exactly_the_instr_rows(ds, archive_path, query):
     assert search_ids(ds, _search=query) == truth(archive_path, query)
 
 
-@pytest.mark.parametrize("column", ["title", "byline", "body", "captions"])
+@pytest.mark.parametrize("column", INDEXED)
 def test_column_search(ds, archive_path, column):
-    for query in ("营商环境", "许廷合", "5G", "疫"):
+    for query in ("营商环境", "许廷合", "5G", "疫", "喜迎", "魏都区"):
         expected = truth(archive_path, query, columns=(column,))
         assert search_ids(ds, **{f"_search_{column}": query}) == expected
 
@@ -326,3 +326,23 @@ def test_connections_opened_at_once_share_one_scratch_database(archive_path):
     assert conns[7].execute(f"select count(*) from {table}").fetchone()[0] > 0
     for c in conns:
         c.close()
+
+
+def test_ranked_search_within_one_edition_or_page_is_not_cut_by_the_archive_wide_limit(
+        ds, archive_path):
+    from publish.metadata import SEARCH_LIMIT
+
+    everywhere = truth(archive_path, "的")
+    assert len(everywhere) > SEARCH_LIMIT  # the archive-wide list stops at the limit
+    assert len(ranked(ds, q="的")) == SEARCH_LIMIT
+    conn = sqlite3.connect(archive_path)
+    where = {i: (p, d, n) for i, p, d, n in conn.execute(
+        "select id, paper, date, page_no from articles")}
+    conn.close()
+    paper, date, page_no = Counter(where[i] for i in everywhere).most_common(1)[0][0]
+    edition = {i for i in everywhere if where[i][:2] == (paper, date)}
+    rows = ranked(ds, q="的", paper=paper, date_from=date, date_to=date)
+    assert {r["id"] for r in rows} == edition
+    page = {i for i in edition if where[i][2] == page_no}
+    rows = ranked(ds, q="的", paper=paper, date_from=date, date_to=date, page_no=str(page_no))
+    assert {r["id"] for r in rows} == page and page < edition

@@ -181,3 +181,45 @@ def test_home_page_figures_follow_a_crawl_that_writes_while_it_is_served(tmp_pat
     assert '/-/newsarchive/edition/archive/xcrb/2023-06-20"' in text
     row = re.search(r'<tr data-paper="xcrb">(.*?)</tr>', text, re.S).group(1)
     assert "2023-06-20" in row
+
+
+def form_fields(text: str, placeholder: str) -> tuple[str, dict]:
+    """The action and hidden fields of the search form whose box says ``placeholder``."""
+    form = next(f for f in re.findall(r"<form[^>]*>.*?</form>", text, re.S) if placeholder in f)
+    action = html.unescape(re.search(r'action="([^"]+)"', form).group(1))
+    hidden = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', form))
+    return action, {k: html.unescape(v) for k, v in hidden.items()}
+
+
+def articles_with(db, word: str, **where) -> set[int]:
+    """instr() truth: articles (of the edition or page in ``where``) containing ``word``."""
+    import sqlite3
+    conn = sqlite3.connect(db)
+    try:
+        clause = "".join(f" and {k} = ?" for k in where)
+        fields = " || char(10) || ".join(
+            f"coalesce({c}, '')" for c in ("kicker", "title", "subtitle", "byline", "body",
+                                           "captions"))
+        sql = f"select id from articles where instr({fields}, ?) > 0{clause}"
+        return {r[0] for r in conn.execute(sql, [word, *where.values()])}
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize("word", ["的", "市"])
+def test_the_edition_and_page_search_boxes_search_only_there(room, word):
+    ds, db, *_ = room
+    everywhere = articles_with(db, word)
+    edition = articles_with(db, word, paper="xcrb", date="2023-06-16")
+    assert edition and everywhere - edition, "the word should be in other editions too"
+    action, hidden = form_fields(get(ds, "/-/newsarchive/edition/archive/xcrb/2023-06-16").text,
+                                 "search this edition")
+    rows = get(ds, action + ".json", _shape="array", q=word, **hidden).json()
+    assert {r["id"] for r in rows} == edition
+    page = articles_with(db, word, paper="xcrb", date="2023-06-16", page_no=1)
+    assert page and edition - page, "the word should be on other pages of the edition too"
+    action, hidden = form_fields(get(ds, f"/-/newsarchive/page/archive/"
+                                         f"{page_id(ds, '2023-06-16', 1)}").text,
+                                 "search this page")
+    rows = get(ds, action + ".json", _shape="array", q=word, **hidden).json()
+    assert {r["id"] for r in rows} == page

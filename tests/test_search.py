@@ -18,7 +18,15 @@ from pipelines.archive.search import (
     shadow_text,
     tokens,
 )
-from tests.search_corpus import QUERIES, build_archive, truth
+from tests.search_corpus import (
+    INDEXED,
+    QUERIES,
+    as_an_older_version_left_it,
+    build_archive,
+    rebuilt_vocabulary,
+    truth,
+    vocabulary,
+)
 
 
 @pytest.fixture(scope="module")
@@ -102,6 +110,8 @@ def test_raw_query_translation_keeps_operators():
     assert fts_query_raw("NEAR(许昌 营商环境, 3)") == 'NEAR("许 昌" "营 商 环 境", 3)'
     assert fts_query_raw("title:疫情 NOT 许昌") == 'title:"疫 情" NOT "许 昌"'
     assert fts_query_raw("{title body}: 疫情*") == '{title body}: "疫 情"*'
+    assert fts_query_raw("=臺灣 OR 頭髮") == '"台 湾" OR "头 发"'  # folded, mark dropped
+    assert fts_query("=臺灣 頭髮") == fts_query("台湾 头发") == '"台 湾" "头 发"'
     assert fts_query_raw('(5G网络 OR "business environment") AND ^魏都区') == (
         '("5G 网 络" OR "business environment") AND ^"魏 都 区"'
     )
@@ -114,12 +124,22 @@ def test_index_finds_exactly_what_instr_finds(archive_path, query):
     assert matches(archive_path, query) == expected
 
 
-@pytest.mark.parametrize("column", ["title", "byline", "body", "captions"])
+@pytest.mark.parametrize("column", INDEXED)
 def test_column_search_finds_exactly_what_instr_finds(archive_path, column):
-    for query in ("许廷合", "营商环境", "5G", "疫"):
-        assert matches(archive_path, query, target=column) == truth(
-            archive_path, query, columns=(column,)
-        )
+    found_any = False
+    for query in ("许廷合", "营商环境", "5G", "疫", "喜迎", "魏都区"):
+        expected = truth(archive_path, query, columns=(column,))
+        assert matches(archive_path, query, target=column) == expected
+        found_any = found_any or bool(expected)
+    assert found_any, f"no query of the test finds anything in {column}"
+
+
+@pytest.mark.parametrize("query", ["喜迎", "访魏都区负责人", "党的二十大"])
+def test_words_in_kickers_and_subtitles_are_found(archive_path, query):
+    only_there = truth(archive_path, query) - truth(
+        archive_path, query, columns=("title", "byline", "body", "captions"))
+    assert only_there, f"the corpus should have {query!r} only in a kicker or subtitle"
+    assert only_there <= matches(archive_path, query)
 
 
 def test_raw_operators(archive_path):
@@ -178,3 +198,22 @@ def test_stock_sqlite_reads_every_table(archive_path):
         assert hits == truth(archive_path, "疫情")
     finally:
         conn.close()
+
+
+def test_an_older_index_is_rebuilt_when_the_archive_is_opened(tmp_path):
+    path = build_archive(tmp_path / "archive.db", pages=16)
+    as_an_older_version_left_it(path)
+    assert not matches(path, "喜迎")  # the old index has no kicker
+    with Archive(path) as archive:
+        articles = archive.db["articles"].count
+        assert archive.index_rebuilt == articles
+        assert search.stored_version(archive.db) == search.index_version()
+    assert matches(path, "喜迎") == truth(path, "喜迎") != set()
+    assert vocabulary(path) == rebuilt_vocabulary(path, tmp_path)
+    with Archive(path) as archive:  # up to date now: opened again, nothing is rebuilt
+        assert archive.index_rebuilt is None
+        # Rewriting a page deletes its old entries with the text they were indexed with.
+        page = archive.page("xcrb", "2023-06-10", 1)
+        archive.save_page(page, [{"kicker": "喜迎新春", "title": "新标题", "body": "正文"}])
+    assert vocabulary(path) == rebuilt_vocabulary(path, tmp_path)
+    assert matches(path, "喜迎新春") == truth(path, "喜迎新春") != set()

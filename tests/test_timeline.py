@@ -86,6 +86,21 @@ def test_svg_chart_draws_a_line_per_query_and_a_point_per_month(archive):
     assert "hits per 10,000 articles" in text and "<script" not in text
 
 
+@pytest.mark.parametrize("query", ["疫情", "营商环境", "5G", "许昌 营商环境"])
+def test_the_chart_s_points_equal_the_instr_truth_per_month(archive, query):
+    ds, path = archive
+    text = get(ds, "/-/newsarchive/timeline/archive.svg", q=query).text
+    drawn = {m: int(n) for m, n in re.findall(r'data-month="([\d-]+)" data-hits="(\d+)"', text)}
+    want = Counter()
+    for (_, month), n in months_of(path, truth(path, query)).items():
+        want[month] += n
+    assert {m: n for m, n in drawn.items() if n} == dict(want) != {}
+    one = get(ds, "/-/newsarchive/timeline/archive.svg", q=query, paper="xcrb").text
+    drawn = {m: int(n) for m, n in re.findall(r'data-month="([\d-]+)" data-hits="(\d+)"', one)}
+    want = {m: n for (p, m), n in months_of(path, truth(path, query)).items() if p == "xcrb"}
+    assert {m: n for m, n in drawn.items() if n} == want
+
+
 def test_search_page_shows_the_chart_and_its_csv(archive):
     ds, _ = archive
     text = get(ds, "/archive/search", q="疫情", compare="5G").text

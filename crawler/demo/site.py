@@ -8,20 +8,23 @@ Layout as on szb.21xc.com (shared/research/epaper-sites.md §4, §9 F3)::
 
 Page PDFs are typeset by :mod:`crawler.demo.typesetter`. Odd pages hide the PDF link in an
 HTML comment (``<!-- <p id="pdfUrl">…</p> -->``), even pages give a visible link, as sibling
-sites do. ``build_site`` returns the truth of every page, keyed by (date, page number).
+sites do. Each page also has its image (``PC/pic/…jpg.1``, the PDF rendered), a hot-spot map
+over it and one article page per article, with the PDF's text (crawler/demo/publisher.py).
+``build_site`` returns the truth of every page, keyed by (date, page number).
 """
 
 from __future__ import annotations
 
-import html
 import uuid
 from datetime import date
 from pathlib import Path
 
+from crawler.demo import publisher
 from crawler.demo.editions import edition_specs
 from crawler.demo.typesetter import typeset_page
 
 WEEKDAYS = "一二三四五六日"
+IMAGE_SIZE = (600, 849)  # the page image the hot-spot map is drawn over (the PDF: 842x1191 pt)
 
 PAGE_HTML = """<!DOCTYPE html>
 <html>
@@ -37,24 +40,11 @@ PAGE_HTML = """<!DOCTYPE html>
 <div class="paper-box">
 {pdf}
 <img class="preview" src="../../../pic/{ym}/{dd}/{image}.jpg.1" usemap="#PagePicMap">
-<map name="PagePicMap">
-{areas}
-</map>
+{map}
 </div>
 <div class="news-list"><ul>
 {news}
 </ul></div>
-</body>
-</html>
-"""
-
-ARTICLE_HTML = """<!DOCTYPE html>
-<html>
-<head><meta http-equiv="Content-Type" content="text/html; charset=utf-8">
-<title>{title}</title></head>
-<body>
-<p id="PreTitle">{kicker}</p><h2 id="Title">{title}</h2><p id="SubTitle">{subtitle}</p>
-<div class="detail-art"><div id="ozoom"><founder-content>{body}</founder-content></div></div>
 </body>
 </html>
 """
@@ -95,24 +85,29 @@ def build_site(
             pdf_rel = f"attachement/{ym}/{dd}/{name}.pdf"
             pdf_path = root / code / "PC" / pdf_rel
             pdf_path.parent.mkdir(parents=True, exist_ok=True)
-            truths[(day.isoformat(), number)] = typeset_page(spec, pdf_path)
+            truth = truths[(day.isoformat(), number)] = typeset_page(spec, pdf_path)
+            publisher.render_image(
+                pdf_path, root / code / "PC" / "pic" / ym / dd / f"{name}.jpg.1", IMAGE_SIZE
+            )
             if number % 2:
                 pdf = f'<!-- <p id="pdfUrl" style="display:none">../../../{pdf_rel}</p> -->'
             else:
                 pdf = f'<div class="pull-right"><a href="../../../{pdf_rel}">PDF下载</a></div>'
-            areas, news = [], []
+            published = []
             for article in spec.articles:
                 article_id += 1
                 href = f"../../../con/{ym}/{dd}/c{article_id}.html"
-                areas.append(
-                    f'<area coords="1.6,23.4,398.6,23.4,398.6,197.8,1.6,197.8" '
-                    f'shape="polygon" href="{href}">'
+                own = next(a for a in truth["articles"] if a["title"] == article.title)
+                site = publisher.from_truth(own, href)
+                published.append(site)
+                target = root / code / "PC" / "con" / ym / dd / f"c{article_id}.html"
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(
+                    publisher.article_page(
+                        "founder_col", site, paper=paper_name, date=day.isoformat(),
+                        label=spec.page_label, encoding="utf-8",
+                    )
                 )
-                news.append(
-                    f'<li class="resultList"><a href="{href}"><h4>'
-                    f"{html.escape(article.title)}</h4></a></li>"
-                )
-                write_article(root / code / "PC" / "con" / ym / dd / f"c{article_id}.html", article)
             (layout / f"col{spec.page_label}.html").write_text(
                 PAGE_HTML.format(
                     paper=paper_name,
@@ -123,24 +118,11 @@ def build_site(
                     ym=ym,
                     dd=dd,
                     image=name,
-                    areas="\n".join(areas),
-                    news="\n".join(news),
+                    map=publisher.map_html(
+                        "founder_col", published, (spec.width, spec.height), IMAGE_SIZE
+                    ),
+                    news=publisher.title_list("founder_col", published),
                 ),
                 encoding="utf-8",
             )
     return truths
-
-
-def write_article(path: Path, article) -> None:
-    """The article's HTML page, as the site shows it next to the page."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    body = "".join(f"<p>　　{html.escape(p)}</p>" for p in article.paragraphs)
-    path.write_text(
-        ARTICLE_HTML.format(
-            kicker=html.escape(article.kicker or ""),
-            title=html.escape(article.title),
-            subtitle=html.escape(article.subtitle or ""),
-            body=body,
-        ),
-        encoding="utf-8",
-    )

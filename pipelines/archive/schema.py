@@ -50,6 +50,8 @@ TABLES: dict[str, dict] = {
             "reason": str,
             "header": str,
             "hints": str,
+            "width": float,  # the PDF page's size in points: hot-spot pixels map onto it
+            "height": float,
         },
         "pk": "id",
         "foreign_keys": [("paper", "papers", "id")],
@@ -73,10 +75,45 @@ TABLES: dict[str, dict] = {
             "bbox": str,
             "date_key": int,  # the search index's key: pipelines.archive.search.date_key
             "key": str,  # the permalink: pipelines.archive.permalinks.article_key
+            # Where the text shown comes from (pipelines.archive.matching): "pdf", or "html"
+            # (the site's article page at url); pdf_text keeps the matched PDF article's own
+            # text (JSON); match, cer_edits, cer_chars, cer: how the two agree.
+            "source": str,
+            "url": str,
+            "pdf_text": str,
+            "match": str,
+            "cer_edits": int,
+            "cer_chars": int,
+            "cer": float,
         },
         "pk": "id",
         "foreign_keys": [("page_id", "pages", "id"), ("paper", "papers", "id")],
         "unique": ["page_id", "seq"],
+    },
+    # The site's own article pages, as fetched (a later failed fetch replaces nothing).
+    "site_articles": {
+        "columns": {
+            "id": int,
+            "page_id": int,
+            "seq": int,
+            "paper": str,
+            "date": str,
+            "page_no": int,
+            "url": str,
+            "kicker": str,
+            "title": str,
+            "subtitle": str,
+            "byline": str,
+            "paragraphs": str,  # JSON list
+            "captions": str,  # JSON list
+            "hotspot": str,  # JSON {"image": [w, h], "polygons": [[[x, y], …]]}, pixels
+            "polygon": str,  # JSON: the hot-spot's polygons in PDF points, top-left origin
+            "bbox": str,  # JSON [x0, top, x1, bottom] in PDF points
+            "fetched_at": str,
+        },
+        "pk": "id",
+        "foreign_keys": [("page_id", "pages", "id")],
+        "unique": ["page_id", "url"],
     },
     "page_versions": {
         "columns": {
@@ -163,6 +200,21 @@ select paper, day as date from span
 where not exists (
   select 1 from pages p where p.paper = span.paper and p.date = span.day and p.status = 'ok'
 )""",
+    # Per page with site articles and an extracted PDF: how our extraction agrees with the
+    # publisher's text (CER over the matched pairs), worst first.
+    "extraction_quality": """
+select p.id as page_id, p.paper, p.date, p.page_no, p.page_name, p.status,
+       p.extractor_version,
+       sum(a.match = 'matched') as matched,
+       sum(a.match = 'missing') as missing,
+       sum(a.match = 'extra') as extra,
+       sum(a.cer_edits) as edits,
+       sum(a.cer_chars) as chars,
+       round(cast(sum(a.cer_edits) as real) / nullif(sum(a.cer_chars), 0), 4) as cer
+from pages p join articles a on a.page_id = p.id
+where a.match is not null
+group by p.id
+order by cer is null desc, cer desc, missing + extra desc, p.date desc, p.page_no""",
     # Pages not archived (no ok or pending row) with their failed attempts: those at
     # PAGE_MAX_ATTEMPTS are given up by the crawl (`newsarchive status` lists them).
     "page_attempts": f"""
@@ -187,6 +239,10 @@ INDEXES = [
 ]
 
 
+# The value rows stored before a column existed get when it is added (SQL).
+FILLS = {("articles", "source"): "'pdf'"}  # every article was the PDF's before issue 13
+
+
 def ensure_schema(db: sqlite_utils.Database) -> None:
     """Create missing tables, columns and indexes; leave existing data alone."""
     for name, spec in TABLES.items():
@@ -197,6 +253,8 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
             missing = {c: t for c, t in spec["columns"].items() if c not in table.columns_dict}
             for column, col_type in missing.items():
                 table.add_column(column, col_type)
+                if (name, column) in FILLS:
+                    db.execute(f"update [{name}] set [{column}] = {FILLS[name, column]}")
         if "unique" in spec:
             table.create_index(spec["unique"], unique=True, if_not_exists=True)
     for name, columns in INDEXES:

@@ -12,7 +12,10 @@ unicode61 tokenizer (design D′ of shared/research/cjk-search.md; docs/search.m
 
 A query term becomes a phrase of the same tokens (``fts_query``, ``fts_query_raw``), which makes
 a Chinese term match exactly where ``instr()`` finds it, for any length from one character.
-Text is NFKC-normalised first, so ５Ｇ finds 5G.
+Text is NFKC-normalised first, so ５Ｇ finds 5G, and traditional and simplified forms are
+folded together (``han_forms``), so 臺灣 finds 台湾 and the reverse; a search-box term written
+``=臺灣`` (``EXACT_MARK``) finds that form only: the index gives the folded hits, and the
+plugin keeps those where the exact form occurs (``exact_terms``).
 
 The FTS table is contentless (``content=''``): the shadow is never stored, only the index.
 Its rowid is the article's ``date_key`` (its date and id in one number), not its id, so that
@@ -36,10 +39,23 @@ from functools import lru_cache
 
 import sqlite_utils
 
+from pipelines.archive import han_forms
+
 FTS_TABLE = "articles_fts"
-COLUMNS = ("title", "byline", "body", "captions")
-# bm25 weights, in COLUMNS order: a hit in the title counts most.
-WEIGHTS = (10.0, 2.0, 1.0, 1.0)
+COLUMNS = ("kicker", "title", "subtitle", "byline", "body", "captions")
+# bm25 weights, in COLUMNS order: a hit in the title counts most, then kicker and subtitle.
+WEIGHTS = (5.0, 10.0, 5.0, 2.0, 1.0, 1.0)
+# The rules that make the shadow text: raise it with any change to ``shadow_text`` or
+# ``shadow_row``. The index is contentless, so an entry can only be deleted given the tokens it
+# was indexed with; an index made under other rules (or columns) is rebuilt when the archive
+# is opened (``ensure_search_index``), before anything is deleted from it.
+SHADOW_RULES = 3
+VERSIONS_TABLE = "index_versions"  # name of an index -> the version it was built with
+# Beside the folded index: per article, the characters of its text that folding changed (臺,
+# 灣 of 臺灣; none in most simplified text), so that a search for an exact form (=臺灣, =台湾)
+# reads the text of only the hits that may hold another form (``forms_required``,
+# ``forms_unsure``). Contentless too; a row only for articles that have such characters.
+FORMS_TABLE = "articles_forms"
 
 # Characters that are one token each: Han (with extensions), kana, Hangul, bopomofo, 々〆〇.
 # Only letters and numbers, which unicode61 also reads as token characters.
@@ -109,11 +125,14 @@ def gap_char(token: str) -> str | None:
     return None
 
 
-def shadow_text(text: str | None) -> str:
-    """Return ``text`` as the space-separated tokens that unicode61 indexes."""
+def shadow_text(text: str | None, *, fold: bool = True) -> str:
+    """Return ``text`` as the space-separated tokens that unicode61 indexes (with Han
+    characters in their folded form unless ``fold`` is false)."""
     if not text:
         return ""
     text = normalize(text)
+    if fold:
+        text = han_forms.fold(text)
     out: list[str] = []
     pieces = _PIECE.findall(text)
     last = len(pieces) - 1
@@ -131,9 +150,10 @@ def shadow_text(text: str | None) -> str:
     return " ".join(out)
 
 
-def tokens(text: str | None) -> list[str]:
-    """The tokens of ``text`` as the index sees them (before unicode61 folds case)."""
-    return shadow_text(text).split()
+def tokens(text: str | None, *, fold: bool = True) -> list[str]:
+    """The tokens of ``text`` as the index sees them (before unicode61 folds case); Han
+    characters as written when ``fold`` is false."""
+    return shadow_text(text, fold=fold).split()
 
 
 def _phrase(text: str) -> str:
@@ -156,13 +176,35 @@ def query_terms(query: str) -> list[str]:
     return [b[1:-1] if b.startswith('"') else b for b in bits]
 
 
+EXACT_MARK = "="  # a search-box term =臺灣 finds that form only, not 台湾
+
+
+def term_text(term: str) -> tuple[str, bool]:
+    """A search-box term without its exact mark, and whether it had one."""
+    if term.startswith(EXACT_MARK) and len(term) > len(EXACT_MARK):
+        return term[len(EXACT_MARK):], True
+    return term, False
+
+
+def exact_terms(query: str) -> list[str]:
+    """The terms of a search-box query marked exact (``=臺灣``) whose exact form finds less
+    than the folded one: the hits must be checked against the text for these."""
+    out = []
+    for term in query_terms(query):
+        text, exact = term_text(term)
+        if exact and han_forms.has_other_forms(text):
+            out.append(text)
+    return out
+
+
 def fts_query(query: str) -> str:
     """Translate a search-box query into FTS5: every term a phrase, terms ANDed.
 
     The result is left unchanged by Datasette's ``escape_fts``, so it can be passed where
-    Datasette applies it. A query without terms gives ``NOTHING``.
+    Datasette applies it. A query without terms gives ``NOTHING``. Terms marked exact are
+    searched folded like the others (see ``exact_terms``).
     """
-    phrases = [_phrase(term) for term in query_terms(query)]
+    phrases = [_phrase(term_text(term)[0]) for term in query_terms(query)]
     return " ".join(p for p in phrases if p != '""') or NOTHING
 
 
@@ -176,7 +218,8 @@ def fts_query_raw(query: str) -> str:
 
     OR, NOT, AND, NEAR(… , n), column filters (``title:``, ``{title body}:``, ``-body:``),
     ``*``, ``^``, ``+`` and parentheses are kept; every other word or "string" becomes a
-    phrase of shadow tokens, exactly as in :func:`fts_query`.
+    phrase of shadow tokens, exactly as in :func:`fts_query` (an exact mark, ``=臺灣``, is
+    dropped: raw queries are always folded).
     """
     lexemes = [m.groups() for m in _RAW_LEXEME.finditer(query)]
     out: list[str] = []
@@ -202,7 +245,7 @@ def fts_query_raw(query: str) -> str:
         elif near_open and word.isdigit() and "".join(out).rstrip().endswith(","):
             out.append(word)  # the distance in NEAR(a b, 5)
         else:
-            out.append(_phrase(word))
+            out.append(_phrase(term_text(word)[0]))  # =臺灣: folded here, like any term
     return "".join(out).strip() or NOTHING
 
 
@@ -230,15 +273,58 @@ def shadow_row(article: dict) -> dict:
     return {column: shadow_text(value) for column, value in row.items()}
 
 
-def create_index(db: sqlite_utils.Database, name: str = FTS_TABLE) -> None:
-    """Create an empty contentless FTS5 index with the bm25 column weights."""
+def create_index(db: sqlite_utils.Database) -> None:
+    """Create the empty contentless FTS5 index, with the bm25 column weights, and the index
+    of the forms folded away (``FORMS_TABLE``)."""
     columns = ", ".join(COLUMNS)
     db.execute(
-        f"create virtual table [{name}] using fts5({columns}, content='', "
+        f"create virtual table [{FTS_TABLE}] using fts5({columns}, content='', "
         "tokenize='unicode61 remove_diacritics 2')"
     )
     weights = ", ".join(str(w) for w in WEIGHTS)
-    db.execute(f"insert into [{name}]([{name}], rank) values ('rank', 'bm25({weights})')")
+    db.execute(f"insert into [{FTS_TABLE}]([{FTS_TABLE}], rank) "
+               f"values ('rank', 'bm25({weights})')")
+    db.execute(f"create virtual table [{FORMS_TABLE}] using fts5(forms, content='', "
+               "tokenize='unicode61 remove_diacritics 0')")
+
+
+def forms_text(article: dict) -> str:
+    """The characters of an article's indexed text that folding changes, each once, in code
+    point order, space-separated ("" when there are none, as in most simplified text)."""
+    texts = [article.get(c) for c in COLUMNS]
+    texts[COLUMNS.index("captions")] = _captions_text(texts[COLUMNS.index("captions")])
+    found: set[str] = set()
+    for text in texts:
+        if text:
+            found.update(han_forms.folded_away(normalize(text)))
+    return " ".join(sorted(found))
+
+
+def _forms_phrase(chars) -> list[str]:
+    return [f'"{c}"' for c in sorted(set(chars))]
+
+
+def forms_required(query: str) -> str | None:
+    """An FTS5 query over ``FORMS_TABLE`` that an exact-form hit of ``query`` must match: it
+    has every non-folded character written in its exact terms (臺 and 灣 for =臺灣); None when
+    those terms are written in folded forms only (=台湾)."""
+    chars = [c for term in exact_terms(query) for c in normalize(term)
+             if han_forms.fold(c) != c]
+    return " AND ".join(_forms_phrase(chars)) or None
+
+
+def forms_unsure(query: str) -> str | None:
+    """An FTS5 query over ``FORMS_TABLE`` for the hits of ``query`` whose text must be read
+    to tell whether they hold the exact forms: those that also have another form of a
+    character of a term written in folded forms (臺, 灣, 台 of 灣… for =台湾). Hits outside it
+    have only the folded forms, so they are hits as they stand. None when every hit must be
+    read (a term has characters written in a form folding changes: =臺灣)."""
+    terms = exact_terms(query)
+    if forms_required(query) is not None or not terms:
+        return None
+    others = [f for term in terms for c in normalize(term) for f in han_forms.forms(c)
+              if f != c]
+    return " OR ".join(_forms_phrase(others)) or None
 
 
 # Indexes that keep search results fast on a large archive. The index refers to articles by
@@ -253,14 +339,17 @@ SUPPORT_INDEXES = {  # name: (columns, unique)
 OLD_INDEXES = ("articles_search_ids",)  # replaced by articles_search_keys
 
 
+ID_BITS = 32  # a date_key is (day << ID_BITS) | article id
+
+
 def date_key(date: str | None, article_id: int) -> int:
     """An article's key in the search index: the days from 0001-01-01 to its date in the high
-    bits, its id in the low 32 (unique; rises with the date, then with the id)."""
+    bits, its id in the low ``ID_BITS`` (unique; rises with the date, then with the id)."""
     try:
         day = datetime.date.fromisoformat((date or "")[:10]).toordinal()
     except ValueError:
         day = 0
-    return day << 32 | article_id
+    return day << ID_BITS | article_id
 
 
 def fill_date_keys(db: sqlite_utils.Database) -> int:
@@ -281,24 +370,56 @@ def ensure_support_indexes(db: sqlite_utils.Database) -> None:
         db["articles"].create_index(columns, index_name=name, if_not_exists=True, unique=unique)
 
 
-def ensure_search_index(db: sqlite_utils.Database) -> None:
-    """Create the index and its support indexes on first use (existing ones are kept). An
-    archive from before ``date_key`` gets its keys, and its index is rebuilt on them once."""
+def index_version() -> str:
+    """The version of the index this code writes: its shadow rules, columns and the table
+    that folds traditional and simplified forms."""
+    return f"{SHADOW_RULES}:{','.join(COLUMNS)}:{han_forms.fingerprint()}"
+
+
+def stored_version(db: sqlite_utils.Database) -> str | None:
+    """The version the archive's index was built with (None: from before versions)."""
+    if VERSIONS_TABLE not in db.table_names():
+        return None
+    row = db.execute(f"select version from [{VERSIONS_TABLE}] where name = ?",
+                     [FTS_TABLE]).fetchone()
+    return row[0] if row else None
+
+
+def _record_version(db: sqlite_utils.Database) -> None:
+    db[VERSIONS_TABLE].upsert(
+        {"name": FTS_TABLE, "version": index_version(),
+         "built_at": datetime.datetime.now(datetime.UTC).replace(microsecond=0).isoformat()},
+        pk="name",
+    )
+
+
+def ensure_search_index(db: sqlite_utils.Database) -> int | None:
+    """Create the index and its support indexes on first use (existing ones are kept).
+
+    An index built under other rules or columns (``stored_version`` is not
+    ``index_version``), or an archive from before ``date_key``, is rebuilt from the
+    articles: return how many articles were indexed then, else None."""
     if FTS_TABLE not in db.table_names():
         fill_date_keys(db)
+        db.execute(f"drop table if exists {FORMS_TABLE}")
         create_index(db)
-    elif fill_date_keys(db):
-        rebuild_index(db)
+        _record_version(db)
+    elif fill_date_keys(db) or stored_version(db) != index_version():
+        return rebuild_index(db)
     ensure_support_indexes(db)
+    return None
 
 
-_INSERT = (
-    f"insert into {FTS_TABLE}(rowid, {', '.join(COLUMNS)}) values (?, ?, ?, ?, ?)"
-)
+_SLOTS = ", ".join("?" * len(COLUMNS))
+_INSERT = f"insert into {FTS_TABLE}(rowid, {', '.join(COLUMNS)}) values (?, {_SLOTS})"
 _DELETE = (
     f"insert into {FTS_TABLE}({FTS_TABLE}, rowid, {', '.join(COLUMNS)}) "
-    "values ('delete', ?, ?, ?, ?, ?)"
+    f"values ('delete', ?, {_SLOTS})"
 )
+
+
+_INSERT_FORMS = f"insert into {FORMS_TABLE}(rowid, forms) values (?, ?)"
+_DELETE_FORMS = f"insert into {FORMS_TABLE}({FORMS_TABLE}, rowid, forms) values ('delete', ?, ?)"
 
 
 def index_article(db: sqlite_utils.Database, key: int, article: dict) -> None:
@@ -306,6 +427,8 @@ def index_article(db: sqlite_utils.Database, key: int, article: dict) -> None:
     version first)."""
     row = shadow_row(article)
     db.execute(_INSERT, [key, *(row[c] for c in COLUMNS)])
+    if forms := forms_text(article):
+        db.execute(_INSERT_FORMS, [key, forms])
 
 
 def unindex_article(db: sqlite_utils.Database, key: int, old: dict) -> None:
@@ -313,36 +436,49 @@ def unindex_article(db: sqlite_utils.Database, key: int, old: dict) -> None:
     was indexed with."""
     row = shadow_row(old)
     db.execute(_DELETE, [key, *(row[c] for c in COLUMNS)])
+    if forms := forms_text(old):
+        db.execute(_DELETE_FORMS, [key, forms])
 
 
-def _fts_values(articles: Iterable[tuple[int, dict]]) -> list[list]:
-    values = []
+def _index_rows(articles: Iterable[tuple[int, dict]]) -> tuple[list[list], list[list]]:
+    """The FTS rows and the forms rows (where there are any) of ``(date_key, article)``."""
+    rows, forms = [], []
     for key, article in articles:
-        row = shadow_row(article)
-        values.append([key, *(row[c] for c in COLUMNS)])
-    return values
+        shadow = shadow_row(article)
+        rows.append([key, *(shadow[c] for c in COLUMNS)])
+        if changed := forms_text(article):
+            forms.append([key, changed])
+    return rows, forms
 
 
 def index_articles(db: sqlite_utils.Database, articles: Iterable[tuple[int, dict]]) -> None:
-    """``index_article`` for many ``(date_key, article)`` in one prepared statement."""
-    db.conn.executemany(_INSERT, _fts_values(articles))
+    """``index_article`` for many ``(date_key, article)``, one prepared statement a table."""
+    rows, forms = _index_rows(articles)
+    db.conn.executemany(_INSERT, rows)
+    db.conn.executemany(_INSERT_FORMS, forms)
 
 
 def unindex_articles(db: sqlite_utils.Database, articles: Iterable[tuple[int, dict]]) -> None:
-    """``unindex_article`` for many ``(date_key, article)`` in one prepared statement."""
-    db.conn.executemany(_DELETE, _fts_values(articles))
+    """``unindex_article`` for many ``(date_key, article)``, one prepared statement a table."""
+    rows, forms = _index_rows(articles)
+    db.conn.executemany(_DELETE, rows)
+    db.conn.executemany(_DELETE_FORMS, forms)
 
 
-def _shadow_batch(rows: list[tuple]) -> list[list]:
-    """FTS rows ``[key, title, byline, body, captions]`` for ``(key, title, …)`` rows."""
-    out = []
+def _shadow_batch(rows: list[tuple]) -> tuple[list[list], list[list]]:
+    """FTS rows ``[key, *COLUMNS]`` (shadow texts) and forms rows ``[key, forms]`` (where
+    there are any) for ``(key, *COLUMNS)`` rows."""
+    out, forms = [], []
     for key, *texts in rows:
-        shadow = shadow_row(dict(zip(COLUMNS, texts, strict=True)))
+        article = dict(zip(COLUMNS, texts, strict=True))
+        shadow = shadow_row(article)
         out.append([key, *(shadow[c] for c in COLUMNS)])
-    return out
+        if changed := forms_text(article):
+            forms.append([key, changed])
+    return out, forms
 
 
-def _shadow_batches(batches: Iterator[list[tuple]], workers: int) -> Iterator[list[list]]:
+def _shadow_batches(batches: Iterator[list[tuple]], workers: int) -> Iterator[tuple]:
     """Shadow batches in ``workers`` processes (in this one when 0), in order, with only a
     few batches in flight so memory stays small."""
     if workers <= 0:
@@ -382,6 +518,7 @@ def rebuild_index(
     with db.atomic():
         fill_date_keys(db)
         db.execute(f"drop table if exists {FTS_TABLE}")
+        db.execute(f"drop table if exists {FORMS_TABLE}")
         create_index(db)
         cursor = db.conn.execute(
             f"select date_key, {', '.join(COLUMNS)} from articles order by date_key"
@@ -389,13 +526,16 @@ def rebuild_index(
         batches = iter(lambda: cursor.fetchmany(batch), [])
         # Bulk load: merge segments once at the end instead of while inserting.
         db.execute(f"insert into {FTS_TABLE}({FTS_TABLE}, rank) values ('automerge', 0)")
-        for values in _shadow_batches(batches, workers):
+        for values, forms in _shadow_batches(batches, workers):
             db.conn.executemany(_INSERT, values)
+            db.conn.executemany(_INSERT_FORMS, forms)
             done += len(values)
             if progress:
                 progress(done)
         db.execute(f"insert into {FTS_TABLE}({FTS_TABLE}) values ('optimize')")
         db.execute(f"insert into {FTS_TABLE}({FTS_TABLE}, rank) values ('automerge', 4)")
+        db.execute(f"insert into {FORMS_TABLE}({FORMS_TABLE}) values ('optimize')")
         ensure_support_indexes(db)
+        _record_version(db)
     db.execute(f"pragma cache_size = {int(cache_size)}")
     return done

@@ -19,10 +19,16 @@ from pathlib import Path
 import sqlite_utils
 from sqlite_utils.db import jsonify_if_needed
 
-from pipelines.archive import permalinks, search
+from pipelines.archive import matching, permalinks, search
 from pipelines.archive.schema import ATTEMPT_STAGES, ensure_schema
 
 ARTICLE_FIELDS = ("section", "kicker", "title", "subtitle", "byline", "body")
+SITE_FIELDS = ("url", "kicker", "title", "subtitle", "byline")
+# Page statuses whose PDF was not extracted: nothing to compare with the site's articles.
+NOT_EXTRACTED = ("pending", "no_pdf", "download_failed")
+# Statuses that are no failure of their own: no_pdf is recorded by the crawl (stage page).
+KEPT = ("ok", "pending")
+FAILURE_STAGE = {"download_failed": "download", "no_pdf": None}
 
 
 class ArchiveError(Exception):
@@ -83,6 +89,8 @@ class Archive:
     ):
         self.path = Path(path)
         self._page_columns: set[str] | None = None  # read once, on the first page written
+        # Articles re-indexed on opening because the index was older than this code (or None).
+        self.index_rebuilt: int | None = None
         if not init:
             check_not_empty(self.path)
         writable = is_writable(self.path)
@@ -105,7 +113,7 @@ class Archive:
             self.db.execute("PRAGMA synchronous = NORMAL")
             with self._writing():
                 ensure_schema(self.db)
-                search.ensure_search_index(self.db)
+                self.index_rebuilt = search.ensure_search_index(self.db)
                 permalinks.ensure_keys(self.db)
         except Exception as exc:  # sqlite3 errors, unreadable path, not a database
             raise ArchiveError(f"cannot open archive {self.path}: {exc}") from exc
@@ -125,10 +133,15 @@ class Archive:
 
     @contextmanager
     def _writing(self) -> Iterator[None]:
-        """A transaction that takes the write lock first (BEGIN IMMEDIATE, waiting up to the
-        busy timeout): a plain BEGIN that reads, then writes after another connection has
-        committed, fails at once with "database is locked" (the distributed writer commits
-        while a crawl opens the archive)."""
+        """A write transaction that takes the write lock first (BEGIN IMMEDIATE, waiting up
+        to the busy timeout): a plain BEGIN that reads, then writes after another connection
+        committed, fails at once with "database is locked" whatever the timeout (WAL's stale
+        snapshot: the distributed writer commits while a crawl records a failure or opens
+        the archive). Inside a transaction already, a savepoint."""
+        if self.db.conn.in_transaction:
+            with self.db.atomic():
+                yield
+            return
         self.db.execute("BEGIN IMMEDIATE")
         try:
             yield
@@ -151,7 +164,7 @@ class Archive:
 
     def upsert_paper(self, paper: dict) -> None:
         """Record a paper's registry entry (id, name, family, base_url, …)."""
-        with self.db.atomic():
+        with self._writing():
             self.db["papers"].upsert(paper, pk="id", alter=True)
 
     # pages ----------------------------------------------------------------------------------
@@ -190,32 +203,88 @@ class Archive:
         ).fetchall()
         return {(d, n): count for d, n, count in rows}
 
+    def pages_missing_articles(
+        self, paper: str, start: str, end: str, max_attempts: int
+    ) -> dict[tuple[str, int], set[str]]:
+        """(date, page_no) -> URLs of the article pages that failed (fewer than
+        ``max_attempts`` times) on pages archived since, and are not stored: a later crawl
+        fetches them again."""
+        rows = self.db.execute(
+            "select f.date, f.page_no, f.url from failures f join pages p on p.paper = f.paper "
+            "and p.date = f.date and p.page_no = f.page_no "
+            "where f.paper = ? and f.date between ? and ? and f.stage = 'article' "
+            "and p.status in ('ok', 'pending') and not exists (select 1 from site_articles s "
+            "where s.page_id = p.id and s.url = f.url) "
+            "group by f.date, f.page_no, f.url having count(*) < ?",
+            [paper, start, end, max_attempts],
+        ).fetchall()
+        missing: dict[tuple[str, int], set[str]] = {}
+        for day, page_no, url in rows:
+            missing.setdefault((day, page_no), set()).add(url)
+        return missing
+
+    def add_site_articles(self, paper: str, date: str, page_no: int, sites: list[dict]) -> None:
+        """Store site articles fetched for a page archived before (its PDF articles stay),
+        and combine them with its PDF's articles again."""
+        with self._writing():
+            page = self.page(paper, date, page_no)
+            if page is None:
+                return
+            self._save_site_articles(page["id"], page, sites)
+            self._combine(page["id"], page, self._pdf_articles(page["id"]))
+
+    def _pdf_articles(self, page_id: int) -> list[dict]:
+        """The PDF's own articles of a stored page, in reading order (from its rows)."""
+        out = []
+        for row in self.db["articles"].rows_where("page_id = ?", [page_id], order_by="seq"):
+            if row["pdf_text"]:
+                out.append(json.loads(row["pdf_text"]))
+            elif row["source"] != matching.SOURCE_HTML:
+                out.append({**{f: row[f] for f in ARTICLE_FIELDS},
+                            "captions": json.loads(row["captions"] or "[]"),
+                            "bbox": json.loads(row["bbox"]) if row["bbox"] else None})
+        return out
+
+    def _combine(self, page_id: int, page: dict, articles: list[dict]) -> None:
+        """Write the page's articles: its PDF's and its site's, combined."""
+        size = page.get("width"), page.get("height")
+        sites = self._site_articles(page_id, size if all(size) else None)
+        rows = matching.combine(articles, sites, compare=page.get("status") not in NOT_EXTRACTED)
+        self._replace_articles(page_id, page, rows)
+
     def save_page(
         self,
         page: dict,
         articles: Iterable[dict] = (),
         *,
+        site_articles: Iterable[dict] | None = None,
         run_id: int | None = None,
         stage: str | None = None,
     ) -> int:
         """Store one page and its articles atomically; return the page id.
 
-        ``page`` has at least paper, date, page_no and status. A status other than ``ok`` or
-        ``pending`` is also recorded in ``failures``. When the page is already archived with
+        ``page`` has at least paper, date, page_no and status; ``articles`` are the PDF's.
+        ``site_articles`` (url, kicker, title, subtitle, byline, paragraphs, captions,
+        hotspot) are the site's article pages fetched this time: they replace the stored ones
+        of the same URL, and the others stay. The page's articles are then both sources
+        combined (``matching.combine``). A status other than ``ok``, ``pending`` or
+        ``no_pdf`` is also recorded in ``failures``. When the page is already archived with
         status ok, a failed attempt replaces nothing, and neither does a ``pending`` one (PDF
         stored, not extracted) of the same PDF: the archived id is returned. ``stage``
         overrides the failure's stage (default: download or extract, by status).
         """
-        with self.db.atomic():
-            return self._save_page(page, list(articles), run_id, stage)
+        with self._writing():
+            return self._save_page(page, list(articles), site_articles, run_id, stage)
 
-    def _save_page(self, page: dict, articles: list[dict], run_id: int | None = None,
+    def _save_page(self, page: dict, articles: list[dict],
+                   site_articles: Iterable[dict] | None = None, run_id: int | None = None,
                    stage: str | None = None) -> int:
         """``save_page`` inside the caller's transaction."""
         status = page.get("status")
         existing = self.page(page["paper"], page["date"], page["page_no"])
-        if status not in ("ok", "pending"):
-            stage = stage or ("download" if status == "download_failed" else "extract")
+        default = FAILURE_STAGE.get(status, "extract")
+        if status not in KEPT and default:
+            stage = stage or default
             reason = page.get("reason") or status or "failed"
             self._failure(page, stage=stage, reason=reason, run_id=run_id)
         if existing and existing["status"] == "ok" and status != "ok":
@@ -229,7 +298,11 @@ class Archive:
             self._write_page(row, page_id)
         else:
             page_id = self._write_page(row)
-        self._replace_articles(page_id, page, articles)
+        if site_articles is not None:
+            self._save_site_articles(page_id, page, list(site_articles))
+        sized = page if page.get("width") or not existing else {**page, **{
+            k: existing.get(k) for k in ("width", "height")}}
+        self._combine(page_id, sized, articles)
         return page_id
 
     def _write_page(self, row: dict, page_id: int | None = None) -> int:
@@ -262,12 +335,50 @@ class Archive:
         )
         return page_id
 
+    def _save_site_articles(self, page_id: int, page: dict, sites: list[dict]) -> None:
+        """Store the site articles fetched now, keyed by (page, URL); keep the others."""
+        table = self.db["site_articles"]
+        known = {r["url"]: r for r in table.rows_where("page_id = ?", [page_id])}
+        next_seq = max((r["seq"] for r in known.values()), default=0) + 1
+        for site in sites:
+            row = {
+                "page_id": page_id,
+                "paper": page["paper"],
+                "date": page["date"],
+                "page_no": page["page_no"],
+                **{f: site.get(f) for f in SITE_FIELDS},
+                "paragraphs": _column_value(list(site.get("paragraphs") or [])),
+                "captions": _column_value(list(site.get("captions") or [])),
+                "hotspot": _column_value(site["hotspot"]) if site.get("hotspot") else None,
+                "fetched_at": site.get("fetched_at") or now(),
+            }
+            old = known.get(site["url"])
+            if old:
+                table.update(old["id"], row)
+            else:
+                table.insert({**row, "seq": next_seq})
+                next_seq += 1
+
+    def _site_articles(self, page_id: int, page_size) -> list[dict]:
+        """The page's stored site articles in their order, their regions (re)mapped into the
+        PDF's points (the size of the page's PDF may be known only now)."""
+        rows = list(self.db["site_articles"].rows_where("page_id = ?", [page_id], order_by="seq"))
+        for row in rows:
+            hotspot = json.loads(row["hotspot"]) if row["hotspot"] else None
+            polygons, bbox = matching.region(hotspot, page_size)
+            if _column_value(bbox) != row["bbox"] or _column_value(polygons) != row["polygon"]:
+                self.db["site_articles"].update(
+                    row["id"], {"polygon": _column_value(polygons), "bbox": _column_value(bbox)}
+                )
+            row["polygon"], row["bbox"] = polygons, bbox
+        return rows
+
     def save_job_result(
         self, job: dict, page: dict, articles: Iterable[dict] = ()
     ) -> int | None:
         """Store a distributed job's page (as ``save_page``) and the job's row in one
         transaction; None, storing nothing, when a job of that id was stored before."""
-        with self.db.atomic():
+        with self._writing():
             return self._save_job_result(job, page, list(articles))
 
     def save_job_results(
@@ -285,7 +396,9 @@ class Archive:
         seen = self.db.execute("select 1 from distributed_jobs where id = ?", [job["id"]])
         if seen.fetchone():
             return None
-        page_id = self._save_page(page, articles)
+        page = dict(page)
+        sites = page.pop("site_articles", None)  # fetched by the crawl that made the job
+        page_id = self._save_page(page, articles, site_articles=sites)
         row = {**job, "page_id": page_id, "applied_at": now()}
         self.db.execute(
             f"insert into distributed_jobs ({', '.join(row)}) "
@@ -363,7 +476,29 @@ class Archive:
             **{f: article.get(f) for f in ARTICLE_FIELDS},
             "captions": json.dumps(article.get("captions") or [], ensure_ascii=False),
             "bbox": json.dumps(article.get("bbox")) if article.get("bbox") else None,
+            "source": article.get("source") or matching.SOURCE_PDF,
+            **{f: article.get(f) for f in ("url", "match", "cer_edits", "cer_chars", "cer")},
+            "pdf_text": _column_value(article["pdf_text"]) if article.get("pdf_text") else None,
         }
+
+    # agreement with the site's text ---------------------------------------------------------
+
+    def agreement(self, page_ids: Iterable[int] | None = None) -> dict:
+        """Totals of the ``extraction_quality`` view (over ``page_ids``, or every page): pages,
+        matched, missing and extra articles, edits, characters and their CER."""
+        where, params = "", []
+        if page_ids is not None:  # any number of them: one JSON parameter
+            where = "where page_id in (select value from json_each(?))"
+            params = [json.dumps(list(page_ids))]
+        row = self.db.execute(
+            "select count(*), sum(matched), sum(missing), sum(extra), sum(edits), sum(chars) "
+            f"from extraction_quality {where}",
+            params,
+        ).fetchone()
+        keys = ("pages", "matched", "missing", "extra", "edits", "chars")
+        totals = {k: v or 0 for k, v in zip(keys, row, strict=True)}
+        totals["cer"] = round(totals["edits"] / totals["chars"], 4) if totals["chars"] else None
+        return totals
 
     # failures and runs ----------------------------------------------------------------------
 
@@ -379,7 +514,7 @@ class Archive:
         run_id: int | None = None,
     ) -> None:
         """Record why a date or page could not be archived."""
-        with self.db.atomic():
+        with self._writing():
             self._failure(
                 {"paper": paper, "date": date, "page_no": page_no, "pdf_url": url},
                 stage=stage,
@@ -403,7 +538,7 @@ class Archive:
 
     def start_run(self, paper: str, args: dict) -> int:
         """Open a crawl_runs row; return its id."""
-        with self.db.atomic():
+        with self._writing():
             table = self.db["crawl_runs"]
             table.insert(
                 {
@@ -417,7 +552,7 @@ class Archive:
 
     def mark_interrupted_runs(self, paper: str) -> int:
         """Close runs of ``paper`` left 'running' by a killed crawl (call under its lock)."""
-        with self.db.atomic():
+        with self._writing():
             cursor = self.db.execute(
                 "update crawl_runs set status = 'interrupted' "
                 "where paper = ? and status = 'running'",
@@ -428,7 +563,7 @@ class Archive:
     def finish_run(self, run_id: int, **fields) -> None:
         """Close a crawl_runs row with its figures (pages_new, pages_failed, stats, …)."""
         fields = {k: _column_value(v) for k, v in fields.items()}
-        with self.db.atomic():
+        with self._writing():
             self.db["crawl_runs"].update(run_id, {"finished_at": now(), **fields})
 
 

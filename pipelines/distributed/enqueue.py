@@ -16,13 +16,17 @@ from crawler.items import PageFailure, PageItem
 from pipelines.archive import Archive
 from pipelines.distributed import queues
 from pipelines.distributed.runs import add_total, enqueue, fetch_jobs, mark_fed, new_run
+from pipelines.storage import page_row
 
 POLL_S = 0.1  # how often the crawl, its queue full, looks again (the reactor goes on meanwhile)
 
 
 def page_identity(item: PageItem) -> dict:
-    """The ``pages`` columns a backfill job carries to its result (the worker adds the rest)."""
+    """The ``pages`` columns a backfill job carries to its result (the worker adds the rest),
+    and the site's article pages the spider fetched for the page, stored with the result."""
+    site = {"site_articles": item.site_articles} if item.site_articles is not None else {}
     return {
+        **site,
         "paper": item.paper,
         "date": item.date,
         "page_no": item.page_no,
@@ -82,6 +86,13 @@ class EnqueuePipeline:
                 run_id=stats.get_value("newsarchive/run_id"),
             )
             stats.inc_value(f"newsarchive/failures/{item.stage}")
+            return item
+        if isinstance(item, PageItem) and item.pdf_url is None and not item.files:
+            # Article pages but no PDF: nothing for a worker; stored here, as a crawl does.
+            self.archive.save_page(page_row(item, self.options["source"]), [],
+                                   site_articles=item.site_articles,
+                                   run_id=stats.get_value("newsarchive/run_id"))
+            stats.inc_value("newsarchive/pages_html_only")
             return item
         if isinstance(item, PageItem):
             inflight = queues.inflight_key(self.run)

@@ -56,9 +56,11 @@ class PageContent:
     text_objects: int = 0
     unread_objects: int = 0
     reader: str = "pypdfium2"  # the char source that read the page
+    rotation: int = 0  # the page's /Rotate, in quarter turns clockwise
     # a page read turned from how it is shown (orientation.py): its boxes as shown
     to_display: Callable[[Box], Box] | None = None
     hidden: Counter[str] = field(default_factory=Counter)  # glyphs not seen, by why (visibility.py)
+    hidden_at: list[tuple[float, float]] = field(default_factory=list)  # their x0, baseline
     vertical: PageContent | None = None  # its columns of vertical writing, read apart
 
 

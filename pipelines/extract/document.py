@@ -7,7 +7,7 @@ from typing import Any
 
 from .chars import CharSource, PageContent, PageTooLarge
 from .columns import LayoutTimeout
-from .health import INCOMPLETE, lost_text, unread_reason, unread_text
+from .health import INCOMPLETE, lost_text, seen_only, unread_reason, unread_text
 from .page import extract_page, page_result
 from .reread import ScanReader
 
@@ -119,8 +119,8 @@ def extract_pdf(path: str | os.PathLike[str], source: str = "pypdfium2",
 
 class SecondReading:
     """pdfminer (through pdfplumber) reads again a page whose text objects pdfium did not
-    all read; its reading is kept when it holds more glyphs. The file is opened once, at
-    the first page that needs it."""
+    all read; its reading is kept when it holds glyphs where pdfium's has none
+    (``health.lost_text``). The file is opened once, at the first page that needs it."""
 
     def __init__(self, path: str) -> None:
         self.path = path
@@ -130,13 +130,17 @@ class SecondReading:
         """The page's better reading, or the first with the reason it cannot be trusted."""
         try:
             if self._source is None:
-                from .plumber_source import PlumberSource
+                from .plumber_source import PlumberSource, without_overprints
 
                 self._source = PlumberSource(self.path, MAX_CHARS)
+            if content.rotation or content.to_display or content.vertical is not None:
+                return content, unread_reason(  # pdfminer reads no page turned
+                    content, "the page is read turned, which a second reading cannot")
             again = self._source.read(content.number)
             if not lost_text(content, again):
                 return content, None
-            return self._source.read(content.number, dedupe=True), None
+            again.chars = without_overprints(again.chars)  # as pdfium's reading drops them
+            return seen_only(again, content), None
         except Exception as exc:  # pdfminer fails where pdfium did not: say so
             return content, unread_reason(
                 content, f"a second reading failed ({type(exc).__name__}: {exc})")

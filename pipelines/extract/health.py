@@ -14,6 +14,7 @@ text missing.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from .chars import PageContent
@@ -55,12 +56,34 @@ def unread_text(content: PageContent) -> bool:
 def missing_glyphs(first: PageContent, second: PageContent) -> int:
     """Glyphs of the second reading with no glyph of the first where they stand (within a
     cell of ``MATCH_PT``): text the first lost. Counted by place, not in total, because the
-    readers drop different duplicates (fake bold, an OCR layer's overlapping alternatives)."""
+    readers drop different duplicates (fake bold, an OCR layer's overlapping alternatives).
+    Glyphs the first left out as nobody sees them (visibility.py) are not lost; a first
+    reading in a turned frame (orientation.py) is compared by count, its places being
+    another frame's."""
+    hidden = sum(first.hidden.values())
+    if first.to_display is not None or first.vertical is not None:
+        read = len(first.chars) + (len(first.vertical.chars) if first.vertical else 0)
+        return max(0, len(second.chars) - read - hidden)
     cell = MATCH_PT
     places = {(round(c.x0 / cell), round(c.base / cell)) for c in first.chars}
-    return sum(1 for c in second.chars
-               if not any((round(c.x0 / cell) + dx, round(c.base / cell) + dy) in places
-                          for dx in (-1, 0, 1) for dy in (-1, 0, 1)))
+    missing = sum(1 for c in second.chars
+                  if not any((round(c.x0 / cell) + dx, round(c.base / cell) + dy) in places
+                             for dx in (-1, 0, 1) for dy in (-1, 0, 1)))
+    return max(0, missing - hidden)
+
+
+def seen_only(second: PageContent, first: PageContent) -> PageContent:
+    """The second reading of a page without the glyphs the first found nobody sees (at
+    their places, within a cell of ``MATCH_PT``): pdfminer reads hidden text as text."""
+    if not first.hidden_at:
+        return second
+    cell = MATCH_PT
+    places = {(round(x / cell), round(base / cell)) for x, base in first.hidden_at}
+    second.chars = [c for c in second.chars
+                    if not any((round(c.x0 / cell) + dx, round(c.base / cell) + dy) in places
+                               for dx in (-1, 0, 1) for dy in (-1, 0, 1))]
+    second.hidden, second.hidden_at = Counter(first.hidden), list(first.hidden_at)
+    return second
 
 
 def lost_text(first: PageContent, second: PageContent) -> bool:

@@ -17,6 +17,7 @@ import pypdfium2.raw as raw
 
 from . import fonts, orientation, visibility
 from .chars import Box, Char, PageContent, PageTooLarge, rules_from_box
+from .geometry import compose, transform
 
 try:  # built by setup.py where a C compiler is; the same loop in Python otherwise
     from . import _glyphs
@@ -66,6 +67,7 @@ class PdfiumSource:
             content = PageContent(number=index + 1, width=width, height=height)
             textpage = page.get_textpage()
             rotation = raw.FPDFPage_GetRotation(page.raw)
+            content.rotation = rotation
             hidden = _hidden_text(page.raw)
             glyphs = None
             try:
@@ -81,6 +83,7 @@ class PdfiumSource:
             if glyphs is not None:
                 if hidden:
                     content.hidden.clear()  # counted again, glyph by glyph
+                    content.hidden_at.clear()
                     glyphs = _seen(glyphs, hidden, content)
                 frame = orientation.reorient(content, glyphs, rotation)
             orientation.split_vertical(content, frame)
@@ -106,6 +109,7 @@ def _seen(glyphs: list[orientation.Glyph], hidden: dict[int, visibility.Verdict]
         why = verdict and visibility.hidden_reason(verdict, g.rect)
         if why:
             content.hidden[why] += 1
+            content.hidden_at.append((g.rect[0], content.height - g.origin[1]))
         else:
             kept.append(g)
     return kept
@@ -156,7 +160,7 @@ def _read_chars(tp: ctypes.c_void_p, content: PageContent, max_chars: int,
         text = "".join(chr(raw.FPDFText_GetUnicode(tp, i)) for i in range(count))
     vtp = ctypes.cast(tp, ctypes.c_void_p)
     if hidden:
-        text = visibility.blank_hidden(vtp, text, hidden, content.hidden)
+        text = visibility.blank_hidden(vtp, text, hidden, content)
     if _glyphs is not None:
         content.unmapped += _glyphs.read_glyphs(vtp.value, text, content.height, content.chars,
                                                 Char, decode_font_name, _FUNCTIONS)
@@ -270,7 +274,7 @@ def walk_objects(page: ctypes.c_void_p, read: set[int]) -> tuple[int, int, list[
         if kind == raw.FPDF_PAGEOBJ_FORM:
             m = raw.FS_MATRIX()
             raw.FPDFPageObj_GetMatrix(obj, m)
-            inner = _compose(matrix, (m.a, m.b, m.c, m.d, m.e, m.f))
+            inner = compose(matrix, (m.a, m.b, m.c, m.d, m.e, m.f))
             for j in range(raw.FPDFFormObj_CountObjects(obj)):
                 stack.append((raw.FPDFFormObj_GetObject(obj, j), inner))
             continue
@@ -278,7 +282,7 @@ def walk_objects(page: ctypes.c_void_p, read: set[int]) -> tuple[int, int, list[
             continue
         if not raw.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
             continue
-        x0, y0, x1, y1 = _transform(matrix, left.value, bottom.value, right.value, top.value)
+        x0, y0, x1, y1 = transform(matrix, (left.value, bottom.value, right.value, top.value))
         segments = raw.FPDFPath_CountSegments(obj) if kind == raw.FPDF_PAGEOBJ_PATH else 0
         drawn.append((kind, x0, y0, x1, y1, segments))
     return texts, unread, drawn
@@ -305,26 +309,3 @@ def _read_objects(page: ctypes.c_void_p, content: PageContent, read: set[int]) -
             continue
         for orient, rule in found:
             (content.hrules if orient == "h" else content.vrules).append(rule)
-
-
-Matrix = tuple[float, float, float, float, float, float]
-
-
-def _compose(outer: Matrix | None, inner: Matrix) -> Matrix:
-    if outer is None:
-        return inner
-    a, b, c, d, e, f = inner
-    A, B, C, D, E, F = outer
-    return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D,
-            e * A + f * C + E, e * B + f * D + F)
-
-
-def _transform(m: Matrix | None, x0: float, y0: float, x1: float, y1: float) -> Box:
-    if m is None:
-        return x0, y0, x1, y1
-    a, b, c, d, e, f = m
-    xs, ys = [], []
-    for x, y in ((x0, y0), (x0, y1), (x1, y0), (x1, y1)):
-        xs.append(a * x + c * y + e)
-        ys.append(b * x + d * y + f)
-    return min(xs), min(ys), max(xs), max(ys)

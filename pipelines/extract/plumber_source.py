@@ -11,7 +11,7 @@ from .chars import Char, PageContent, PageTooLarge, rules_from_box
 OVERPRINT_PT = 1.0  # the same glyph drawn again within this distance is drawn over itself
 
 
-def _without_overprints(chars: list[Char]) -> list[Char]:
+def without_overprints(chars: list[Char]) -> list[Char]:
     """``chars`` without a glyph drawn again over an earlier one (same text and size, within
     OVERPRINT_PT): pdfplumber's ``dedupe_chars`` in linear time (it took minutes on a page of
     30,000 glyphs), on a grid of OVERPRINT_PT cells."""
@@ -44,18 +44,13 @@ class PlumberSource:
             finally:
                 page.close()  # pdfplumber keeps every page's objects otherwise
 
-    def read(self, number: int, dedupe: bool = False) -> PageContent:
-        """Page ``number`` (from 1) alone: the second reading of a page pdfium read badly.
-        With ``dedupe``, glyphs drawn again over themselves (fake bold) count once, as in
-        pdfium's reading."""
+    def read(self, number: int) -> PageContent:
+        """Page ``number`` (from 1) alone: the second reading of a page pdfium read badly."""
         page = self._pdf.pages[number - 1]
         try:
-            content = self._read_page(page)
+            return self._read_page(page)
         finally:
             page.close()
-        if dedupe:
-            content.chars = _without_overprints(content.chars)
-        return content
 
     def close(self) -> None:
         self._pdf.close()

@@ -24,6 +24,9 @@ from typing import NamedTuple
 
 import pypdfium2.raw as raw
 
+from .chars import PageContent
+from .geometry import Matrix, compose, transform
+
 try:  # the walk compiled (setup.py), the same walk in Python otherwise
     from . import _glyphs
 except ImportError:  # pragma: no cover - depends on the machine that installed us
@@ -120,30 +123,32 @@ def _fn(func: object, restype: type | None) -> ctypes._CFuncPtr:
 
 _TEXT_OBJECT = _fn(raw.FPDFText_GetTextObject, ctypes.c_void_p)
 _LOOSE_BOX = _fn(raw.FPDFText_GetLooseCharBox, None)
+_MATRIX = _fn(raw.FPDFText_GetMatrix, None)
 UNSEEN = "\x01"  # a control code: the glyph loop skips it, as it skips every control code
 
 
 def blank_hidden(tp: ctypes.c_void_p, text: str, verdicts: dict[int, Verdict],
-                 hidden: Counter[str]) -> str:
+                 content: PageContent) -> str:
     """``text`` (a text page's chars) with each glyph nobody sees replaced by UNSEEN, so
-    that the glyph loop leaves it out and nothing else of the reading changes; ``hidden``
-    counts them by why."""
-    get_object, loose_box = _TEXT_OBJECT, _LOOSE_BOX
-    rect = raw.FS_RECTF()
-    rect_ref = ctypes.byref(rect)
+    that the glyph loop leaves it out and nothing else of the reading changes; they are
+    counted by why in ``content.hidden``, and their places kept in ``content.hidden_at``
+    (a second reading of the page leaves them out too: health.seen_only)."""
+    get_object, loose_box, get_matrix = _TEXT_OBJECT, _LOOSE_BOX, _MATRIX
+    rect, matrix = raw.FS_RECTF(), raw.FS_MATRIX()
+    rect_ref, matrix_ref = ctypes.byref(rect), ctypes.byref(matrix)
     out = list(text)
     for i in range(len(text)):
         verdict = verdicts.get(get_object(tp, i))
         if verdict is None:
             continue
-        if verdict.reason:
-            why = verdict.reason
-        else:
-            loose_box(tp, i, rect_ref)
-            why = hidden_reason(verdict, (rect.left, rect.bottom, rect.right, rect.top))
+        loose_box(tp, i, rect_ref)
+        why = verdict.reason or hidden_reason(verdict, (rect.left, rect.bottom, rect.right,
+                                                        rect.top))
         if why:
             out[i] = UNSEEN
-            hidden[why] += 1
+            content.hidden[why] += 1
+            get_matrix(tp, i, matrix_ref)
+            content.hidden_at.append((rect.left, content.height - matrix.f))
     return "".join(out)
 
 
@@ -164,29 +169,6 @@ FUNCTIONS = (raw.FPDFPage_CountObjects, raw.FPDFPage_GetObject, raw.FPDFPageObj_
              raw.FPDFClipPath_GetPathSegment, raw.FPDFPathSegment_GetPoint,
              raw.FPDFPath_GetDrawMode)
 ADDRESSES = tuple(ctypes.cast(f, ctypes.c_void_p).value for f in FUNCTIONS)
-
-Matrix = tuple[float, float, float, float, float, float]
-
-
-def _apply(m: Matrix | None, rect: Rect) -> Rect:
-    if m is None:
-        return rect
-    a, b, c, d, e, f = m
-    xs, ys = [], []
-    for x, y in ((rect[0], rect[1]), (rect[0], rect[3]), (rect[2], rect[1]), (rect[2], rect[3])):
-        xs.append(a * x + c * y + e)
-        ys.append(b * x + d * y + f)
-    return min(xs), min(ys), max(xs), max(ys)
-
-
-def _compose(outer: Matrix | None, inner: Matrix) -> Matrix:
-    if outer is None:
-        return inner
-    a, b, c, d, e, f = inner
-    A, B, C, D, E, F = outer
-    return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D,
-            e * A + f * C + E, e * B + f * D + F)
-
 
 def _contains(outer: Rect, inner: Rect) -> bool:
     return (outer[0] <= inner[0] and outer[1] <= inner[1] and inner[2] <= outer[2]
@@ -228,7 +210,7 @@ def walk_python(page: ctypes.c_void_p, page_box: Rect) -> Drawn:
         kind = kind_of(obj)
         if kind == raw.FPDF_PAGEOBJ_FORM:
             get_matrix(obj, ctypes.byref(m))
-            inner = _compose(matrix, (m.a, m.b, m.c, m.d, m.e, m.f))
+            inner = compose(matrix, (m.a, m.b, m.c, m.d, m.e, m.f))
             stack.extend((form_get(obj, j), inner) for j in range(form_count(obj)))
             continue
         if kind not in (raw.FPDF_PAGEOBJ_TEXT, raw.FPDF_PAGEOBJ_IMAGE, raw.FPDF_PAGEOBJ_PATH,
@@ -236,7 +218,7 @@ def walk_python(page: ctypes.c_void_p, page_box: Rect) -> Drawn:
             continue
         if not bounds_of(obj, *box_refs):
             continue
-        rect = _apply(matrix, (left.value, bottom.value, right.value, top.value))
+        rect = transform(matrix, (left.value, bottom.value, right.value, top.value))
         if kind == raw.FPDF_PAGEOBJ_SHADING:  # a gradient lies under text as a fill does
             under.append((raw.FPDF_PAGEOBJ_PATH, rect))
             continue
@@ -268,7 +250,7 @@ def walk_python(page: ctypes.c_void_p, page_box: Rect) -> Drawn:
                         xs.append(x.value)
                         ys.append(y.value)
                 if xs:
-                    part = _apply(matrix, (min(xs), min(ys), max(xs), max(ys)))
+                    part = transform(matrix, (min(xs), min(ys), max(xs), max(ys)))
                     clip = part if clip is None else (
                         max(clip[0], part[0]), max(clip[1], part[1]),
                         min(clip[2], part[2]), min(clip[3], part[3]))

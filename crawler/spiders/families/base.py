@@ -17,6 +17,8 @@ from parsel import Selector
 from scrapy.http import TextResponse
 
 from crawler.papers import Paper
+from crawler.spiders.families.article_pages import SiteArticle
+from crawler.spiders.families.hotspots import PageMap, page_map
 
 # "第01版：要闻", "01版：要闻", "第A06版:关注", "A06版 关注"
 PAGE_LABEL = re.compile(r"第?\s*([A-Za-z]?\d{1,3})\s*版\s*[：:]?\s*(.*)")
@@ -53,6 +55,8 @@ class PageInfo:
     pdf_url: str | None
     name: str | None = None
     hints: list[dict] = field(default_factory=list)
+    #: The page image and its article hot-spots (families with article pages).
+    map: PageMap | None = None
 
 
 def page_number(label: str) -> int:
@@ -85,6 +89,25 @@ class Family:
     page_link_selectors: tuple[str, ...] = ("a#pageLink",)
     #: CSS selectors of article links listed on a page (kept as hints).
     hint_selectors: tuple[str, ...] = ()
+    #: Searches the URL of an article page; None: the family has no article pages.
+    article_link: re.Pattern | None = None
+    #: Matches the family's page or article URLs; groups ``base`` (the registry's base_url)
+    #: and, for page URLs, ``entry`` (the first page's file name) — for ``papers add``.
+    url_shape: re.Pattern | None = None
+    #: The entry page when the registry names none.
+    default_entry = ""
+
+    def guess(self, url: str) -> dict | None:
+        """The registry fields a URL of this family gives (base_url, entry), or None."""
+        match = self.url_shape.search(url) if self.url_shape else None
+        if not match:
+            return None
+        found = {k: v for k, v in match.groupdict().items() if v}
+        if found.get("entry") == self.default_entry:
+            del found["entry"]
+        return found
+    #: The site has no HTML, only page PDFs: the spider probes them (see resfile.py).
+    pdf_only = False
     #: Dailies: a long run of dates without an edition means the site's archive ends there.
     #: Weeklies and historic titles have long gaps, so their families turn this off.
     daily = True
@@ -124,8 +147,27 @@ class Family:
     # page ---------------------------------------------------------------------------------
 
     def page_info(self, response: TextResponse) -> PageInfo:
-        """The page's PDF URL (None when the page has none) and article hints."""
-        return PageInfo(pdf_url=self.find_pdf(response), hints=self.hints(response))
+        """The page's PDF URL (None when the page has none), article hints and map."""
+        return PageInfo(
+            pdf_url=self.find_pdf(response),
+            hints=self.hints(response),
+            map=page_map(response, self.article_link) if self.article_link else None,
+        )
+
+    def article_urls(self, info: PageInfo) -> list[str]:
+        """The article pages to fetch: the map's, then listed ones the map does not draw."""
+        if not self.article_link:
+            return []
+        urls = [spot.url for spot in info.map.hotspots] if info.map else []
+        for hint in info.hints:
+            url = hint.get("url")
+            if url and url not in urls and self.article_link.search(url):
+                urls.append(url)
+        return urls
+
+    def parse_article(self, response: TextResponse) -> SiteArticle:
+        """The publisher's article from its page; ArticlePageError when it has none."""
+        raise NotImplementedError(f"{self.name} has no article pages")
 
     def find_pdf(self, response: TextResponse) -> str | None:
         """A PDF link, else one hidden in a comment, else an attachement/…pdf URL."""

@@ -11,6 +11,7 @@ in the API, so the label is the sequence number ("01", "02", …). Only a day's 
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 
 from scrapy.http import TextResponse
@@ -43,6 +44,7 @@ def title_issue_dates(response: TextResponse) -> list[date]:
 class ChronAm(Family):
     name = "chronam"
     daily = False  # historic titles: weeklies, and gaps of months in the digitised run
+    url_shape = re.compile(r"^(?P<base_url>https?://.+?/)lccn/(?P<lccn>sn\d+)")
 
     def issue_url(self, paper: Paper, day: date) -> str:
         if not paper.lccn:
