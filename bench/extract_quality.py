@@ -45,7 +45,9 @@ from tests.corpora import (  # noqa: E402
     PRACTICE_CORPUS,
     REAL_CORPUS,
     SCORER,
+    archived_han,
     load_scorer,
+    pdfplumber_han,
     practice_line,
     practice_pages,
 )
@@ -173,7 +175,6 @@ def naive_text(path: Path) -> str:
         return "\n".join(page.extract_text() or "" for page in pdf.pages)
 
 
-_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _HAN_BREAK = re.compile(r"[\u4e00-\u9fff]\n[\u4e00-\u9fff]")
 
 
@@ -195,16 +196,10 @@ def practice_report(docs: dict[str, dict]) -> None:
 
 
 def real_report(docs: dict[str, dict]) -> None:
-    import pdfplumber
-
     print("real corpus: Han characters archived / pdfplumber's reading (target >= 0.99)")
     for pdf in sorted(REAL_CORPUS.glob("*.pdf")):
         doc = docs[pdf.name]
-        ours = sum(len(_HAN.findall(page_text(p["articles"]) + (p.get("header") or "")))
-                   for p in doc["pages"])
-        with pdfplumber.open(pdf) as opened:  # glyphs drawn over themselves count once
-            theirs = sum(len({(c["text"], round(c["x0"]), round(c["top"])) for c in p.chars
-                              if _HAN.match(c["text"])}) for p in opened.pages)
+        ours, theirs = archived_han(doc), pdfplumber_han(pdf)
         statuses = sorted({p["status"] for p in doc["pages"]})
         ratio = f"{ours / theirs:.3f}" if theirs else "  n/a"
         print(f"  {pdf.name:42} {ours:7d} / {theirs:7d} = {ratio}  {','.join(statuses)}")

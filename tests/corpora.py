@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import re
 from pathlib import Path
 from types import ModuleType
 
@@ -49,3 +50,23 @@ def practice_line(docs: dict[str, dict], scorer: ModuleType) -> dict[str, float]
         "spaces_per_1k": 1000 * total["spaces"] / max(1, total["chars"]),
         "hyphen_ok": total["hyph_ok"] / max(1, total["hyph"]),
     }
+
+
+HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+ARTICLE_TEXT = ("kicker", "title", "subtitle", "byline", "body")
+
+
+def archived_han(doc: dict) -> int:
+    """Han characters an extraction document puts out: headers, article fields, captions."""
+    return sum(len(HAN.findall((page.get("header") or "") + "".join(
+        "".join(a.get(k) or "" for k in ARTICLE_TEXT) + "".join(a["captions"])
+        for a in page["articles"]))) for page in doc["pages"])
+
+
+def pdfplumber_han(pdf: Path) -> int:
+    """Han characters pdfplumber reads in ``pdf``, a glyph drawn over itself counted once."""
+    import pdfplumber
+
+    with pdfplumber.open(pdf) as opened:
+        return sum(len({(c["text"], round(c["x0"]), round(c["top"])) for c in p.chars
+                        if HAN.match(c["text"])}) for p in opened.pages)

@@ -5,12 +5,10 @@ no second reading can be had it is stored as ``incomplete``, never ``ok``."""
 from __future__ import annotations
 
 import json
-import re
 import subprocess
 import sys
 from pathlib import Path
 
-import pdfplumber
 import pytest
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
@@ -20,9 +18,9 @@ from pipelines.extract import extract_pdf
 from pipelines.extract.health import GARBLED, INCOMPLETE, check_page, missing_glyphs
 from pipelines.extract.pdfium_source import PdfiumSource
 from pipelines.extract.plumber_source import PlumberSource
+from tests.corpora import archived_han, pdfplumber_han
 
 pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
-HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 TITLE = "许昌市推进城乡融合发展"
 BODY = ("本报讯 近日，许昌市召开城乡融合发展推进会议，总结前一阶段工作，安排部署下一步任务。"
         "会议指出，要坚持以人民为中心的发展思想，统筹推进新型城镇化和乡村全面振兴，"
@@ -152,21 +150,11 @@ def test_pdfium_loses_no_glyph_pdfminer_reads(real_corpus, practice_corpus):
             theirs.close()
 
 
-def output_han(doc: dict) -> int:
-    fields = ("kicker", "title", "subtitle", "byline", "body")
-    return sum(len(HAN.findall((page.get("header") or "") + "".join(
-        "".join(a.get(k) or "" for k in fields) + "".join(a["captions"])
-        for a in page["articles"]))) for page in doc["pages"])
-
-
 def test_han_archived_match_pdfplumber_on_every_real_pdf(real_corpus):
     """The Han characters that come out (headers, articles, captions) are within 1% of what
     pdfplumber reads, on every real PDF; none of the pages is stored as anything but ok
     (a scan without a text layer and blank pages are ``no_text``)."""
     for pdf in corpus_pdfs(real_corpus):
         doc = extract_pdf(pdf, reread=False)
-        with pdfplumber.open(pdf) as opened:  # glyphs drawn over themselves count once
-            theirs = sum(len({(c["text"], round(c["x0"]), round(c["top"])) for c in p.chars
-                              if HAN.match(c["text"])}) for p in opened.pages)
-        assert output_han(doc) >= 0.99 * theirs, pdf.name
+        assert archived_han(doc) >= 0.99 * pdfplumber_han(pdf), pdf.name
         assert not {p["status"] for p in doc["pages"]} & {INCOMPLETE, GARBLED}, pdf.name
