@@ -183,9 +183,33 @@ def test_an_english_byline_under_the_headline_is_the_byline(tmp_path):
     assert not art["body"].startswith("By")
 
 
+def test_a_kicker_and_a_deck_a_size_up_in_the_body_face_are_no_body_text(tmp_path):
+    """An article ends above a rule; the next one's kicker and deck are set in the body's
+    face only a little larger than its text (under the heading size): the kicker is not
+    read as the last paragraph of the article above, nor the deck as the first of its own."""
+    def draw(c):
+        glyphs(c, "魏都区召开工作推进会", 40, 760, 18, 18)
+        column(c, texts(4, "甲"), 40, 735)
+        c.setLineWidth(0.8)
+        c.line(36, 670, 300, 670)
+        glyphs(c, "稳就业惠民生", 110, 650, 11, 11)
+        glyphs(c, "家门口的招聘会送来好岗位", 40, 628, 18, 18)
+        glyphs(c, "全程约九十分钟票价十八元", 60, 608, 11.5, 11.5)
+        column(c, texts(4, "乙"), 40, 585)
+
+    first, second = page(tmp_path, draw)["articles"]
+    assert first["title"] == "魏都区召开工作推进会"
+    assert first["body"] == "".join(texts(4, "甲"))
+    assert second["kicker"] == "稳就业惠民生"
+    assert second["title"] == "家门口的招聘会送来好岗位"
+    assert second["subtitle"] == "全程约九十分钟票价十八元"
+    assert second["body"] == "".join(texts(4, "乙"))
+
+
 @pytest.mark.parametrize("text, byline", [
     ("By ROBERT HALE", True), ("By Robert Hale and Ann Lee", True),
     ("By MARGARET OWENS, Staff Writer", True), ("Special to the Record", True),
+    ("By MARGARET OWENS,", True),  # broken before its role, which a river set apart
     ("The Associated Press", True), ("Times Staff Writer", True),
     ("By contrast, the FAA", False), ("By Monday the agency will", False),
     ("□本报记者 许廷合 通讯员 蒋之恒", True), ("本报记者 许廷合", True), ("文/张三", True),

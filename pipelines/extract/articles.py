@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from .blocks import Block
 from .bylines import INLINE_BYLINE, is_byline, split_trailing_byline
 from .chars import Box
+from .fields import ASIDE_RATIO
 from .paragraphs import body_paragraphs
 from .text.join import join_lines
 from .text.script import is_cjk
@@ -103,7 +104,7 @@ def _heading_groups(blocks: Sequence[Block], body: float) -> list[list[Block] | 
                 out[-1] = [prev, block]
             else:
                 out.append([block])
-        elif block.kind == "aside" and isinstance(prev, list) and block.size > 1.03 * body:
+        elif block.kind == "aside" and isinstance(prev, list) and block.size > ASIDE_RATIO * body:
             prev.append(block)
         else:
             out.append(block)

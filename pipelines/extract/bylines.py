@@ -51,7 +51,7 @@ EN_BYLINE = re.compile(
     rf"^(?:(?:By|BY)\s+{_EN_NAME}(?:\s*(?:,|and|&)\s*{_EN_NAME})*(?:\s*,\s*{_EN_ROLE})?"
     rf"(?:\s*,\s*{_WIRE})?"
     rf"|(?:Special|SPECIAL|Exclusive|EXCLUSIVE)\s+(?:to|TO)\s+(?:the\s+|THE\s+)?{_EN_NAME}"
-    rf"|{_WIRE}|{_EN_STAFF})\.?$")
+    rf"|{_WIRE}|{_EN_STAFF})(?:\.|\s*,)?$")  # "By NAME," broken before its role
 EN_BYLINE_CHARS = 80  # an English byline is at most this long
 
 

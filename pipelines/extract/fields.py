@@ -15,6 +15,7 @@ from .bylines import NAMES_ONLY, is_byline, is_photo_credit
 from .chars import Box
 
 HEADING_RATIO = 1.15  # a block this much larger than body text is a heading
+ASIDE_RATIO = 1.03  # a short line this much larger than body text is set apart (kicker, deck)
 CAPTION_END = re.compile(r"([\u4e00-\u9fff]{2,4}\s*(摄|摄影|供图|制图|绘)|图[/／]\S{2,8})$")
 # where an article goes on (comes from): 下转第2版, （上接第一版）, Continued on Page 5, See FAA, A3
 JUMP_LINE = re.compile(
@@ -52,7 +53,7 @@ def classify(blocks: Sequence[Block], body: float, body_font: str,
             block.level = round(block.size, 1)
         elif _is_caption(block, body, body_font, images):
             block.kind = "caption"
-        elif _is_aside(block, body, body_font):
+        elif _is_aside(block, body, body_font, ocr):
             block.kind = "aside"
 
 
@@ -78,11 +79,13 @@ def _bold_heading(block: Block, body: float) -> bool:
     )
 
 
-def _is_aside(block: Block, body: float, body_font: str) -> bool:
-    """A short line in another face (an italic kicker, deck or byline in Latin pages)."""
+def _is_aside(block: Block, body: float, body_font: str, ocr: bool) -> bool:
+    """A short line in another face (an italic kicker, deck or byline in Latin pages), or
+    in the body's face a size up (a kicker or deck set a little larger than the text; not
+    on an OCR layer, whose sizes are noise)."""
     text = block.text
     return (
-        block.font != body_font
+        (block.font != body_font or (not ocr and block.size > ASIDE_RATIO * body))
         and block.size >= 0.95 * body
         and len(block.lines) <= 2
         and len(text) <= MAX_HEADING_CHARS
