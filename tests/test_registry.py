@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import re
+from collections import Counter
+from dataclasses import replace
 from datetime import date
 
 import pytest
 from click.testing import CliRunner
 
 from crawler.cli import cli
-from crawler.papers import SEEN, RegistryError, bundled_papers, get_paper, load_papers
-from crawler.spiders.families import FAMILIES, guess_family
+from crawler.papers import SEEN, Paper, RegistryError, bundled_papers, get_paper, load_papers
+from crawler.spiders.families import FAMILIES, get_family, guess_family
 
 
 @pytest.mark.parametrize(
@@ -78,6 +81,21 @@ def test_an_own_entry_replaces_the_bundled_one_of_its_id(tmp_path, monkeypatch):
     assert papers["zzrb"] == bundled_papers()["zzrb"]
 
 
+#: A page or article path of each family, as the research note quotes them, put after an
+#: entry's base_url: the URL shape `newsarchive papers add` would guess the entry from.
+FAMILY_SAMPLE_PATHS = {
+    "founder_classic": "html/2022-11/07/node_2.htm",
+    "founder_new": "pc/layout/202412/25/node_01.html",
+    "founder_col": "PC/layout/202211/08/col01.html",
+    "founder_col_pc": "pc/layout/202204/18/col01.htm",
+    "xhby": "pc/con/202211/08/c123.html",  # only its articles tell it from founder_new
+    "page_nn": "content/20221110/Page01TB.htm",
+    "dated_html": "20221203/html/index.htm",
+    "resfile": "resfile/2022-11-09/01/01.pdf",
+    "chronam": "lccn/sn85058233/1935-08-02/ed-1.json",
+}
+
+
 def test_every_bundled_paper_says_where_and_when_its_url_was_seen():
     papers = bundled_papers()
     for paper in papers.values():
@@ -85,7 +103,78 @@ def test_every_bundled_paper_says_where_and_when_its_url_was_seen():
         # the source quotes the URL the entry's base_url comes from (scheme aside)
         assert paper.base_url.split("://", 1)[1] in paper.source, paper.id
     assert {p.family for p in papers.values()} == set(FAMILIES)
-    assert len(papers) >= 24
+    assert len(papers) >= 40  # issue 13: at least 40 real papers
+
+
+def test_bundled_ids_are_short_and_each_paper_is_listed_once():
+    papers = bundled_papers()
+    for paper_id in papers:
+        assert re.fullmatch(r"[a-z][a-z0-9_]{1,11}", paper_id), paper_id
+    sites = Counter((p.family, p.base_url, p.entry, p.lccn) for p in papers.values())
+    assert [site for site, n in sites.items() if n > 1] == []
+    names = Counter(p.name for p in papers.values())
+    assert [name for name, n in names.items() if n > 1] == []
+
+
+#: A URL as a source quotes it (templates with ``{date}`` are not guessed: no digits).
+QUOTED_URL = re.compile(r"https?://[^\s,]+")
+
+
+def url_problems(paper: Paper) -> list[str]:
+    """Where an entry's fields contradict the URLs: the ones its source quotes, its
+    base_url with its family's sample path, and the first edition the crawl asks for."""
+    problems = []
+    for url in QUOTED_URL.findall(paper.source):
+        guessed = guess_family(url)
+        if guessed is None or (paper.family == "xhby" and guessed["family"] == "founder_new"):
+            continue  # no shape we know, or 新华报业's pc/layout page (only pc/con tells C)
+        if (guessed["family"], guessed["base_url"]) != (paper.family, paper.base_url):
+            problems.append(f"source quotes {url}: {guessed}")
+    sample = paper.base_url + FAMILY_SAMPLE_PATHS[paper.family]
+    guessed = guess_family(sample)
+    if guessed is None or (guessed["family"], guessed["base_url"]) != (
+            paper.family, paper.base_url):
+        problems.append(f"{sample}: {guessed}")
+    family = get_family(paper.family)
+    url = family.issue_url(paper, date.fromisoformat(paper.first_date))
+    guessed = guess_family(url)
+    if guessed and guessed["family"] == paper.family:  # not C's pages, nor nbs.… names
+        default = family.default_entry or ""
+        if (guessed["base_url"], guessed.get("entry", default), guessed.get("lccn", "")) != (
+                paper.base_url, paper.entry or default, paper.lccn):
+            problems.append(f"first edition {url}: {guessed}")
+    return problems
+
+
+@pytest.mark.parametrize("paper", bundled_papers().values(), ids=lambda p: p.id)
+def test_a_bundled_papers_urls_agree_with_its_family_base_url_and_entry(paper):
+    assert url_problems(paper) == []
+
+
+def test_every_newscrapy_paper_quotes_a_url_of_its_own_family():
+    papers = [p for p in bundled_papers().values()
+              if p.source.startswith("xiaoxiaosuaxuan/newscrapy:")]
+    assert len(papers) >= 20
+    for paper in papers:
+        families = {g["family"] for url in QUOTED_URL.findall(paper.source)
+                    if (g := guess_family(url))}
+        assert paper.family in families, paper.id
+
+
+def test_an_entry_its_urls_contradict_is_caught():
+    bcrb = bundled_papers()["bcrb"]  # http://bcrbszb.bcxww.com/html/2022-09/02/node_2.htm
+    assert url_problems(bcrb) == []
+    assert url_problems(replace(bcrb, family="founder_new")) == [
+        "source quotes http://bcrbszb.bcxww.com/html/2022-09/02/node_2.htm: "
+        "{'family': 'founder_classic', 'base_url': 'http://bcrbszb.bcxww.com/', "
+        "'entry': 'node_2.htm'}"]
+    assert len(url_problems(replace(bcrb, base_url="http://bcrbszb.bcxww.com/html/"))) == 1
+    assert url_problems(replace(bcrb, base_url="bcrbszb.bcxww.com/"))[1:] == [
+        "bcrbszb.bcxww.com/html/2022-11/07/node_2.htm: None"]  # the note's "scheme not given"
+    assert url_problems(replace(bcrb, entry="node_2.html")) == [
+        "first edition http://bcrbszb.bcxww.com/html/2022-09/02/node_2.html: "
+        "{'family': 'founder_classic', 'base_url': 'http://bcrbszb.bcxww.com/', "
+        "'entry': 'node_2.htm'}"]
 
 
 def test_a_seen_that_is_not_a_date_is_refused(tmp_path):
