@@ -206,10 +206,34 @@ def test_a_kicker_and_a_deck_a_size_up_in_the_body_face_are_no_body_text(tmp_pat
     assert second["body"] == "".join(texts(4, "乙"))
 
 
+def test_a_deck_in_italic_over_the_byline_is_the_subtitle(tmp_path):
+    """Title, a deck in italic at body size, then "By a Staff Correspondent": the deck is
+    the subtitle (not the byline), the byline the byline (not the body's first line)."""
+    def draw(c):
+        c.setFont("Times-Bold", 18)
+        c.drawString(40, 740, "New Waterworks Approved")
+        c.setFont("Times-Italic", 10)
+        c.drawString(40, 722, "Aldermen Vote Seven to Three for")
+        c.drawString(40, 710, "the Engineer's Plan")
+        c.setFont("Times-Roman", 10)
+        c.drawString(40, 694, "By a Staff Correspondent")
+        for k in range(6):
+            c.drawString(40, 678 - 12 * k, f"The council met on line {k} of the first column")
+
+    art = only_article(page(tmp_path, draw))
+    assert art["title"] == "New Waterworks Approved"
+    assert art["subtitle"] == "Aldermen Vote Seven to Three for the Engineer's Plan"
+    assert art["byline"] == "By a Staff Correspondent"
+    assert art["body"].startswith("The council met on line 0")
+
+
 @pytest.mark.parametrize("text, byline", [
     ("By ROBERT HALE", True), ("By Robert Hale and Ann Lee", True),
     ("By MARGARET OWENS, Staff Writer", True), ("Special to the Record", True),
     ("By MARGARET OWENS,", True),  # broken before its role, which a river set apart
+    ("By a Staff Correspondent", True), ("From Our Own Reporter", True), ("Staff Report", True),
+    ("By Our Education Correspondent", True), ("By the way, the council", False),
+    ("From our readers", False), ("Staff reported the leak", False),
     ("The Associated Press", True), ("Times Staff Writer", True),
     ("By contrast, the FAA", False), ("By Monday the agency will", False),
     ("□本报记者 许廷合 通讯员 蒋之恒", True), ("本报记者 许廷合", True), ("文/张三", True),

@@ -92,9 +92,10 @@ def _heading_groups(blocks: Sequence[Block], body: float) -> list[list[Block] | 
     """Runs of consecutive headings become one group (kicker, title, subtitle), unless one
     sits far below the group (the next article's, in another leaf); an aside
     (a short line in another face) joins as kicker right before a group, and as subtitle
-    right after it when set larger than body text. Other blocks stay single."""
+    right after it when set larger than body text or right over the byline (title, deck,
+    byline). Other blocks stay single."""
     out: list[list[Block] | Block] = []
-    for block in blocks:
+    for k, block in enumerate(blocks):
         prev = out[-1] if out else None
         if block.kind == "heading":
             if isinstance(prev, list) and block.top - max(b.bottom for b in prev) <= (
@@ -104,8 +105,10 @@ def _heading_groups(blocks: Sequence[Block], body: float) -> list[list[Block] | 
                 out[-1] = [prev, block]
             else:
                 out.append([block])
-        elif block.kind == "aside" and isinstance(prev, list) and block.size > ASIDE_RATIO * body:
-            prev.append(block)
+        elif block.kind == "aside" and isinstance(prev, list) and (
+                block.size > ASIDE_RATIO * body
+                or k + 1 < len(blocks) and blocks[k + 1].kind == "byline"):
+            prev.append(block)  # a deck: set larger than the text, or over the byline
         else:
             out.append(block)
     return out

@@ -46,10 +46,13 @@ _EN_STAFF = (r"(?:[A-Z][A-Za-z.'’-]*\s+)*(?i:staff\s+writer|staff\s+reporter|"
 _WIRE = (r"(?:The\s+|THE\s+)?(?i:associated\s+press|AP|reuters|united\s+press"
          r"(?:\s+international)?|UPI|agence\s+france-presse|AFP|bloomberg(?:\s+news)?|"
          r"international\s+news\s+service)")
+# staff without a name: By a Staff Correspondent, From Our Own Reporter, Staff Report
+_EN_UNNAMED = (rf"(?:By|BY|From|FROM)\s+(?i:an?|our|the)\s+(?i:own\s+)?{_EN_ROLE}"
+               r"|(?i:(?:from\s+)?staff\s+reports?|wire\s+reports|news\s+services)")
 # By ROBERT HALE; By MARGARET OWENS, Staff Writer; Special to the Record; Associated Press
 EN_BYLINE = re.compile(
     rf"^(?:(?:By|BY)\s+{_EN_NAME}(?:\s*(?:,|and|&)\s*{_EN_NAME})*(?:\s*,\s*{_EN_ROLE})?"
-    rf"(?:\s*,\s*{_WIRE})?"
+    rf"(?:\s*,\s*{_WIRE})?|{_EN_UNNAMED}"
     rf"|(?:Special|SPECIAL|Exclusive|EXCLUSIVE)\s+(?:to|TO)\s+(?:the\s+|THE\s+)?{_EN_NAME}"
     rf"|{_WIRE}|{_EN_STAFF})(?:\.|\s*,)?$")  # "By NAME," broken before its role
 EN_BYLINE_CHARS = 80  # an English byline is at most this long

@@ -110,13 +110,17 @@ def _is_caption(block: Block, body: float, body_font: str, images: Sequence[Box]
 
 def split_leading_bylines(block: Block, body_font: str) -> list[Block]:
     """A body block that opens with byline lines becomes a byline block plus the rest; a
-    short block in another face that opens with one is a byline as a whole."""
+    short block in another face that opens with one is a byline as a whole; a short block
+    that ends in a byline in a face of its own is the lines above (a deck) and the byline."""
     lines = block.lines
     if block.kind != "body":
         return [block]
     if block.font != body_font and len(lines) <= BYLINE_LINES and is_byline(lines[0].text):
         block.kind = "byline"
         return [block]
+    if (1 < len(lines) <= 2 * BYLINE_LINES and is_byline(lines[-1].text)
+            and lines[-2].font != lines[-1].font):  # a deck in another face, then the byline
+        return [Block(lines[:-1], block.frame, "body"), Block(lines[-1:], block.frame, "byline")]
     k = 0
     while k < len(lines) and k < BYLINE_LINES and is_byline(lines[k].text):
         k += 1
