@@ -108,26 +108,31 @@ def test_english_page_dehyphenates_and_keeps_compounds(tmp_path):
 @pytest.mark.parametrize("split", [None, "held_out"])
 def test_generated_broadsheets_stay_above_the_quality_floor(tmp_path, split):
     """A small run of the benchmark pages (bench/extract_quality.py measures the targets):
-    a regression floor for exact titles, exact bylines and bodies exact to the character,
-    on plain pages and on the styles held out from tuning (trailing, right-aligned and
-    letter-spaced bylines, other type sizes, column rules, photos inside the text)."""
-    titles = bylines = whole = n_titles = n_bylines = n = 0
+    a regression floor for exact titles, bylines, kickers and subtitles, and bodies exact to
+    the character, on plain pages and on the styles held out from tuning (trailing,
+    right-aligned and letter-spaced bylines, other type sizes: kickers and decks only a size
+    up from the text, column rules, photos inside the text)."""
+    hits = {"title": 0, "byline": 0, "heads": 0, "body": 0}
+    counts = dict.fromkeys(hits, 0)
     for i, page_spec in enumerate(broadsheet_specs(6, seed=3, split=split)):
         path = tmp_path / f"p{i}.pdf"
         truth = typeset_page(page_spec, str(path))
         got = by_title(extract_pdf(path)["pages"][0])
         for art in truth["articles"]:
             out = got.get(art["title"], {})
-            n += 1
-            n_titles += 1
-            titles += bool(out)
-            whole += out.get("body") == art["body"]
-            if art["byline"]:
-                n_bylines += 1
-                bylines += out.get("byline") == art["byline"]
-    assert titles / n_titles >= 0.8
-    assert bylines / n_bylines >= (0.85 if split is None else 0.8)  # held out: 33 of 39
-    assert whole / n >= (0.7 if split is None else 0.6)  # held out: 30 of 47 exact
+            for field, want, ok in [("title", True, bool(out)), ("body", True,
+                                     out.get("body") == art["body"]),
+                                    ("byline", art["byline"], out.get("byline") == art["byline"]),
+                                    ("heads", art["kicker"], out.get("kicker") == art["kicker"]),
+                                    ("heads", art["subtitle"],
+                                     out.get("subtitle") == art["subtitle"])]:
+                if want:
+                    counts[field] += 1
+                    hits[field] += ok
+    shares = {field: hits[field] / counts[field] for field in hits}
+    # at e5a048b (before decks stacked with their titles), held out: bodies 44 of 47 exact,
+    # kickers and subtitles 31 of 34; at the session start 6b61b32, 30 of 47 bodies exact
+    assert min(shares.values()) >= 0.95, shares
 
 
 FIELDS = ("kicker", "title", "subtitle", "byline", "body", "captions")

@@ -206,6 +206,25 @@ def test_a_kicker_and_a_deck_a_size_up_in_the_body_face_are_no_body_text(tmp_pat
     assert second["body"] == "".join(texts(4, "乙"))
 
 
+def test_a_kicker_and_a_deck_a_size_up_stand_with_their_title_over_its_columns(tmp_path):
+    """A kicker whose word space falls on the gutter of the two columns under it, and a
+    deck centred over the second column, both a size up from the text: read with the
+    title, not as text of the columns they stand over."""
+    def draw(c):
+        glyphs(c, "稳就业", 108, 760, 11, 11)
+        glyphs(c, "惠民生", 152, 760, 11, 11)  # an em's space: over the gutter at 145-152
+        glyphs(c, "家门口的招聘会送来好岗位", 45, 738, 18, 18)
+        glyphs(c, "全程约九十分钟", 116, 716, 11.5, 11.5)
+        column(c, texts(6, "左"), 25, 695)
+        column(c, texts(6, "右"), 152, 695)
+
+    art = only_article(page(tmp_path, draw))
+    assert art["kicker"] == "稳就业 惠民生"
+    assert art["title"] == "家门口的招聘会送来好岗位"
+    assert art["subtitle"] == "全程约九十分钟"
+    assert art["body"] == "".join(texts(6, "左") + texts(6, "右"))
+
+
 def test_a_deck_in_italic_over_the_byline_is_the_subtitle(tmp_path):
     """Title, a deck in italic at body size, then "By a Staff Correspondent": the deck is
     the subtitle (not the byline), the byline the byline (not the body's first line)."""

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from .blocks import Block
 from .bylines import INLINE_BYLINE, is_byline, split_trailing_byline
 from .chars import Box
-from .fields import ASIDE_RATIO
+from .lines import ASIDE_RATIO
 from .paragraphs import body_paragraphs
 from .text.join import join_lines
 from .text.script import is_cjk

@@ -13,9 +13,9 @@ from collections.abc import Sequence
 from .blocks import Block
 from .bylines import NAMES_ONLY, is_byline, is_photo_credit
 from .chars import Box
+from .lines import ASIDE_RATIO
 
 HEADING_RATIO = 1.15  # a block this much larger than body text is a heading
-ASIDE_RATIO = 1.03  # a short line this much larger than body text is set apart (kicker, deck)
 CAPTION_END = re.compile(r"([\u4e00-\u9fff]{2,4}\s*(摄|摄影|供图|制图|绘)|图[/／]\S{2,8})$")
 # where an article goes on (comes from): 下转第2版, （上接第一版）, Continued on Page 5, See FAA, A3
 JUMP_LINE = re.compile(

@@ -22,6 +22,8 @@ EVEN_GAP_EM = 0.05  # gaps this close to one another are even letter-spacing
 DISPLAY_GAP_EM = 16.0  # display pieces on one baseline this close may be one line (title halves)
 HALVES_GAP_EM = 2.0  # display pieces further apart than this are halves of a title, or two
 DISPLAY_RATIO = 1.15  # runs this much larger than body text are display type (headings)
+ASIDE_RATIO = 1.03  # a short line this much larger than body text is set apart (kicker, deck)
+DECK_LINES = 2  # lines a size up over or under a headline: a kicker or deck of so many lines
 STACK_GAP_EM = 1.2  # headline lines this close above one another form one stack
 
 
@@ -325,11 +327,27 @@ class Stack:
         self.size = max(r.size for r in runs)
 
 
-def stack_headlines(runs: list[Run], body: float, hrules: Sequence[Box]) -> list[Run | Stack]:
-    """Group display runs that sit right above one another and overlap horizontally."""
-    display = sorted((r for r in runs if r.size >= DISPLAY_RATIO * body), key=lambda r: r.top)
+def stack_headlines(runs: list[Run], body: float, hrules: Sequence[Box],
+                    decks: bool = True) -> list[Run | Stack]:
+    """Group display runs that sit right above one another and overlap horizontally. With
+    ``decks``, a kicker or deck set only a size up from the text (in at most DECK_LINES
+    lines) stacks with the headline it stands over or under, as display runs do."""
+    display = [r for r in runs if r.size >= DISPLAY_RATIO * body]
+    if decks:
+        display += _short_lines_a_size_up(runs, body, hrules)
+    stacks = _stacked(sorted(display, key=lambda r: r.top), hrules)
+    stacks = [g for g in stacks if len(g) > 1 and max(r.size for r in g) >= DISPLAY_RATIO * body]
+    grouped = {id(r) for g in stacks for r in g}
+    out: list[Run | Stack] = [r for r in runs if id(r) not in grouped]
+    out.extend(Stack(g) for g in stacks)
+    return out
+
+
+def _stacked(runs: list[Run], hrules: Sequence[Box]) -> list[list[Run]]:
+    """Runs (top to bottom) in groups of runs right above one another, overlapping
+    horizontally, with no rule between."""
     stacks: list[list[Run]] = []
-    for run in display:
+    for run in runs:
         for group in stacks:
             last = group[-1]
             gap = run.top - last.bottom
@@ -341,10 +359,15 @@ def stack_headlines(runs: list[Run], body: float, hrules: Sequence[Box]) -> list
                 break
         else:
             stacks.append([run])
-    grouped = {id(r) for g in stacks if len(g) > 1 for r in g}
-    out: list[Run | Stack] = [r for r in runs if id(r) not in grouped]
-    out.extend(Stack(g) for g in stacks if len(g) > 1)
-    return out
+    return stacks
+
+
+def _short_lines_a_size_up(runs: list[Run], body: float, hrules: Sequence[Box]) -> list[Run]:
+    """Runs a size up from the text but under display size, in stacks of at most
+    DECK_LINES lines (more is running text set larger: a lead paragraph)."""
+    up = [r for r in runs if ASIDE_RATIO * body < r.size < DISPLAY_RATIO * body]
+    lines = _stacked(sorted(up, key=lambda r: r.top), hrules)
+    return [r for g in lines if len({round(r.base) for r in g}) <= DECK_LINES for r in g]
 
 
 def flatten(items: Iterable) -> list[Run]:

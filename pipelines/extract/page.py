@@ -92,7 +92,7 @@ def extract_page(content: PageContent, budget: float, reader: ScanReader | None 
     leading = leading_of(rest, body)
     if not ocr:
         rest = join_pieces(rest, body, leading)
-    items = stack_headlines(rest, body, content.hrules)
+    items = stack_headlines(rest, body, content.hrules, decks=not ocr)
     if not ocr:
         items = stack_galleys(items, body, content.hrules, content.images)
     params = CutParams(body=body, leading=leading, deadline=deadline,
