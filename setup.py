@@ -1,7 +1,13 @@
-"""Only the optional compiled glyph loop (everything else is in pyproject.toml): where no C
-compiler is, the install still succeeds and pdfium_source runs the same loop in Python."""
+"""Only the optional compiled loops (everything else is in pyproject.toml): where no C
+compiler is, the install still succeeds and the engine runs the same loops in Python."""
 
 from setuptools import Extension, setup
 
-setup(ext_modules=[Extension("pipelines.extract._glyphs", ["pipelines/extract/_glyphs.c"],
-                             optional=True)])
+# the channel test must round as Python does: no fused multiply-add
+EXACT = ["-ffp-contract=off"]
+
+setup(ext_modules=[
+    Extension("pipelines.extract._glyphs", ["pipelines/extract/_glyphs.c"], optional=True),
+    Extension("pipelines.extract._channels", ["pipelines/extract/_channels.c"], optional=True,
+              extra_compile_args=EXACT),
+])

@@ -13,7 +13,9 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
-from pipelines.extract import EXTRACTOR_VERSION, ExtractError, extract_pdf, pdfium_source
+from crawler.demo.editions import broadsheet_specs
+from crawler.demo.typesetter import typeset_page
+from pipelines.extract import EXTRACTOR_VERSION, ExtractError, extract_pdf, galleys, pdfium_source
 from pipelines.extract.pdfium_source import PdfiumSource
 from pipelines.extract.text.dehyphenate import join_hyphenated, mend_squeezed
 from pipelines.extract.text.join import join_line, join_lines
@@ -239,15 +241,20 @@ def test_glyphs_of_a_cjk_font_not_embedded_are_boxed_by_their_advances(tmp_path)
 # ----------------------------------------------------------------------------- glyph loop
 
 
+def _built(module: object, source: str) -> None:
+    """Fail where a C compiler is but ``source`` was not built; skip where none is."""
+    compiler = (sysconfig.get_config_var("CC") or "cc").split()[0]
+    if module is None:
+        if shutil.which(compiler):
+            pytest.fail(f"{compiler} is here but pipelines/extract/{source} was not built: "
+                        "reinstall (pip install -e .) and read its build log")
+        pytest.skip(f"no C compiler ({compiler}): extraction runs the Python twin")
+
+
 @pytest.fixture
 def compiled():
     """The compiled glyph loop (``_glyphs.c``): built at install wherever a C compiler is."""
-    compiler = (sysconfig.get_config_var("CC") or "cc").split()[0]
-    if pdfium_source._glyphs is None:
-        if shutil.which(compiler):
-            pytest.fail(f"{compiler} is here but pipelines/extract/_glyphs.c was not built: "
-                        "reinstall (pip install -e .) and read its build log")
-        pytest.skip(f"no C compiler ({compiler}): extraction runs the Python glyph loop")
+    _built(pdfium_source._glyphs, "_glyphs.c")
     return pdfium_source._glyphs
 
 
@@ -323,6 +330,63 @@ def test_compiled_glyph_loop_rejects_bad_arguments(compiled):
         compiled.read_glyphs(1, "text", 100.0, [], object, str)
     with pytest.raises(ValueError, match="null function"):
         compiled.read_glyphs(1, "text", 100.0, [], object, str, (0,) * 6)
+
+
+# ----------------------------------------------------------------------------- channel test
+
+
+@pytest.fixture
+def channels():
+    """The compiled channel test of galleys (``_channels.c``)."""
+    compiled = galleys._PARTED if galleys._PARTED is not galleys.parted else None
+    _built(compiled, "_channels.c")
+    return compiled
+
+
+def verdicts_both_ways(paths: list[Path], monkeypatch, compiled) -> tuple[int, list[str]]:
+    """Extract ``paths`` with every gap's channel test run compiled and in Python: (gaps
+    tested, the gaps where the two disagree)."""
+    tested, differ = 0, []
+
+    def both(*args):
+        nonlocal tested
+        python = galleys.parted(*args)
+        verdict = compiled(*args)
+        tested += 1
+        if verdict is not python:
+            differ.append(f"line {args[4]}, gap {args[5]:.2f}-{args[6]:.2f}: {verdict}")
+        return verdict
+
+    monkeypatch.setattr(galleys, "_PARTED", both)
+    for path in paths:
+        extract_pdf(path)
+    return tested, differ
+
+
+def test_compiled_channel_test_matches_python_on_generated_pages(tmp_path, monkeypatch,
+                                                                   channels):
+    """Chinese and English broadsheets in the held-out styles: 5-8 columns, sidebars,
+    photos, letter-spaced and trailing bylines, other type sizes."""
+    paths = []
+    for i, spec in enumerate(broadsheet_specs(4, seed=11, split="held_out")):
+        paths.append(tmp_path / f"p{i}.pdf")
+        typeset_page(spec, str(paths[-1]))
+    tested, differ = verdicts_both_ways(paths, monkeypatch, channels)
+    assert tested > 500 and differ == []
+
+
+def test_compiled_channel_test_matches_python_on_the_corpora(real_corpus, monkeypatch,
+                                                              channels):
+    paths = sorted(real_corpus.glob("*.pdf")) + sorted(PRACTICE_CORPUS.glob("*.pdf"))
+    tested, differ = verdicts_both_ways(paths, monkeypatch, channels)
+    assert tested > 5000 and differ == []
+
+
+def test_compiled_channel_test_rejects_bad_arguments(channels):
+    with pytest.raises(TypeError, match="17 arguments"):
+        channels([], [], [], [], 0)
+    with pytest.raises(ValueError, match="disagree"):
+        channels([1.0], [], [], [], 0, 1.0, 2.0, 10.0, 0.0, 5.0, 12.0, *galleys.CHANNEL)
 
 
 def test_unknown_source_is_a_value_error(tmp_path):

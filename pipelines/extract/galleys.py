@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from statistics import median_low
 
 from .chars import Box
@@ -90,6 +90,8 @@ class _TextLines:
             line.sort(key=lambda r: r.x0)
         self.bases = [line[0].base for line in self.lines]
         self.starts = [[r.x0 for r in line] for line in self.lines]
+        self.ends = [[r.x1 for r in line] for line in self.lines]
+        self.sizes = [[r.size for r in line] for line in self.lines]
 
     def covered(self, n: int, lo: float, hi: float, size: float, reach: float) -> bool:
         """Whether the nearest lines above and below line ``n`` (within ``reach``, of
@@ -107,20 +109,6 @@ class _TextLines:
             else:
                 return False
         return True
-
-    def near(self, n: int, lo: float, hi: float, reach: float) -> Iterator[tuple[int, Run]]:
-        """(line number, run) of the other lines within ``reach`` of line ``n``'s baseline
-        whose runs overlap [lo, hi]."""
-        base = self.bases[n]
-        for m in range(bisect_left(self.bases, base - reach),
-                       bisect_right(self.bases, base + reach)):
-            if m == n:
-                continue
-            line, starts = self.lines[m], self.starts[m]
-            k = bisect_right(starts, hi) - 1
-            while k >= 0 and line[k].x1 > lo:
-                yield m, line[k]
-                k -= 1
 
 
 def join_pieces(runs: list[Run], body: float, leading: float) -> list[Run]:
@@ -159,64 +147,94 @@ def _joinable(found: _TextLines, n: int, a: Run, b: Run, leading: float) -> bool
         return False
     if hi - lo > JOIN_MAX_EM * size:
         return False
-    need = GUTTER_EM * size
     if 0 <= hi - lo < TOUCH_EM * size:
         return True  # a word space at most (overlapping runs may be a line set too long)
     if 0 < hi - lo <= WORD_SPACE_EM * size and found.covered(
             n, lo, hi, size, LINE_STEP_EM * max(leading, size)):
         return True  # a word space: the lines right above and below run across it
+    return not _PARTED(found.bases, found.starts, found.ends, found.sizes, n, lo, hi, size,
+                       a.x0, b.x1, leading, *CHANNEL)
+
+
+#: The tunables of the channel test, in the order ``parted`` (and its C twin) take them.
+CHANNEL = (GUTTER_EM, NEAR_EM, WINDOW_LINES, ALIGN_EM, ALIGNED_SHARE, STRAY_SHARE)
+
+
+def parted(bases: list[float], starts: list[list[float]], ends: list[list[float]],
+           sizes: list[list[float]], n: int, lo: float, hi: float, size: float, x0: float,
+           x1: float, leading: float, gutter_em: float, near_em: float, window_lines: float,
+           align_em: float, aligned_share: float, stray_share: float) -> bool:
+    """Whether a gutter parts the runs ``x0``-``lo`` and ``hi``-``x1`` of line ``n`` (lines
+    of ``_TextLines``, as its columns ``bases``, ``starts``, ``ends``, ``sizes``): the
+    channel the gap opens into is free of text over the lines around, and its far side is
+    a column's edge. ``_channels.parted`` is this function compiled, line for line."""
+    need = gutter_em * size
     # the channel the gap opens into: the lines around must leave one of a gutter's width
     # free there (the gap itself may be narrower, even negative: a line set too long
     # nearly touches, or overruns, the next column)
     near = min(lo, hi) - need, max(lo, hi) + need
-    left = max(a.x0, min(lo, hi) - NEAR_EM * size)
-    right = min(b.x1, max(lo, hi) + NEAR_EM * size)
-    reach = WINDOW_LINES * max(leading, size)
+    left = max(x0, min(lo, hi) - near_em * size)
+    right = min(x1, max(lo, hi) + near_em * size)
+    reach = window_lines * max(leading, size)
+    q_lo, q_hi = lo - near_em * size, hi + near_em * size
+    base = bases[n]
     ink: dict[int, list[tuple[float, float]]] = {}  # each line's text over the channel
-    starts: list[tuple[float, int]] = []  # where the lines' runs start, and their line
-    for other, r in found.near(n, lo - NEAR_EM * size, hi + NEAR_EM * size, reach):
-        if abs(r.size - size) > 0.2 * size:
+    run_starts: list[tuple[float, int]] = []  # where the lines' runs start, and their line
+    for m in range(bisect_left(bases, base - reach), bisect_right(bases, base + reach)):
+        if m == n:
             continue
-        spans = ink.setdefault(other, [])
-        starts.append((r.x0, other))
-        if r.x0 < right and r.x1 > left:
-            spans.append((max(r.x0, left), min(r.x1, right)))
+        line_starts, line_ends, line_sizes = starts[m], ends[m], sizes[m]
+        k = bisect_right(line_starts, q_hi) - 1
+        while k >= 0 and line_ends[k] > q_lo:  # the runs overlapping the query, leftwards
+            r_x0, r_x1 = line_starts[k], line_ends[k]
+            k -= 1
+            if abs(line_sizes[k + 1] - size) > 0.2 * size:
+                continue
+            spans = ink.setdefault(m, [])
+            run_starts.append((r_x0, m))
+            if r_x0 < right and r_x1 > left:
+                spans.append((max(r_x0, left), min(r_x1, right)))
     events = []
     for spans in ink.values():  # a line counts once wherever its runs overlap
         spans.sort()
         reach_x = None
-        for x0, x1 in spans:
-            if reach_x is not None and x0 <= reach_x:
-                events[-1] = (max(reach_x, x1), -1)
-                reach_x = max(reach_x, x1)
+        for s0, s1 in spans:
+            if reach_x is not None and s0 <= reach_x:
+                events[-1] = (max(reach_x, s1), -1)
+                reach_x = max(reach_x, s1)
                 continue
-            events.append((x0, 1))
-            events.append((x1, -1))
-            reach_x = x1
-    around = ink
-    if not around:
-        return False  # a lone line: its wide gaps part its pieces
-    allowed = int(STRAY_SHARE * len(around))  # lines set too long may cross a gutter
+            events.append((s0, 1))
+            events.append((s1, -1))
+            reach_x = s1
+    if not ink:
+        return True  # a lone line: its wide gaps part its pieces
+    allowed = int(stray_share * len(ink))  # lines set too long may cross a gutter
     events.sort()
     depth = 0
     free_from: float | None = left  # start of the stretch crossed by at most ``allowed``
-    align = ALIGN_EM * size
+    align = align_em * size
     for x, step in events:
         if (free_from is not None and x - free_from >= need and x > near[0]
                 and free_from < near[1]):
             # a gutter's far side is a column's edge: the lines around start on it (the
             # staggered word spaces of justified lines may leave a channel, a river, but
             # the words after it start anywhere)
-            edge = {n for x0, n in starts if abs(x0 - x) <= align}
-            beyond = {n for x0, n in starts if x - align <= x0 <= x + NEAR_EM * size}
-            if not beyond or len(edge) >= max(1, ALIGNED_SHARE * len(beyond)):
-                return False
+            edge = {m for s0, m in run_starts if abs(s0 - x) <= align}
+            beyond = {m for s0, m in run_starts if x - align <= s0 <= x + near_em * size}
+            if not beyond or len(edge) >= max(1, aligned_share * len(beyond)):
+                return True
         depth += step
         if depth > allowed:
             free_from = None
         elif free_from is None:
             free_from = x
-    return not (free_from is not None and right - free_from >= need and free_from < near[1])
+    return free_from is not None and right - free_from >= need and free_from < near[1]
+
+
+try:  # the channel test compiled (setup.py: optional; without a compiler, the same in Python)
+    from ._channels import parted as _PARTED
+except ImportError:  # pragma: no cover - exercised where no C compiler is
+    _PARTED = parted
 
 
 def stack_galleys(items: list[Run | Stack], body: float, hrules: Sequence[Box],
