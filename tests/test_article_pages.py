@@ -160,6 +160,15 @@ def test_classic_map_duplicate_div_areas_are_one_article_pixels_as_given():
     ]
 
 
+def test_classic_article_pages_named_by_page_and_article_are_followed():
+    """衡阳日报's classic site names its article pages content_PAGE_ARTICLE.htm."""
+    link = get_family("founder_classic").article_link
+    assert link.search("https://epaper.hyqss.cn/html/2022-12/16/content_19621_7108962.htm")
+    assert link.search("http://zz.test/html/2017-10/13/content_306582.htm")
+    assert not link.search("http://zz.test/html/2017-10/13/node_2.htm")
+    assert not link.search("http://zz.test/html/2017-10/13/content_306582_x.htm")
+
+
 def test_new_map_float_coords_in_the_declared_thumbnail_size():
     response = HtmlResponse(
         url="http://rm.test/rmrb/pc/layout/202412/25/node_01.html",

@@ -16,6 +16,8 @@ from .document import ExtractError, extract_pdf
 # read again; galleys, bylines, section heads, subheads, credits, jump lines (docs/extraction.md)
 # 0.6.1 (issue #14): turned and vertical pages read the way they run, text nobody sees left
 # out, wrong ToUnicode maps garbled (orientation.py, visibility.py, mojibake.py)
-EXTRACTOR_VERSION = "0.6.1"
+# 0.6.2 (issue #12): kickers and decks set only a size up from the text read with their
+# headline; title, deck, byline; unnamed English bylines; the channel test compiled
+EXTRACTOR_VERSION = "0.6.2"
 
 __all__ = ["EXTRACTOR_VERSION", "ExtractError", "extract_pdf"]

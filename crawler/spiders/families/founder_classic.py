@@ -28,7 +28,7 @@ class FounderClassic(Family):
     name = "founder_classic"
     page_link_selectors = ("a#pageLink",)
     hint_selectors = ('map[name="PagePicMap"] area', "ul.ul02_l li a")
-    article_link = re.compile(r"/content_\d+\.htm$")
+    article_link = re.compile(r"/content_\d+(?:_\d+)?\.htm$")  # content_19621_7108962.htm too
     url_shape = re.compile(
         r"^(?P<base_url>https?://.+?/)html/\d{4}-\d{2}/\d{2}/(?:(?P<entry>node_\w+\.htm)|content_)"
     )
