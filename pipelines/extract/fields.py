@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from .blocks import Block
 from .bylines import NAMES_ONLY, is_byline, is_photo_credit
 from .chars import Box
-from .lines import ASIDE_RATIO
+from .lines import ASIDE_RATIO, DECK_LINES
 
 HEADING_RATIO = 1.15  # a block this much larger than body text is a heading
 CAPTION_END = re.compile(r"([\u4e00-\u9fff]{2,4}\s*(摄|摄影|供图|制图|绘)|图[/／]\S{2,8})$")
@@ -87,7 +87,7 @@ def _is_aside(block: Block, body: float, body_font: str, ocr: bool) -> bool:
     return (
         (block.font != body_font or (not ocr and block.size > ASIDE_RATIO * body))
         and block.size >= 0.95 * body
-        and len(block.lines) <= 2
+        and len(block.lines) <= DECK_LINES
         and len(text) <= MAX_HEADING_CHARS
         and text[-1] not in SENTENCE_END
     )
