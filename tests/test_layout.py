@@ -7,6 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from PIL import Image
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
@@ -81,6 +83,55 @@ def test_short_columns_under_a_centred_title_are_read_column_by_column(tmp_path)
     art = only_article(page(tmp_path, draw))
     assert art["title"] == "学思践悟担使命"
     assert art["body"].replace("\n", "") == "".join("".join(lines) for lines in cols)
+
+
+@pytest.mark.parametrize("side", ["left", "right"])
+def test_text_wrapped_round_a_photo_at_the_side_reads_down_its_column(tmp_path, side):
+    """Five lines of the first column run half its width beside a photo set into it (on
+    the left or the right), then full width again: the column is read top to bottom, the
+    short lines in their place, before the second column."""
+    full = [f"左{NUMBERS[k % 10]}{'甲乙'[k // 10]}行的文字写满一栏内" for k in range(14)]
+    beside = [f"旁{NUMBERS[k]}图边的字" for k in range(5)]
+    first = full[:3] + beside + full[8:]
+    second = [f"右{NUMBERS[k % 10]}{'甲乙'[k // 10]}行的文字写满一栏内" for k in range(14)]
+
+    def draw(c):
+        glyphs(c, "标题写在两栏之上啊", 80, 740, 20, 20)
+        text_x, photo_x = (40 + 64, 40) if side == "left" else (40, 40 + 64)
+        for k, line in enumerate(first):
+            glyphs(c, line, text_x if 3 <= k < 8 else 40, 710 - 14 * k)
+        c.drawImage(ImageReader(Image.new("RGB", (30, 20), (40, 90, 160))),
+                    photo_x, 710 - 14 * 7 - 4, 56, 14 * 5 - 2)
+        for k, line in enumerate(second):
+            glyphs(c, line, 40 + 142, 710 - 14 * k)
+
+    art = only_article(page(tmp_path, draw))
+    assert art["title"] == "标题写在两栏之上啊"
+    assert art["body"].replace("\n", "") == "".join(first + second)
+
+
+def test_a_framed_advert_under_an_article_joins_neither_neighbour(tmp_path):
+    """An advert in a frame (display lines, a hotline, an address) under one article,
+    beside another across a column rule: both articles come out whole, the advert apart."""
+    first = [f"甲{NUMBERS[k]}行的文字写满一栏内" for k in range(8)]
+    second = [f"乙{NUMBERS[k % 10]}{'上下'[k // 10]}行的文字写满一栏内" for k in range(20)]
+
+    def draw(c):
+        glyphs(c, "魏都区召开工作推进会", 40, 750, 13, 13)
+        column(c, first, 40, 725)
+        c.rect(36, 440, 130, 160)
+        glyphs(c, "盛大开业", 50, 560, 24, 24)
+        glyphs(c, "全场八折优惠", 55, 520, 16, 16)
+        glyphs(c, "订购热线许昌市魏都区", 45, 490, 9, 9)
+        c.line(176, 440, 176, 770)
+        glyphs(c, "城市书房成了市民第二书房", 190, 750, 16, 16)
+        column(c, second, 190, 725)
+
+    got = {a["title"]: a for a in page(tmp_path, draw)["articles"]}
+    assert got["魏都区召开工作推进会"]["body"] == "".join(first)
+    assert got["城市书房成了市民第二书房"]["body"] == "".join(second)
+    assert "订购热线" not in got["魏都区召开工作推进会"]["body"] + got[
+        "城市书房成了市民第二书房"]["body"]
 
 
 def test_a_line_set_too_long_does_not_join_the_next_column(tmp_path):
