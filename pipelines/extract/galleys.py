@@ -21,6 +21,7 @@ from statistics import median_low
 
 from .chars import Box
 from .lines import DISPLAY_RATIO, Run, Stack
+from .text.script import HANGING
 
 GUTTER_EM = 0.5  # a free channel this wide (in em of the text) between two runs is a gutter
 WINDOW_LINES = 4.0  # the lines around a gap that must leave the channel free, in line steps
@@ -38,6 +39,7 @@ STEP_GROWTH = 1.5  # a step this much over the galley's own is a break (a new it
 INDENT_EM = 3.0  # a galley's lines start within this of one another (first-line indents)
 OVERHANG_EM = 1.2  # a galley's line ends at most this far right of its widest line
 COLUMN_EDGE_EM = 0.3  # a line ending this far past the column's edge is set too long
+MAX_HUNG = 2  # closing punctuation glyphs a line may hang past its column's edge (”，)
 
 
 class Galley:
@@ -90,7 +92,7 @@ class _TextLines:
             line.sort(key=lambda r: r.x0)
         self.bases = [line[0].base for line in self.lines]
         self.starts = [[r.x0 for r in line] for line in self.lines]
-        self.ends = [[r.x1 for r in line] for line in self.lines]
+        self.ends = [[_ink_end(r) for r in line] for line in self.lines]
         self.sizes = [[r.size for r in line] for line in self.lines]
 
     def covered(self, n: int, lo: float, hi: float, size: float, reach: float) -> bool:
@@ -109,6 +111,17 @@ class _TextLines:
             else:
                 return False
         return True
+
+
+def _ink_end(run: Run) -> float:
+    """Where a run's text ends for the channel test: before closing punctuation hung past
+    the column's edge (行末标点悬挂: a line may end in one or two such glyphs), which stands
+    in the gutter without making it text."""
+    chars = run.chars
+    k = len(chars)
+    while k > 1 and len(chars) - k < MAX_HUNG and chars[k - 1].text in HANGING:
+        k -= 1
+    return chars[k - 1].x1 if k < len(chars) else run.x1
 
 
 def join_pieces(runs: list[Run], body: float, leading: float) -> list[Run]:
@@ -140,8 +153,9 @@ def _joinable(found: _TextLines, n: int, a: Run, b: Run, leading: float) -> bool
     """Whether run ``b`` continues run ``a`` on line ``n`` (a word space) rather than
     standing across a gutter (or being another size of type). The lines around are
     counted, not their runs: a justified Latin line comes in as many runs as it has wide
-    word spaces."""
-    lo, hi = a.x1, b.x0
+    word spaces. ``a`` ends where its text does, before punctuation hung past a column's
+    edge (which may nearly touch, or overrun, the next column)."""
+    lo, hi = _ink_end(a), b.x0
     size = max(a.size, b.size)
     if abs(a.size - b.size) > SAME_SIZE * size:
         return False

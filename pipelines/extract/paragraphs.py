@@ -16,6 +16,7 @@ from .blocks import Block
 from .lines import Line
 from .text.dehyphenate import HYPHENS, mend_squeezed
 from .text.join import join_lines
+from .text.script import HANGING
 
 INDENT_EM = 0.8  # first-line indent (Chinese sets 2 em, Latin about 1 em)
 SHORT_EM = 1.0  # a line ending this far before the column edge closes its paragraph
@@ -23,7 +24,6 @@ SHORTER_EM = 2.5  # ... in text that indents its paragraphs, a line ending this 
 INDENTED_LINES = 1  # text with an indented line (past its first) indents its paragraphs
 RAGGED_SHARE = 0.4  # more short lines than this: the text is set ragged right
 SQUEEZE = 0.8  # glyphs this much smaller than the body text are a squeezed word
-HANGING = frozenset("，。、；：？！”’）》」』")  # punctuation a line may hang past its edge
 EDGE_LINES = 3  # a block of this many lines shows its column's edges by its lines
 
 

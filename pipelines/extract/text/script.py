@@ -23,6 +23,8 @@ _CJK_RANGES = (
     (0x20000, 0x3134F),  # extensions B-G
 )
 _CJK_EXTRA = frozenset("“”‘’…—·□■○●◆◇△▲☆★")
+# closing punctuation a CJK line may hang past its column's edge (行末标点悬挂)
+HANGING = frozenset("，。、；：？！”’）》」』")
 
 
 @lru_cache(maxsize=8192)
