@@ -294,6 +294,42 @@ def test_a_kicker_and_a_deck_a_size_up_stand_with_their_title_over_its_columns(t
     assert art["body"] == "".join(texts(6, "左") + texts(6, "右"))
 
 
+def justified(c: canvas.Canvas, text: str, x: float, y: float, width: float,
+              size: float = 9.5) -> None:
+    """A Latin line set justified to ``width``: its words drawn one by one, spread."""
+    words = text.split()
+    natural = sum(pdfmetrics.stringWidth(w, "Times-Roman", size) for w in words)
+    space = (width - natural) / (len(words) - 1)
+    c.setFont("Times-Roman", size)
+    for word in words:
+        c.drawString(x, y, word)
+        x += pdfmetrics.stringWidth(word, "Times-Roman", size) + space
+
+
+def test_a_byline_across_two_columns_heads_both(tmp_path):
+    """"By NAME, Staff Writer" set across the two columns under the headline, closer to
+    them than a band, over justified lines whose word spaces may line up with the gutter:
+    the columns are read one after the other, not line by line."""
+    left = ["These markers, labeled", "with the words that are", "set in the first column",
+            "of this page to be read", "before the other column."]
+    right = ["general description of the", "changes that would be made",
+             "to these checklists and the", "purpose of each change in", "the second column here."]
+
+    def draw(c):
+        c.setFont("Times-Bold", 18)
+        c.drawString(42, 742, "Public Docket Opened")
+        c.setFont("Times-Roman", 10)
+        c.drawString(42, 722, "By MARGARET OWENS, Staff Writer")
+        for k, (a, b) in enumerate(zip(left, right, strict=True)):
+            justified(c, a, 53.4 if k == 0 else 42, 707.5 - 12.8 * k, 106 if k == 0 else 117.4)
+            justified(c, b, 170.4, 707.5 - 12.8 * k, 117.4)
+
+    art = only_article(page(tmp_path, draw))
+    assert art["title"] == "Public Docket Opened"
+    assert art["byline"] == "By MARGARET OWENS, Staff Writer"
+    assert art["body"].replace("\n", " ") == " ".join(left + right)
+
+
 def test_a_deck_in_italic_over_the_byline_is_the_subtitle(tmp_path):
     """Title, a deck in italic at body size, then "By a Staff Correspondent": the deck is
     the subtitle (not the byline), the byline the byline (not the body's first line)."""

@@ -18,7 +18,7 @@ from .document import ExtractError, extract_pdf
 # out, wrong ToUnicode maps garbled (orientation.py, visibility.py, mojibake.py)
 # 0.6.2 (issue #12): kickers and decks set only a size up from the text read with their
 # headline; title, deck, byline; unnamed English bylines; punctuation hung past a column
-# edge is no text in the gutter; the channel test compiled
+# edge is no text in the gutter; a byline across columns heads them; the channel test compiled
 EXTRACTOR_VERSION = "0.6.2"
 
 __all__ = ["EXTRACTOR_VERSION", "ExtractError", "extract_pdf"]

@@ -57,7 +57,7 @@ class CutParams:
     edges: frozenset[int] = frozenset()  # x (rounded) where many body lines start: columns
     colw: float = 0.0  # width of a justified body line (a column), 0 when unknown
     images: tuple[Box, ...] = ()  # photos: whitespace they fill is no band
-    plain: frozenset[int] = frozenset()  # ids of display-size items that are bylines
+    plain: frozenset[int] = frozenset()  # ids of the lines standing alone that are bylines
 
     @property
     def band(self) -> float:
@@ -212,7 +212,8 @@ def _heading_bands(items: Sequence[Boxed], gaps: list[tuple[float, float]],
     """The band under a lone heading (no gutter beside it) and over its body: the heading
     spans the columns below even where it is narrower (a centred title), so cutting a gutter
     first would read a column before its heading. A heading that tops the region, nothing
-    but headings above the band, heads all of it (a byline set beside its centred title)."""
+    but headings above the band, heads all of it (a byline set beside its centred title);
+    so does a byline set across the columns under its headline."""
     band = params.band
     gutter = GUTTER_EM * params.body
     for lo, hi in gaps:
@@ -222,7 +223,7 @@ def _heading_bands(items: Sequence[Boxed], gaps: list[tuple[float, float]],
         if not pairs or any(_is_display(b, params) for b, _ in pairs):
             continue
         tops = [i for i in items if i.bottom <= lo + 0.5]
-        if not (all(_is_display(i, params) for i in tops)
+        if not (all(_is_display(i, params) or id(i) in params.plain for i in tops)
                 or any(_is_display(a, params) for _, a in pairs)):
             continue
         below = [i for i in items if i.top >= hi - 0.5]

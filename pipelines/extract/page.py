@@ -14,7 +14,6 @@ from .fields import classify, split_leading_bylines
 from .galleys import join_pieces, leading_of, stack_galleys
 from .health import check_page
 from .lines import (
-    DISPLAY_RATIO,
     Run,
     body_size,
     build_runs,
@@ -51,11 +50,11 @@ def _column_width(runs: list[Run], body: float) -> float:
     return float(width) if n >= 4 and width >= 4 * body else 0.0
 
 
-def _byline_items(items: list, body: float) -> frozenset[int]:
-    """Ids of the display-size lines that are bylines (set larger than the body, but no
-    headline: the cuts treat them as text)."""
-    return frozenset(id(it) for it in items if isinstance(it, Run)
-                     and it.size >= DISPLAY_RATIO * body and is_byline(join_line(it.chars)))
+def _byline_items(items: list) -> frozenset[int]:
+    """Ids of the lines standing alone that are bylines, of any size: the cuts never take
+    one for a headline (set larger than the body), and cut under one that tops columns."""
+    return frozenset(id(it) for it in items
+                     if isinstance(it, Run) and is_byline(join_line(it.chars)))
 
 
 def _both_ways(content: PageContent, budget: float, reader: ScanReader | None) -> dict:
@@ -97,7 +96,7 @@ def extract_page(content: PageContent, budget: float, reader: ScanReader | None 
         items = stack_galleys(items, body, content.hrules, content.images)
     params = CutParams(body=body, leading=leading, deadline=deadline,
                        edges=_column_edges(rest, body), colw=_column_width(rest, body),
-                       images=tuple(content.images), plain=_byline_items(items, body))
+                       images=tuple(content.images), plain=_byline_items(items))
     blocks: list[Block] = []
     for leaf in xy_cut(items, content.hrules, content.vrules, params) if items else []:
         for block in leaf_blocks(leaf, stream=ocr):
