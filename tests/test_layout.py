@@ -134,34 +134,23 @@ def test_a_framed_advert_under_an_article_joins_neither_neighbour(tmp_path):
         "城市书房成了市民第二书房"]["body"]
 
 
-def test_punctuation_hung_past_the_column_edge_does_not_join_the_next_column(tmp_path):
-    """Two of six lines end in closing punctuation hung past the column's edge (”，) into
-    the gutter and over where the next column starts: the columns are read one after the
-    other, not line by line."""
-    left = [f"左{NUMBERS[k]}行的文字写满一栏内" for k in range(6)]
-    left[1] += "”，"
-    left[3] += "。”"
-    right = [f"右{NUMBERS[k]}行的文字写满一栏内" for k in range(6)]
+@pytest.mark.parametrize("overruns, gutter", [
+    ({3: "长长"}, 22),  # two glyphs set past the column's edge, almost touching the next
+    # closing punctuation hung past the edge (行末标点悬挂), over where the next column starts
+    ({1: "”，", 3: "。”"}, 12),
+], ids=["set-too-long", "hung-punctuation"])
+def test_a_line_past_its_column_edge_does_not_join_the_next_column(tmp_path, overruns,
+                                                                   gutter):
+    """Lines run past their column's edge into the gutter: the two columns are still read
+    one after the other, never line by line."""
+    left, right = texts(8, "左"), texts(8, "右")
+    for k, extra in overruns.items():
+        left[k] += extra
 
     def draw(c):
         glyphs(c, "标题写在两栏之上", 80, 720, 20, 20)
         column(c, left, 40, 690, step=17)
-        column(c, right, 40 + 12 * 10 + 12, 690, step=17)
-
-    art = only_article(page(tmp_path, draw))
-    assert art["body"].replace("\n", "") == "".join(left) + "".join(right)
-
-
-def test_a_line_set_too_long_does_not_join_the_next_column(tmp_path):
-    """A line overruns its column into the gutter, almost touching the next column: the
-    two columns are still read one after the other, never line by line."""
-    left, right = texts(8, "左"), texts(8, "右")
-    left[3] = left[3] + "长长"  # two glyphs past the column's edge
-
-    def draw(c):
-        glyphs(c, "标题写在两栏之上", 80, 720, 20, 20)
-        column(c, left, 40, 690, pitch=10)
-        column(c, right, 40 + 12 * 10 + 22, 690, pitch=10)
+        column(c, right, 40 + 12 * 10 + gutter, 690, step=17)
 
     art = only_article(page(tmp_path, draw))
     assert art["body"].replace("\n", "") == "".join(left) + "".join(right)
