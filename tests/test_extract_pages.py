@@ -135,6 +135,23 @@ def test_generated_broadsheets_stay_above_the_quality_floor(tmp_path, split):
     assert min(shares.values()) >= 0.95, shares
 
 
+def test_jump_lines_end_the_bodies_of_stories_that_run_on(tmp_path):
+    """Held-out pages where stories run on to another page: the jump line (（下转第3版）,
+    "Continued on Page 5") ends the article's body, as printed, and nowhere else."""
+    jumped = 0
+    for i, page_spec in enumerate(s for s in broadsheet_specs(8, seed=0, split="held_out")
+                                  if s.jump_lines):
+        path = tmp_path / f"p{i}.pdf"
+        truth = typeset_page(page_spec, str(path))
+        got = by_title(extract_pdf(path)["pages"][0])
+        for art in truth["articles"]:
+            last = art["body"].rsplit("\n", 1)[-1]
+            if last.startswith(("（下转第", "Continued on Page")):
+                jumped += 1
+                assert got[art["title"]]["body"].endswith("\n" + last), art["title"]
+    assert jumped >= 3
+
+
 FIELDS = ("kicker", "title", "subtitle", "byline", "body", "captions")
 EDITION_DATES = [datetime.date(2023, 3, 1) + datetime.timedelta(days=11 * k) for k in range(10)]
 

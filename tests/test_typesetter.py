@@ -385,6 +385,7 @@ def test_styled_broadsheets_draw_every_axis_from_their_half():
             assert spec.byline_style in STYLES["byline_style"][half]
             assert (spec.body_size, spec.leading) in STYLES["type"][half]
             assert spec.photo_position in STYLES["photo_position"][half]
+            assert spec.jump_lines in STYLES["jump_lines"][half]
     with pytest.raises(ValueError, match="unknown split"):
         broadsheet_specs(2, split="train")
 

@@ -76,6 +76,7 @@ STYLES = {
     "tc_spacing": ((False,), (True, False)),
     "column_rules": ((None,), (True, False)),
     "photo_position": (("mixed", "top"), ("middle", "mixed")),
+    "jump_lines": ((False,), (True, False)),
 }
 SPLITS = ("tune", "held_out")
 

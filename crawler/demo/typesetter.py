@@ -106,6 +106,9 @@ class PageSpec:
     # from the left, right-aligned or letter-spaced across the column; or "trailing", in
     # parentheses at the end of the last paragraph (（本报记者 张三）), as many papers do
     byline_style: Literal["left", "right", "spaced", "trailing"] = "left"
+    # some stories run on to another page: a jump line ends their text here (（下转第3版）,
+    # "Continued on Page 5"), which is the article's own text
+    jump_lines: bool = False
 
 
 # --------------------------------------------------------------------------- metrics
@@ -461,6 +464,7 @@ class _Region:
 
 
 SECTION_HEAD_SIZE = 12.0
+JUMP_SHARE = 0.5  # of the stories of a page with jump lines, this share runs on elsewhere
 KICKER_SIZE = {"zh": 11.0, "en": 10.0}
 SUBTITLE_SIZE = {"zh": 12.0, "en": 10.5}
 
@@ -666,6 +670,12 @@ class _PageComposer:
                 else:
                     seq += [("byline", ln.words) for ln in
                             break_en(part, EN_ITALIC, self.size, fr.colw, hyphenate=False)]
+        jump = (self.spec.jump_lines and role_size == "story" and not trailing
+                and len(paragraphs) > 1 and self.rng.random() < JUMP_SHARE)
+        if jump:
+            page = self.rng.randint(2, 16)
+            paragraphs.append(f"（下转第{page}版）" if lang == "zh"
+                              else f"Continued on Page {page}")
         for p in paragraphs:
             seq.extend(self._body_lines(p, lang, fr.colw))
         if not seq:
@@ -692,7 +702,7 @@ class _PageComposer:
             "title": art.title,
             "subtitle": art.subtitle,
             "byline": byline,
-            "body": "\n".join(art.paragraphs),
+            "body": "\n".join(art.paragraphs + paragraphs[len(art.paragraphs):]),
             "captions": list(art.captions),
             "bbox": None,
         }
