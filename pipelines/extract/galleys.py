@@ -21,7 +21,7 @@ from statistics import median_low
 
 from .chars import Box
 from .lines import DISPLAY_RATIO, Run, Stack
-from .text.script import HANGING
+from .text.script import HANGING, MAX_HUNG
 
 GUTTER_EM = 0.5  # a free channel this wide (in em of the text) between two runs is a gutter
 WINDOW_LINES = 4.0  # the lines around a gap that must leave the channel free, in line steps
@@ -39,7 +39,6 @@ STEP_GROWTH = 1.5  # a step this much over the galley's own is a break (a new it
 INDENT_EM = 3.0  # a galley's lines start within this of one another (first-line indents)
 OVERHANG_EM = 1.2  # a galley's line ends at most this far right of its widest line
 COLUMN_EDGE_EM = 0.3  # a line ending this far past the column's edge is set too long
-MAX_HUNG = 2  # closing punctuation glyphs a line may hang past its column's edge (”，)
 
 
 class Galley:

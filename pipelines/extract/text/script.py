@@ -25,6 +25,7 @@ _CJK_RANGES = (
 _CJK_EXTRA = frozenset("“”‘’…—·□■○●◆◇△▲☆★")
 # closing punctuation a CJK line may hang past its column's edge (行末标点悬挂)
 HANGING = frozenset("，。、；：？！”’）》」』")
+MAX_HUNG = 2  # closing punctuation marks a line may hang past its column's edge (”，)
 
 
 @lru_cache(maxsize=8192)
