@@ -120,8 +120,10 @@ def _write_atomic(path: Path, write) -> None:
 
 
 def _page_chars(pdf: Path) -> tuple[list[str], list[tuple[float, float, float, float]], float]:
-    """The characters of the PDF's first page in stream order, their glyph boxes (points,
-    origin top-left) and the page height."""
+    """The characters of the PDF's first page in stream order, their boxes (points, origin
+    top-left) and the page height. The boxes are pdfium's loose ones (advance by the font's
+    ascent and descent): a glyph's ink box is flat when the host lacks the PDF's font (a
+    non-embedded STSong-Light on a host with no CJK font), and a hit must be boxed anyway."""
     with _PDFIUM:
         try:
             doc = pdfium.PdfDocument(str(pdf))
@@ -134,7 +136,7 @@ def _page_chars(pdf: Path) -> tuple[list[str], list[tuple[float, float, float, f
             chars, boxes = [], []
             for i in range(text.count_chars()):
                 code = pdfium_c.FPDFText_GetUnicode(text.raw, i)
-                left, bottom, right, top = text.get_charbox(i)
+                left, bottom, right, top = text.get_charbox(i, loose=True)
                 chars.append(chr(code) if code else "")
                 boxes.append((left, height - top, right, height - bottom))
             text.close()

@@ -136,6 +136,8 @@ def test_hits_are_boxed_on_the_page_where_the_articles_have_them(room):
                                      ("kicker", "title", "subtitle", "byline", "body",
                                       "captions"))]
     assert with_word and hits
+    # boxed the height of the type, also where the host has no font for the PDF's CJK type
+    assert all(h >= 6 for _, _, _, h in hits), hits
     inside = {i for i, a in enumerate(articles) for x, y, w, h in hits
               if a["bbox"][0] - 1 <= x and x + w <= a["bbox"][2] + 1
               and a["bbox"][1] - 1 <= y and y + h <= a["bbox"][3] + 1}
