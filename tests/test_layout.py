@@ -156,6 +156,44 @@ def test_a_line_past_its_column_edge_does_not_join_the_next_column(tmp_path, ove
     assert art["body"].replace("\n", "") == "".join(left) + "".join(right)
 
 
+def test_a_brief_in_two_columns_whose_lines_all_hang_punctuation(tmp_path):
+    """A brief set across two columns, two lines in each, in a gutter just wide enough for
+    a hung mark (one em and 2 pt): every line of the first column ends in punctuation hung
+    past its edge, so no line ends on the edge; the columns are read one after the other."""
+    left = ["简讯第一行的文字写满一栏、", "简讯第二行的文字写满一栏，"]
+    right = ["右栏第一行的文字写满一栏", "右栏末行。"]
+    gutter = BODY + 2
+
+    def draw(c):
+        glyphs(c, "简讯标题跨两栏排", 40, 720, 16, 16)
+        column(c, left, 40, 690)
+        column(c, right, 40 + 12 * BODY + gutter, 690)
+
+    art = only_article(page(tmp_path, draw))
+    assert art["title"] == "简讯标题跨两栏排"
+    assert art["body"].replace("\n", "") == "".join(left) + "".join(right)
+
+
+def test_a_line_under_a_photo_that_hangs_punctuation_ends_its_column(tmp_path):
+    """A photo across two columns; the first column's last line, set under the photo, hangs
+    a comma past the edge to within 2 pt of the second column: the story reads down the
+    first column, under the photo, then the second column from its top."""
+    above, right = texts(4, "左"), texts(4, "右")
+    under = "左栏图下一行的文字写满了，"
+    gutter = BODY + 2
+
+    def draw(c):
+        glyphs(c, "图文报道的标题", 60, 730, 16, 16)
+        column(c, above, 40, 700)
+        column(c, right, 40 + 12 * BODY + gutter, 700)
+        c.drawImage(ImageReader(Image.new("RGB", (30, 20), (40, 90, 160))),
+                    40, 700 - 14 * 4 - 70, 12 * BODY * 2 + gutter, 70)
+        glyphs(c, under, 40, 700 - 14 * 4 - 90)
+
+    art = only_article(page(tmp_path, draw))
+    assert art["body"].replace("\n", "") == "".join(above) + under + "".join(right)
+
+
 def test_a_letter_spaced_column_is_not_interleaved_with_its_neighbour(tmp_path):
     """A boxed sidebar set letter-spaced (glyphs 0.7 em apart) beside a plain column."""
     spaced = [f"栏{k}字距加宽" for k in range(8)]  # a half-width digit: set on the pitch

@@ -3,6 +3,7 @@ hyphenation, shuffled stream order), deterministically and fast."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import time
 from collections import Counter
@@ -386,8 +387,30 @@ def test_styled_broadsheets_draw_every_axis_from_their_half():
             assert (spec.body_size, spec.leading) in STYLES["type"][half]
             assert spec.photo_position in STYLES["photo_position"][half]
             assert spec.jump_lines in STYLES["jump_lines"][half]
+            assert spec.hang_punctuation in STYLES["hang_punctuation"][half]
     with pytest.raises(ValueError, match="unknown split"):
         broadsheet_specs(2, split="train")
+
+
+def test_hung_punctuation_stands_in_the_gutter_clear_of_the_next_column(tmp_path):
+    """With hang_punctuation, full lines hang one closing mark past the column's edge (the
+    line justified to the edge without it), and the gutter holds it: its em box ends at
+    least HANG_CLEAR before the next column's text on that baseline."""
+    from crawler.demo.typesetter import HANG, HANG_CLEAR
+
+    spec = next(s for s in broadsheet_specs(4, seed=0) if s.lang == "zh")
+    spec = dataclasses.replace(spec, hang_punctuation=True)
+    lines = [ln for ln in typeset_page_layout(spec, str(tmp_path / "p.pdf")).lines
+             if ln.role == "body"]
+    widths = Counter(round(ln.bbox[2] - ln.bbox[0]) for ln in lines if ln.justified)
+    column = widths.most_common(1)[0][0]
+    hung = [ln for ln in lines if ln.justified and ln.text[-1] in HANG
+            and abs(ln.bbox[2] - ln.bbox[0] - column - spec.body_size) < 1]
+    assert len(hung) >= 5
+    for a in hung:
+        after = [b.bbox[0] - a.bbox[2] for b in lines
+                 if abs(b.bbox[3] - a.bbox[3]) < 0.5 and b.bbox[0] > a.bbox[0] + column / 2]
+        assert all(gap >= HANG_CLEAR - 0.01 for gap in after), (a.text, after)
 
 
 def test_trailing_bylines_end_the_last_paragraph_in_parentheses(tmp_path):

@@ -77,6 +77,7 @@ STYLES = {
     "column_rules": ((None,), (True, False)),
     "photo_position": (("mixed", "top"), ("middle", "mixed")),
     "jump_lines": ((False,), (True, False)),
+    "hang_punctuation": ((False,), (True, False)),
 }
 SPLITS = ("tune", "held_out")
 

@@ -53,6 +53,10 @@ pdfmetrics.registerFont(UnicodeCIDFont(ZH_FONT))
 NO_START = set("，。、；：？！）》」』】〕〉”’…—·%,.;:?!)]}～")
 #: characters a CJK line may not end with
 NO_END = set("（《「『【〔〈“‘([{")
+#: closing marks a full line may hang past its end (行末标点悬挂): one mark, in a gutter wide
+#: enough to hold its em box and HANG_CLEAR points more (a pair at the end, 。”, is not hung
+#: but pulls a character down, as no gutter holds two); kept apart from the engine's on purpose
+HANG, HANG_MAX, HANG_CLEAR = set("，。、；：？！”’）》"), 1, 2.0
 _ZH_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9.%+\-/_]*|——|……| |\S", re.S)
 _BYLINE_BREAK = re.compile(r"\s+(?=通讯员|实习生|特约记者|见习记者)")
 _WEEKDAYS_ZH = "一二三四五六日"
@@ -109,6 +113,9 @@ class PageSpec:
     # some stories run on to another page: a jump line ends their text here (（下转第3版）,
     # "Continued on Page 5"), which is the article's own text
     jump_lines: bool = False
+    # closing punctuation hung past the end of full body lines (行末标点悬挂) instead of a
+    # character pulled down to start the next line with it
+    hang_punctuation: bool = False
 
 
 # --------------------------------------------------------------------------- metrics
@@ -157,8 +164,10 @@ def _bad_break(toks: list[str], j: int) -> bool:
 
 
 def break_zh(text: str, font: str, size: float, width: float, indent: float = 0.0,
-             ) -> list[list[str]]:
-    """Greedy CJK line breaking with kinsoku: a forbidden line start pulls a char down."""
+             hang: bool = False) -> list[list[str]]:
+    """Greedy CJK line breaking with kinsoku: a forbidden line start pulls a char down.
+    With ``hang``, closing punctuation that would start a line hangs past the full line's
+    end instead (行末标点悬挂, up to ``HANG_MAX`` marks), as many papers set it."""
     toks = zh_tokens(text)
     widths = [_zh_tok_width(t, font, size) for t in toks]
     lines: list[list[str]] = []
@@ -170,6 +179,12 @@ def break_zh(text: str, font: str, size: float, width: float, indent: float = 0.
             w += widths[j]
             j += 1
         j = max(j, i + 1)
+        if hang:
+            k = j
+            while k < n and k - j < HANG_MAX and toks[k] in HANG:
+                k += 1
+            if k > j and not (k < n and _bad_break(toks, k)):
+                j = k
         while i + 1 < j < n and _bad_break(toks, j):
             j -= 1
         lines.append(toks[i:j])
@@ -182,22 +197,29 @@ def break_zh(text: str, font: str, size: float, width: float, indent: float = 0.
 
 
 def place_zh(toks: list[str], font: str, size: float, width: float, justify: bool,
-             tracking: float = 0.0) -> tuple[Glyphs, float]:
-    """Glyph x offsets of one CJK line; justification spreads the slack between tokens."""
+             tracking: float = 0.0, hang: bool = False) -> tuple[Glyphs, float]:
+    """Glyph x offsets of one CJK line; justification spreads the slack between tokens.
+    With ``hang``, closing punctuation at the end of an overfull line hangs past ``width``
+    and the rest is justified to it."""
     widths = [_zh_tok_width(t, font, size) for t in toks]
+    hung = 0
+    while (hang and hung < HANG_MAX and len(toks) - hung > 1 and toks[-1 - hung] in HANG
+           and sum(widths[:len(toks) - hung]) > width + 0.01):
+        hung += 1
     gap = tracking
-    if justify and len(toks) > 1:
-        gap = (width - sum(widths)) / (len(toks) - 1)
+    n = len(toks) - hung
+    if justify and n > 1:
+        gap = (width - sum(widths[:n])) / (n - 1)
     out: Glyphs = []
     x = 0.0
-    for tok, w in zip(toks, widths, strict=True):
+    for k, (tok, w) in enumerate(zip(toks, widths, strict=True)):
         if tok != " ":
             cx = x
             for ch in tok:
                 out.append((ch, cx))
                 cx += _w1000(ch, font) * size / 1000.0
-        x += w + gap
-    return out, x - gap
+        x += w + (gap if k < n - 1 else 0.0)
+    return out, x
 
 
 @lru_cache(maxsize=1)
@@ -530,6 +552,8 @@ class _PageComposer:
         self.L = spec.leading
         self.size = spec.body_size
         self.gutter = 10.0 if spec.columns <= 6 else 8.0
+        if spec.hang_punctuation:  # a hung mark sits in the gutter, clear of the next column
+            self.gutter = max(self.gutter, spec.body_size + HANG_CLEAR)
         inner = spec.width - 2 * self.MARGIN_X
         self.colw = (inner - (spec.columns - 1) * self.gutter) / spec.columns
         self.soft_hyphens = 0
@@ -806,7 +830,8 @@ class _PageComposer:
         size = self.size
         out: list[tuple[str, Any]] = []
         if lang == "zh":
-            lines = break_zh(text, ZH_FONT, size, width, indent=2 * size)
+            lines = break_zh(text, ZH_FONT, size, width, indent=2 * size,
+                             hang=self.spec.hang_punctuation)
             for i, toks in enumerate(lines):
                 out.append(("body", (toks, i == 0, i == len(lines) - 1)))
         else:
@@ -838,7 +863,8 @@ class _PageComposer:
         if first:
             indent = 2 * size if lang == "zh" else 1.5 * size
         if lang == "zh":
-            g, _ = place_zh(line, ZH_FONT, size, width - indent, not last)
+            g, _ = place_zh(line, ZH_FONT, size, width - indent, not last,
+                            hang=self.spec.hang_punctuation)
             self._run(b, ZH_FONT, size, x + indent, y, g, justified=not last)
         else:
             if line.soft_hyphen:

@@ -19,6 +19,8 @@ from .document import ExtractError, extract_pdf
 # 0.6.2 (issue #12): kickers and decks set only a size up from the text read with their
 # headline; title, deck, byline; unnamed English bylines; punctuation hung past a column
 # edge is no text in the gutter; a byline across columns heads them; the channel test compiled
-EXTRACTOR_VERSION = "0.6.2"
+# 0.6.3 (issue #12): a line's punctuation hung past its column's edge never hides the gutter
+# from the layout: a galley's edge where its text ends, a lone line's too (lines.ink_end)
+EXTRACTOR_VERSION = "0.6.3"
 
 __all__ = ["EXTRACTOR_VERSION", "ExtractError", "extract_pdf"]

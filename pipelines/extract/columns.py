@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from .chars import Box
+from .lines import Run, ink_end
 
 MAX_DEPTH = 60
 GUTTER_EM = 0.5  # narrowest column gutter (glyph boxes eat into the drawn 8-10 pt)
@@ -80,6 +81,17 @@ def _gaps(spans: list[tuple[float, float]]) -> list[tuple[float, float]]:
         if hi > reach:
             reach = hi
     return out
+
+
+def _text_x1(item: Boxed, params: CutParams) -> float:
+    """Where an item ends when gutters are looked for: a line of text nearly a column wide
+    where its text does, before closing punctuation hung past the column's edge, which
+    nearly touches the next column (a galley's edge leaves it out already, see
+    galleys._column_right). A short line reaches no edge: its punctuation is its own."""
+    if (isinstance(item, Run) and item.size < params.display and params.colw > 0
+            and item.x1 - item.x0 >= COLUMN_PIECE * params.colw):
+        return ink_end(item)
+    return item.x1
 
 
 def _split(items: Sequence[Boxed], cuts: list[float], vertical: bool) -> list[list[Boxed]]:
@@ -309,7 +321,7 @@ def _choices(items: Sequence[Boxed], hrules: Sequence[Box], vrules: Sequence[Box
     kind).
     ``hrules``/``vrules`` are the rules inside the region ``box``."""
     x0, top, x1, bottom = box
-    xgaps = _gaps([(i.x0, i.x1) for i in items])
+    xgaps = _gaps([(i.x0, _text_x1(i, params)) for i in items])
     ygaps = _gaps([(i.top, i.bottom) for i in items])
     yield _rule_cuts(ygaps, hrules, False, x0, x1, 0.8), False, "hrule"
     yield _rule_cuts(xgaps, vrules, True, top, bottom, 0.5), True, "vrule"

@@ -20,8 +20,8 @@ from collections.abc import Sequence
 from statistics import median_low
 
 from .chars import Box
-from .lines import DISPLAY_RATIO, Run, Stack
-from .text.script import HANGING, MAX_HUNG
+from .lines import DISPLAY_RATIO, Run, Stack, ink_end
+from .text.script import HANGING
 
 GUTTER_EM = 0.5  # a free channel this wide (in em of the text) between two runs is a gutter
 WINDOW_LINES = 4.0  # the lines around a gap that must leave the channel free, in line steps
@@ -91,7 +91,7 @@ class _TextLines:
             line.sort(key=lambda r: r.x0)
         self.bases = [line[0].base for line in self.lines]
         self.starts = [[r.x0 for r in line] for line in self.lines]
-        self.ends = [[_ink_end(r) for r in line] for line in self.lines]
+        self.ends = [[ink_end(r) for r in line] for line in self.lines]
         self.sizes = [[r.size for r in line] for line in self.lines]
 
     def covered(self, n: int, lo: float, hi: float, size: float, reach: float) -> bool:
@@ -110,17 +110,6 @@ class _TextLines:
             else:
                 return False
         return True
-
-
-def _ink_end(run: Run) -> float:
-    """Where a run's text ends for the channel test: before closing punctuation hung past
-    the column's edge (行末标点悬挂: a line may end in one or two such glyphs), which stands
-    in the gutter without making it text."""
-    chars = run.chars
-    k = len(chars)
-    while k > 1 and len(chars) - k < MAX_HUNG and chars[k - 1].text in HANGING:
-        k -= 1
-    return chars[k - 1].x1 if k < len(chars) else run.x1
 
 
 def join_pieces(runs: list[Run], body: float, leading: float) -> list[Run]:
@@ -154,7 +143,7 @@ def _joinable(found: _TextLines, n: int, a: Run, b: Run, leading: float) -> bool
     counted, not their runs: a justified Latin line comes in as many runs as it has wide
     word spaces. ``a`` ends where its text does, before punctuation hung past a column's
     edge (which may nearly touch, or overrun, the next column)."""
-    lo, hi = _ink_end(a), b.x0
+    lo, hi = ink_end(a), b.x0
     size = max(a.size, b.size)
     if abs(a.size - b.size) > SAME_SIZE * size:
         return False
@@ -291,11 +280,14 @@ def stack_galleys(items: list[Run | Stack], body: float, hrules: Sequence[Box],
 
 def _column_right(galley: Galley) -> float:
     """The right edge of a galley's column: where most of its lines end (justified lines
-    end on it, a short last line before it, a line set too long after it)."""
-    ends = Counter(round(r.x1) for r in galley.runs)
-    edge, n = ends.most_common(1)[0]
+    end on it, a short last line before it, a line set too long after it). Lines ending
+    in closing punctuation do not vote, as it may hang past the edge (行末标点悬挂); where
+    no two lines agree the edge is the furthest the text goes, hung punctuation left out:
+    in a galley of two or three lines every line may end in a hung mark."""
+    ends = Counter(round(r.x1) for r in galley.runs if r.chars[-1].text not in HANGING)
+    edge, n = ends.most_common(1)[0] if ends else (0, 0)
     if n < 2:
-        return galley.x1
+        return max(ink_end(r) for r in galley.runs)
     return max(r.x1 for r in galley.runs if r.x1 <= edge + COLUMN_EDGE_EM * galley.size)
 
 

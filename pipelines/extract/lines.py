@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 
 from .chars import Box, Char
 from .text.join import join_line
-from .text.script import is_cjk
+from .text.script import HANGING, MAX_HUNG, is_cjk
 
 RUN_GAP_EM = 0.6  # a wider gap ends a run: it may be a column gutter (often 0.8 em)
 TRACKED_GAP_EM = 1.5  # ... unless the line is letter-spaced evenly, up to this gap
@@ -52,6 +52,17 @@ class Run:
     def absorb(self, other: Run) -> None:
         for c in other.chars:
             self.add(c)
+
+
+def ink_end(run: Run) -> float:
+    """Where a line's text ends: before closing punctuation hung past its column's edge
+    (行末标点悬挂: a line may end in one or two such glyphs), which stands in the gutter
+    without making it text. Gutters are looked for between the lines' text."""
+    chars = run.chars
+    k = len(chars)
+    while k > 1 and len(chars) - k < MAX_HUNG and chars[k - 1].text in HANGING:
+        k -= 1
+    return chars[k - 1].x1 if k < len(chars) else run.x1
 
 
 def body_size(chars: Iterable[Char]) -> tuple[float, str]:
