@@ -192,7 +192,9 @@ def _jobs(db: Path) -> list[tuple]:
 def test_distributed_reextract_equals_single_machine_run(stored, baseline, workers,
                                                           redis_server, tmp_path):
     db, files = _copy(stored, tmp_path / "a")
-    pool = workers(2)
+    # each page takes a second: a worker holds WORKER_PREFETCH jobs at most, so the other
+    # has seconds to take its share even on a loaded host (at no delay one took all 8)
+    pool = workers(2, delay=1.0)
     output = _finish(_reextract(db, files, redis_server.url))
     assert f"{PAGES} pages re-extracted by workers: {PAGES} stored, 0 failed" in output
     assert _contents(db) == baseline
